@@ -1,0 +1,103 @@
+import type { Subscription } from '../stage/subscription.js';
+import type { Dispatcher, DispatcherHost } from './dispatcher.js';
+import { NO_EVENTS } from './dispatcher.js';
+import { show } from '../runtime/validate.js';
+
+interface Entry<T> {
+  counter: number;
+  sub: Subscription<T>;
+  selector: ((event: T) => boolean) | undefined;
+}
+
+/**
+ * Sends every event to every consumer, at the pace of the slowest: the producer is
+ * asked only for what all consumers want.
+ *
+ * A consumer may subscribe with `selector: (event) => boolean` to receive only the
+ * events it accepts; the events it rejects still used its demand, and are credited
+ * back to it (by an ask the producer sends itself), so it is not starved.
+ *
+ * A new consumer pauses delivery until it has asked, so it never misses events sent
+ * after it subscribed. Events the producer emitted while nobody was subscribed stay
+ * in the producer's buffer and reach the first consumer, in order.
+ */
+export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
+  private host!: DispatcherHost<T>;
+  private demands: Entry<T>[] = [];
+  /** Events every consumer can take now. */
+  private waiting = 0;
+  /** Asked upstream and not yet arrived. */
+  private requested = 0;
+
+  init(host: DispatcherHost<T>): void {
+    this.host = host;
+  }
+
+  validate(options: Readonly<Record<string, unknown>>): void {
+    if (options.selector !== undefined && typeof options.selector !== 'function') {
+      throw new TypeError(`expected selector to be a function, got: ${show(options.selector)}`);
+    }
+  }
+
+  subscribe(options: Readonly<Record<string, unknown>>, from: Subscription<T>): number {
+    this.validate(options);
+    if (this.demands.some((d) => d.sub.consumerProcess === from.consumerProcess)) {
+      throw 'already_subscribed';
+    }
+    for (const d of this.demands) d.counter += this.waiting;
+    this.waiting = 0;
+    this.demands.push({ counter: 0, sub: from, selector: options.selector as ((event: T) => boolean) | undefined });
+    return 0;
+  }
+
+  cancel(from: Subscription<T>): number {
+    const i = this.demands.findIndex((d) => d.sub === from);
+    if (i >= 0) this.demands.splice(i, 1);
+    return this.rebalance();
+  }
+
+  ask(count: number, from: Subscription<T>): number {
+    const entry = this.demands.find((d) => d.sub === from);
+    if (entry === undefined) return 0;
+    entry.counter += count;
+    return this.rebalance();
+  }
+
+  dispatch(events: T[]): T[] {
+    const len = events.length;
+    this.requested = Math.max(0, this.requested - len);
+    const now = Math.min(len, this.waiting);
+    if (now === 0) return events;
+    this.waiting -= now;
+    const batch = now === len ? events : events.slice(0, now);
+    for (const d of this.demands) {
+      if (d.selector === undefined) {
+        this.host.deliver(d.sub, batch);
+        continue;
+      }
+      const selected = batch.filter(d.selector);
+      if (selected.length > 0) this.host.deliver(d.sub, selected);
+      const dropped = now - selected.length;
+      if (dropped > 0) this.host.askAgain(d.sub, dropped);
+    }
+    return now === len ? NO_EVENTS : events.slice(now);
+  }
+
+  info(message: unknown): void {
+    this.host.sendInfo(message);
+  }
+
+  /** Moves what every consumer wants into `waiting` and returns the new upstream demand. */
+  private rebalance(): number {
+    if (this.demands.length === 0) return 0;
+    let min = Infinity;
+    for (const d of this.demands) if (d.counter < min) min = d.counter;
+    if (min > 0) {
+      for (const d of this.demands) d.counter -= min;
+      this.waiting += min;
+    }
+    const demand = Math.max(0, this.waiting - this.requested);
+    this.requested += demand;
+    return demand;
+  }
+}

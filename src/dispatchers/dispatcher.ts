@@ -1,0 +1,55 @@
+import type { Subscription } from '../stage/subscription.js';
+
+/**
+ * What a producer uses to reach its consumers. The producer calls it; it never calls
+ * the producer back except through this host.
+ */
+export interface DispatcherHost<T> {
+  /** Sends a batch to one consumer (a message into its mailbox). */
+  deliver(to: Subscription<T>, events: T[]): void;
+  /**
+   * Posts an ask to the producer as if `from` had asked for `count` more: used to
+   * credit back demand the dispatcher consumed without delivering (selectors).
+   */
+  askAgain(from: Subscription<T>, count: number): void;
+  /** Posts `message` to the producer's own `handleInfo`, behind what it already has. */
+  sendInfo(message: unknown): void;
+  /** Logs a warning with the producer's name. */
+  warn(message: string): void;
+}
+
+/**
+ * Decides which consumer gets which event, and how much demand to ask of the
+ * producer. One instance serves one producer: pass a new instance to each
+ * `GenStage.start`. Implement this interface to write your own.
+ *
+ * Every method that returns a number returns upstream demand: how many more events
+ * the producer should now produce (0 for none).
+ */
+export interface Dispatcher<T = unknown> {
+  /** Called once, when the producer starts. */
+  init(host: DispatcherHost<T>): void;
+  /**
+   * Checks a subscription's options at the consumer's `subscribe` call, before any
+   * message is sent, so a bad `partition` or `selector` throws there. Optional.
+   */
+  validate?(options: Readonly<Record<string, unknown>>): void;
+  /** A consumer subscribed. Throwing rejects the subscription (the consumer is cancelled with the error). */
+  subscribe(options: Readonly<Record<string, unknown>>, from: Subscription<T>): number;
+  /** A consumer cancelled or exited. */
+  cancel(from: Subscription<T>): number;
+  /** A consumer asked for `count` more events. */
+  ask(count: number, from: Subscription<T>): number;
+  /**
+   * Delivers what it can of `events` (produced against earlier demand) and returns
+   * the rest, which the producer keeps in its buffer.
+   */
+  dispatch(events: T[]): T[];
+  /**
+   * Delivers `message` to the producer's `handleInfo` once every event dispatched
+   * before it has been delivered (`host.sendInfo` when nothing is held back).
+   */
+  info(message: unknown): void;
+}
+
+export const NO_EVENTS: never[] = [];

@@ -1,0 +1,64 @@
+/**
+ * The default partition hash: deterministic across runs, processes and machines, so
+ * the same key always lands in the same partition.
+ *
+ * - a string: FNV-1a (32-bit) over its UTF-16 code units;
+ * - an integer in the safe range: its value mixed by a 32-bit integer finaliser;
+ * - any other number, a boolean, a bigint, `null` or `undefined`: the FNV-1a of `String(value)`
+ *   prefixed by its type (so `1`, `'1'` and `1n` differ);
+ * - an array or plain object: FNV-1a over a canonical JSON form with sorted keys.
+ *
+ * Returns an unsigned 32-bit integer; the partition is that value modulo the count.
+ */
+export function defaultHash(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return fnv1a(value, 0x811c9dc5);
+    case 'number':
+      if (Number.isSafeInteger(value)) return mixInt(value);
+      return fnv1a(String(value), 0x050c5d1f);
+    case 'bigint':
+      return fnv1a(String(value), 0x050c5d2e);
+    case 'boolean':
+      return value ? 0x9e3779b9 : 0x7f4a7c15;
+    case 'undefined':
+      return 0x2545f491;
+    case 'object':
+      if (value === null) return 0x1b873593;
+      return fnv1a(canonical(value), 0x050c5d3d);
+    default:
+      throw new TypeError(`the default hash cannot hash a ${typeof value}; give partition a key or a hash function`);
+  }
+}
+
+function fnv1a(text: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function mixInt(n: number): number {
+  // Fold the high bits in, then the murmur3 finaliser.
+  let h = (n | 0) ^ Math.floor(n / 0x100000000);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function canonical(value: object): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'object' && v !== null ? canonical(v) : JSON.stringify(v) ?? 'null')).join(',')}]`;
+  const keys = Object.keys(value).sort();
+  const record = value as Record<string, unknown>;
+  return `{${keys
+    .map((k) => {
+      const v = record[k];
+      return `${JSON.stringify(k)}:${typeof v === 'object' && v !== null ? canonical(v) : JSON.stringify(v) ?? 'null'}`;
+    })
+    .join(',')}}`;
+}

@@ -1,0 +1,18 @@
+export { GenStage, type OutputOf } from './stage/gen-stage.js';
+export { Producer, ProducerConsumer, Consumer, StageCallbacks } from './stage/stage.js';
+export { Stage } from './stage/handle.js';
+export { Subscription } from './stage/subscription.js';
+export type { FromIterableOptions } from './stage/from-iterable.js';
+export type { StreamOptions } from './stage/stream.js';
+export type {
+  StageKind, DemandManagement, CancelMode, DemandMode, BufferKeep, CancelReason, SubscribeOptions, SubscribeTo,
+  ProducerOptions, StartOptions, CallResult, CallFrom, Emit,
+} from './stage/types.js';
+export type { Dispatcher, DispatcherHost } from './dispatchers/dispatcher.js';
+export { DemandDispatcher, type DemandDispatcherOptions } from './dispatchers/demand.js';
+export { BroadcastDispatcher } from './dispatchers/broadcast.js';
+export { PartitionDispatcher, type PartitionDispatcherOptions } from './dispatchers/partition.js';
+export { defaultHash } from './dispatchers/hash.js';
+export { type Clock, type TimerHandle, systemClock } from './runtime/clock.js';
+export { type Logger, setLogger, getLogger } from './runtime/logger.js';
+export { type ExitReason, isNormalReason, StageExitError, CallTimeoutError } from './runtime/reason.js';

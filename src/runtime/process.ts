@@ -1,0 +1,188 @@
+import { Deque } from './deque.js';
+import { scheduler, type Runnable } from './scheduler.js';
+import { getLogger } from './logger.js';
+import { describeReason, isNormalReason } from './reason.js';
+import { isPromiseLike } from './validate.js';
+
+/**
+ * An actor: private state, a FIFO mailbox, one message at a time.
+ *
+ * `post` only enqueues; the scheduler delivers later, so no process ever runs inside
+ * another one's call stack. When a handler returns a promise the process is blocked
+ * (it handles nothing else) until the promise settles, like a GenServer blocked in a
+ * callback. A handler that throws, or a promise that rejects, ends the process with
+ * that error as its reason.
+ */
+export abstract class Process<M> implements Runnable {
+  queued = false;
+  protected readonly mailbox = new Deque<M>();
+  private blocked = false;
+  private exiting = false;
+  private exited = false;
+  /** Set by `requestExit` inside a handler; acted on once the handler returns. */
+  private pendingExit: { reason: unknown } | null = null;
+  private exitReason: unknown = undefined;
+  private monitors: ((reason: unknown) => void)[] | null = null;
+  private observed = false;
+  private resolveDone!: (reason: unknown) => void;
+  private readonly donePromise: Promise<unknown>;
+
+  constructor() {
+    this.donePromise = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  get alive(): boolean {
+    return !this.exiting;
+  }
+
+  /** The promise of the exit reason; reading it counts as observing a crash. */
+  get done(): Promise<unknown> {
+    this.observed = true;
+    return this.donePromise;
+  }
+
+  get reason(): unknown {
+    return this.exitReason;
+  }
+
+  /** Calls `onExit(reason)` when the process exits (at once, on a later turn, if it already has). */
+  monitor(onExit: (reason: unknown) => void): () => void {
+    if (this.exited) {
+      const reason = this.exitReason;
+      queueMicrotask(() => onExit(reason));
+      return () => {};
+    }
+    (this.monitors ??= []).push(onExit);
+    return () => {
+      if (!this.monitors) return;
+      const i = this.monitors.indexOf(onExit);
+      if (i >= 0) this.monitors.splice(i, 1);
+    };
+  }
+
+  post(message: M): void {
+    if (this.exiting) {
+      this.deadLetter(message);
+      return;
+    }
+    this.mailbox.push(message);
+    if (!this.blocked) scheduler.enqueue(this);
+  }
+
+  runSlice(budget: number): void {
+    while (budget-- > 0 && !this.blocked && !this.exiting) {
+      const message = this.mailbox.shift();
+      if (message === undefined) return;
+      this.dispatch(message);
+    }
+    if (!this.blocked && !this.exiting && this.mailbox.length > 0) scheduler.enqueue(this);
+  }
+
+  /** Runs `work` as if it were a message: errors and promises handled the same way. */
+  protected dispatchNow(work: () => unknown): void {
+    let result: unknown;
+    try {
+      result = work();
+    } catch (error) {
+      this.crash(error);
+      return;
+    }
+    if (isPromiseLike(result)) this.block(result);
+    else this.afterHandler();
+  }
+
+  private dispatch(message: M): void {
+    let result: unknown;
+    try {
+      result = this.receive(message);
+    } catch (error) {
+      this.crash(error);
+      return;
+    }
+    if (result !== undefined && isPromiseLike(result)) this.block(result);
+    else if (this.pendingExit !== null) this.afterHandler();
+  }
+
+  private block(promise: PromiseLike<unknown>): void {
+    this.blocked = true;
+    promise.then(
+      () => {
+        this.blocked = false;
+        this.afterHandler();
+        if (!this.exiting && this.mailbox.length > 0) scheduler.enqueue(this);
+      },
+      (error: unknown) => {
+        this.blocked = false;
+        this.crash(error);
+      },
+    );
+  }
+
+  private afterHandler(): void {
+    const pending = this.pendingExit;
+    if (pending !== null) {
+      this.pendingExit = null;
+      this.exit(pending.reason);
+    }
+  }
+
+  protected crash(error: unknown): void {
+    this.pendingExit = null;
+    this.exit(error);
+  }
+
+  /** Ends the process once the current handler returns. */
+  requestExit(reason: unknown): void {
+    if (this.pendingExit === null) this.pendingExit = { reason };
+  }
+
+  /** True while an exit has been requested by the running handler. */
+  protected get exitRequested(): boolean {
+    return this.pendingExit !== null || this.exiting;
+  }
+
+  /** Ends the process now: `cleanup`, dead letters, `done`, monitors, crash report. */
+  exit(reason: unknown): void {
+    if (this.exiting) return;
+    this.exiting = true;
+    this.exitReason = reason;
+    let cleanup: unknown;
+    try {
+      cleanup = this.cleanup(reason);
+    } catch (error) {
+      getLogger().error(`${this.describe()} failed while stopping`, error);
+    }
+    const finish = (): void => {
+      for (let m = this.mailbox.shift(); m !== undefined; m = this.mailbox.shift()) this.deadLetter(m);
+      this.afterExit(reason);
+      this.exited = true;
+      const monitors = this.monitors;
+      this.monitors = null;
+      if (!isNormalReason(reason) && !this.observed && (monitors === null || monitors.length === 0) && !this.crashObservedElsewhere()) {
+        getLogger().error(`${this.describe()} exited with ${describeReason(reason)} and nobody observed it`, reason);
+      }
+      this.resolveDone(reason);
+      if (monitors) for (const m of monitors) m(reason);
+    };
+    if (isPromiseLike(cleanup)) {
+      cleanup.then(finish, (error: unknown) => {
+        getLogger().error(`${this.describe()} failed while stopping`, error);
+        finish();
+      });
+    } else finish();
+  }
+
+  /** Handles one message; may return a promise to block the process until it settles. */
+  protected abstract receive(message: M): unknown;
+  /** Runs first on exit (user `terminate`, timers); may return a promise. */
+  protected abstract cleanup(reason: unknown): unknown;
+  /** Runs after cleanup: tell peers. */
+  protected abstract afterExit(reason: unknown): void;
+  /** A message that arrived after the process began to exit. */
+  protected abstract deadLetter(message: M): void;
+  /** True when a peer (a consumer, a supervisor) already receives this exit. */
+  protected crashObservedElsewhere(): boolean {
+    return false;
+  }
+  abstract describe(): string;
+}

@@ -1,0 +1,126 @@
+import { StageProcess } from './stage-process.js';
+import { Consumer, Producer, ProducerConsumer, StageCallbacks } from './stage.js';
+import type { Stage } from './handle.js';
+import { checkStartOptions, resolveSubscription } from './options.js';
+import type { StageKind, StartOptions, SubscribeTo } from './types.js';
+import { DemandDispatcher } from '../dispatchers/demand.js';
+import { show } from '../runtime/validate.js';
+import { fromIterable, type FromIterableOptions } from './from-iterable.js';
+import { stream, type StreamOptions } from './stream.js';
+
+/** The type of events a stage implementation emits. */
+export type OutputOf<S> = S extends StageCallbacks<unknown, infer O> ? O : S extends StageCallbacks<never, infer O> ? O : unknown;
+
+const OPTIONAL_CALLBACKS = [
+  'init', 'handleSubscribe', 'handleCancel', 'handleCall', 'handleCast', 'handleInfo', 'terminate', 'formatDiscarded',
+] as const;
+
+function kindOf(stage: unknown): StageKind {
+  if (stage instanceof Producer) return 'producer';
+  if (stage instanceof ProducerConsumer) return 'producer_consumer';
+  if (stage instanceof Consumer) return 'consumer';
+  throw new TypeError(`expected stage to be an instance of Producer, ProducerConsumer or Consumer, got: ${show(stage)}`);
+}
+
+function checkCallbacks(stage: StageCallbacks<unknown, unknown>, kind: StageKind): void {
+  const record = stage as unknown as Record<string, unknown>;
+  const required = kind === 'producer' ? 'handleDemand' : 'handleEvents';
+  if (typeof record[required] !== 'function') {
+    throw new TypeError(`expected ${stage.constructor.name}.${required} to be a function, got: ${show(record[required])}`);
+  }
+  for (const name of OPTIONAL_CALLBACKS) {
+    const value = record[name];
+    if (value !== undefined && typeof value !== 'function') {
+      throw new TypeError(`expected ${stage.constructor.name}.${name} to be a function, got: ${show(value)}`);
+    }
+  }
+}
+
+/**
+ * Starting stages, and the two bridges between stages and iteration.
+ *
+ * ## Example
+ * ```ts
+ * const numbers = await GenStage.fromIterable([1, 2, 3]);
+ * for await (const n of GenStage.stream([numbers])) console.log(n); // 1, 2, 3
+ * ```
+ */
+export class GenStage {
+  private constructor() {}
+
+  /**
+   * Starts `stage` and resolves with its handle once `init` has run (rejects if
+   * `init` throws). Options are checked here, synchronously: a bad one throws a
+   * `TypeError`/`RangeError` naming it. `subscribeTo` subscriptions are made after
+   * `init`, in order.
+   *
+   * @param stage an instance of a `Producer`, `ProducerConsumer` or `Consumer` subclass, not yet started.
+   * @param options producer options (`dispatcher`, `bufferSize`, `bufferKeep`, `demand`), `subscribeTo`, `clock`, `name`.
+   * @returns the running stage.
+   */
+  static start<S extends StageCallbacks<never, unknown> | StageCallbacks<unknown, unknown>>(
+    stage: S,
+    options: StartOptions<OutputOf<S>> = {},
+  ): Promise<Stage<OutputOf<S>>> {
+    const kind = kindOf(stage);
+    const callbacks = stage as unknown as StageCallbacks<unknown, unknown>;
+    checkCallbacks(callbacks, kind);
+    if (callbacks.process !== undefined) {
+      throw new TypeError(`this ${stage.constructor.name} instance was already started (as ${callbacks.process.name}); create a new one`);
+    }
+    const o = checkStartOptions(options);
+    if (kind !== 'producer') {
+      if (o.demand !== 'forward' && options.demand !== undefined) throw new TypeError(`demand applies to producers; ${stage.constructor.name} is a ${kind}`);
+    }
+    if (kind === 'consumer') {
+      for (const key of ['dispatcher', 'bufferSize', 'bufferKeep', 'demand'] as const) {
+        if (options[key] !== undefined) throw new TypeError(`${key} applies to producers; ${stage.constructor.name} is a consumer`);
+      }
+    }
+    if (kind === 'producer' && o.subscribeTo.length > 0) {
+      throw new TypeError(`${stage.constructor.name} is a producer and cannot subscribeTo other stages`);
+    }
+    const process = new StageProcess(callbacks, {
+      kind,
+      name: o.name ?? `${stage.constructor.name}#${nextName++}`,
+      clock: o.clock,
+      dispatcher: kind === 'consumer' ? undefined : (o.dispatcher ?? new DemandDispatcher()),
+      bufferSize: o.bufferSize ?? (kind === 'producer_consumer' ? Infinity : 10_000),
+      bufferKeep: o.bufferKeep,
+      demand: o.demand,
+    });
+    let subscriptions;
+    try {
+      subscriptions = o.subscribeTo.map((entry: SubscribeTo) => resolveSubscription(process, entry, 'subscribeTo'));
+    } catch (error) {
+      callbacks.process = undefined;
+      throw error;
+    }
+    return process.start().then(() => {
+      for (const sub of subscriptions) process.handle.subscribeWith(sub);
+      return process.handle as Stage<OutputOf<S>>;
+    });
+  }
+
+  /**
+   * A producer that emits the items of `source` (an array, iterable or async
+   * iterable) as demand comes, exactly as many as asked, and stops `'normal'` once
+   * the source is exhausted and its buffer is empty.
+   */
+  static fromIterable<T>(source: Iterable<T> | AsyncIterable<T>, options: FromIterableOptions<T> = {}): Promise<Stage<T>> {
+    return fromIterable(source, options);
+  }
+
+  /**
+   * Subscribes to `subscriptions` when iteration begins and yields their events,
+   * asking for more as the loop consumes them (a slow loop slows the producers).
+   * Breaking out of the loop cancels the subscriptions. The loop ends when every
+   * producer has ended normally, and throws the reason when one exits abnormally
+   * (on a `'permanent'` or `'transient'` subscription).
+   */
+  static stream<T>(subscriptions: readonly (Stage<T> | (SubscribeTo & { to: Stage<T> }))[], options: StreamOptions = {}): AsyncIterable<T> {
+    return stream(subscriptions as readonly SubscribeTo[], options) as AsyncIterable<T>;
+  }
+}
+
+let nextName = 1;

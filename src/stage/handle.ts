@@ -1,0 +1,137 @@
+import type { StageProcess } from './stage-process.js';
+import { Msg, SUBSCRIBE_TO, P_CANCEL, CAST, INFO, BUFFERED_INFO, STOP, DEMAND, QUERY } from './stage-process.js';
+import { Subscription } from './subscription.js';
+import type { DemandMode, StageKind, SubscribeOptions } from './types.js';
+import { expectInteger, expectOneOf, show } from '../runtime/validate.js';
+import { resolveSubscription } from './options.js';
+
+/**
+ * A running stage, as seen from outside. Every method sends a message: nothing runs
+ * inside the stage's callbacks from here. `Out` is the type of the events it emits.
+ */
+export class Stage<Out = unknown> {
+  /** @internal */
+  constructor(/** @internal */ readonly process: StageProcess) {}
+
+  get name(): string {
+    return this.process.name;
+  }
+
+  get kind(): StageKind {
+    return this.process.kind;
+  }
+
+  /** False once the stage has begun to exit. */
+  get alive(): boolean {
+    return this.process.alive;
+  }
+
+  /**
+   * Resolves with the exit reason exactly as given (`'normal'`, `'shutdown'`, an
+   * `Error`...); never rejects. Reading it counts as observing a crash, which is then
+   * not reported to the logger.
+   */
+  get done(): Promise<unknown> {
+    return this.process.done;
+  }
+
+  /**
+   * Subscribes this stage (a consumer or producer-consumer) to `producer`. Options are
+   * checked here and throw; the promise resolves with the subscription once this
+   * stage has sent its subscription (and, in automatic mode, its first ask).
+   */
+  subscribe<T>(producer: Stage<T>, options: SubscribeOptions = {}): Promise<Subscription<T>> {
+    const sub = resolveSubscription(this.process, { ...options, to: producer as Stage<unknown> }, 'subscribe');
+    return this.subscribeWith(sub) as Promise<Subscription<T>>;
+  }
+
+  /** @internal Sends an already checked subscription. */
+  subscribeWith(sub: Subscription): Promise<Subscription> {
+    return new Promise((resolve, reject) => {
+      if (!this.process.alive) {
+        reject(new TypeError(`cannot subscribe ${this.name}: it is not running`));
+        return;
+      }
+      this.process.post(new Msg(SUBSCRIBE_TO, sub, resolve));
+    });
+  }
+
+  /** Cancels `subscription` (this stage's, on either side) with `reason`. */
+  cancel(subscription: Subscription<unknown>, reason: unknown = 'normal'): void {
+    if (!(subscription instanceof Subscription)) {
+      throw new TypeError(`expected subscription to be a Subscription, got: ${show(subscription)}`);
+    }
+    if (subscription.consumerProcess !== this.process && subscription.producerProcess !== this.process) {
+      throw new RangeError(`${subscription} does not belong to ${this.name}`);
+    }
+    if (subscription.consumerProcess === this.process) {
+      this.process.post(new Msg(QUERY, (p: StageProcess) => p.cancel(subscription, reason), () => {}));
+    } else {
+      subscription.producerProcess.post(new Msg(P_CANCEL, subscription, reason, false));
+    }
+  }
+
+  /**
+   * Cancels `subscription` with `reason`, then subscribes again to the same producer
+   * with `options` (the producer sees the cancel before the new subscription).
+   */
+  resubscribe<T>(subscription: Subscription<T>, reason: unknown, options: SubscribeOptions = {}): Promise<Subscription<T>> {
+    this.cancel(subscription as Subscription<unknown>, reason);
+    return this.subscribe(subscription.producer, options);
+  }
+
+  /** Sends `request` to `handleCall` and resolves with the reply; rejects after `timeoutMs` (default 5000; `Infinity` waits forever). */
+  call<R = unknown>(request: unknown, timeoutMs = 5000): Promise<R> {
+    if (timeoutMs !== Infinity) expectInteger('timeoutMs', timeoutMs, 0);
+    return this.process.call(request, timeoutMs) as Promise<R>;
+  }
+
+  /** Sends `message` to `handleCast`. */
+  cast(message: unknown): void {
+    this.process.post(new Msg(CAST, message));
+  }
+
+  /** Sends `message` to `handleInfo`, in mailbox order. */
+  send(message: unknown): void {
+    this.process.post(new Msg(INFO, message));
+  }
+
+  /** Sends `message` to `handleInfo` once the events the producer buffers now are dispatched. */
+  asyncInfo(message: unknown): void {
+    this.process.post(new Msg(BUFFERED_INFO, message));
+  }
+
+  /** As `asyncInfo`; resolves once the info is queued behind the buffered events. */
+  syncInfo(message: unknown): Promise<void> {
+    return new Promise((resolve) => this.process.post(new Msg(BUFFERED_INFO, message, resolve)));
+  }
+
+  /** The producer's demand mode, or sets it: `'accumulate'` stores demand, `'forward'` replays it. */
+  demand(): Promise<DemandMode>;
+  demand(mode: DemandMode): void;
+  demand(mode?: DemandMode): Promise<DemandMode> | void {
+    if (mode === undefined) {
+      return new Promise((resolve) => this.process.post(new Msg(QUERY, (p: StageProcess) => p.currentDemandMode, resolve)));
+    }
+    expectOneOf('demand', mode, ['forward', 'accumulate'] as const);
+    if (this.process.kind !== 'producer') throw new TypeError(`demand mode applies to producers; ${this.name} is a ${this.process.kind}`);
+    this.process.post(new Msg(DEMAND, mode));
+  }
+
+  /** How many events the producer holds in its buffer (infos not counted). */
+  estimateBufferedCount(): Promise<number> {
+    return new Promise((resolve) => this.process.post(new Msg(QUERY, (p: StageProcess) => p.bufferedCount, resolve)));
+  }
+
+  /** Stops the stage with `reason` (after the message it is handling); resolves once it has exited. */
+  stop(reason: unknown = 'normal'): Promise<void> {
+    void this.process.done; // whoever stops a stage observes its exit
+    const exited = this.process.whenExited();
+    this.process.post(new Msg(STOP, reason));
+    return exited.then(() => undefined);
+  }
+
+  toString(): string {
+    return `Stage(${this.name})`;
+  }
+}

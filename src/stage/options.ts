@@ -1,0 +1,107 @@
+import type { StageProcess } from './stage-process.js';
+import { Subscription } from './subscription.js';
+import { Stage } from './handle.js';
+import type { CancelMode, StageKind, SubscribeTo } from './types.js';
+import { expectCount, expectInteger, expectKnownKeys, expectObject, expectOneOf, show } from '../runtime/validate.js';
+import { isClock, systemClock, type Clock } from '../runtime/clock.js';
+import type { Dispatcher } from '../dispatchers/dispatcher.js';
+
+export const START_OPTIONS = ['dispatcher', 'bufferSize', 'bufferKeep', 'demand', 'subscribeTo', 'clock', 'name'] as const;
+
+export interface CheckedStartOptions {
+  dispatcher: Dispatcher<unknown> | undefined;
+  bufferSize: number | undefined;
+  bufferKeep: 'first' | 'last';
+  demand: 'forward' | 'accumulate';
+  subscribeTo: readonly SubscribeTo[];
+  clock: Clock;
+  name: string | undefined;
+}
+
+export function isDispatcher(value: unknown): value is Dispatcher<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const d = value as Record<string, unknown>;
+  return ['init', 'subscribe', 'cancel', 'ask', 'dispatch', 'info'].every((k) => typeof d[k] === 'function');
+}
+
+/** Checks `GenStage.start`'s options; throws a TypeError/RangeError naming the option. */
+export function checkStartOptions(options: unknown): CheckedStartOptions {
+  const o = expectObject('options', options ?? {});
+  expectKnownKeys('GenStage.start options', o, START_OPTIONS);
+  if (o.dispatcher !== undefined && !isDispatcher(o.dispatcher)) {
+    throw new TypeError(`expected dispatcher to be a Dispatcher instance (init, subscribe, cancel, ask, dispatch, info), got: ${show(o.dispatcher)}`);
+  }
+  const bufferSize = o.bufferSize === undefined ? undefined : expectCount('bufferSize', o.bufferSize, 0);
+  const bufferKeep = o.bufferKeep === undefined ? 'last' : expectOneOf('bufferKeep', o.bufferKeep, ['first', 'last'] as const);
+  const demand = o.demand === undefined ? 'forward' : expectOneOf('demand', o.demand, ['forward', 'accumulate'] as const);
+  if (o.subscribeTo !== undefined && !Array.isArray(o.subscribeTo)) {
+    throw new TypeError(`expected subscribeTo to be an array of stages or { to, ...options }, got: ${show(o.subscribeTo)}`);
+  }
+  if (o.clock !== undefined && !isClock(o.clock)) {
+    throw new TypeError(`expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(o.clock)}`);
+  }
+  if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`expected name to be a string, got: ${show(o.name)}`);
+  return {
+    dispatcher: o.dispatcher as Dispatcher<unknown> | undefined,
+    bufferSize,
+    bufferKeep,
+    demand,
+    subscribeTo: (o.subscribeTo as SubscribeTo[] | undefined) ?? [],
+    clock: (o.clock as Clock | undefined) ?? systemClock,
+    name: o.name as string | undefined,
+  };
+}
+
+export interface CheckedSubscription {
+  producer: StageProcess;
+  maxDemand: number;
+  minDemand: number;
+  cancel: CancelMode;
+  rest: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Checks one subscription (an entry of `subscribeTo`, or `subscribe`'s options) for
+ * a subscriber of kind `consumerKind`; throws a TypeError/RangeError naming the option.
+ */
+export function checkSubscription(entry: unknown, consumerKind: StageKind, consumerName: string, where: string): CheckedSubscription {
+  let options: Record<string, unknown>;
+  if (entry instanceof Stage) options = { to: entry };
+  else options = { ...expectObject(`${where} entry`, entry) };
+  const to = options.to;
+  if (!(to instanceof Stage)) {
+    throw new TypeError(`expected to (the producer to subscribe to) to be a Stage, got: ${show(to)}`);
+  }
+  const producer = to.process;
+  if (consumerKind === 'producer') {
+    throw new TypeError(`${consumerName} is a producer and cannot subscribe to ${producer.name}`);
+  }
+  if (producer.kind === 'consumer') {
+    throw new TypeError(`cannot subscribe ${consumerName} to ${producer.name}: it is a consumer, not a producer`);
+  }
+  const maxDemand = options.maxDemand === undefined ? 1000 : expectInteger('maxDemand', options.maxDemand, 1);
+  let minDemand: number;
+  if (options.minDemand === undefined) minDemand = Math.floor(maxDemand / 2);
+  else {
+    minDemand = expectInteger('minDemand', options.minDemand, 0);
+    if (minDemand >= maxDemand) {
+      throw new RangeError(`expected minDemand to be an integer >= 0 and < maxDemand (${maxDemand}), got: ${minDemand}`);
+    }
+  }
+  const cancel: CancelMode =
+    options.cancel === undefined ? 'permanent' : expectOneOf('cancel', options.cancel, ['permanent', 'transient', 'temporary'] as const);
+  if (options.selector !== undefined && typeof options.selector !== 'function') {
+    throw new TypeError(`expected selector to be a function, got: ${show(options.selector)}`);
+  }
+  delete options.to;
+  const rest = Object.freeze(options);
+  producer.dispatcher?.validate?.(rest);
+  return { producer, maxDemand, minDemand, cancel, rest };
+}
+
+/** Checks a subscription of `consumer` and builds its `Subscription`. */
+export function resolveSubscription(consumer: StageProcess, entry: unknown, where: string): Subscription {
+  const c = checkSubscription(entry, consumer.kind, consumer.name, where);
+  if (c.producer === consumer) throw new RangeError(`${consumer.name} cannot subscribe to itself`);
+  return new Subscription(c.producer, consumer, c.maxDemand, c.minDemand, c.cancel, c.rest);
+}

@@ -1,0 +1,701 @@
+import { Process } from '../runtime/process.js';
+import type { Clock, TimerHandle } from '../runtime/clock.js';
+import { getLogger } from '../runtime/logger.js';
+import { CallTimeoutError, StageExitError, describeReason, isNormalReason } from '../runtime/reason.js';
+import { isPromiseLike, show } from '../runtime/validate.js';
+import { Deque } from '../runtime/deque.js';
+import type { Dispatcher, DispatcherHost } from '../dispatchers/dispatcher.js';
+import { Buffer } from './buffer.js';
+import { Stage } from './handle.js';
+import { Subscription } from './subscription.js';
+import type { StageCallbacks } from './stage.js';
+import type { BufferKeep, CallFrom, CallResult, DemandMode, StageKind } from './types.js';
+
+// Message kinds. A message is one `Msg`; `a`, `b`, `c` depend on the kind.
+export const SUBSCRIBE_TO = 1; // consumer: a=Subscription, b=resolve
+export const P_SUBSCRIBE = 2; // producer: a=Subscription
+export const P_ASK = 3; // producer: a=Subscription, b=count
+export const P_CANCEL = 4; // producer: a=Subscription, b=reason, c=down?
+export const C_EVENTS = 5; // consumer: a=Subscription, b=events
+export const C_CANCEL = 6; // consumer: a=Subscription, b=reason, c=down?
+export const CALL = 7; // a=request, b=PendingCall
+export const CAST = 8; // a=message
+export const INFO = 9; // a=message
+export const BUFFERED_INFO = 10; // a=message, b=resolve|undefined
+export const STOP = 11; // a=reason
+export const DEMAND = 12; // a=mode
+export const QUERY = 13; // a=(process)=>value, b=resolve
+
+export class Msg {
+  constructor(
+    readonly kind: number,
+    readonly a: unknown,
+    readonly b: unknown = undefined,
+    readonly c: unknown = undefined,
+  ) {}
+}
+
+/** An info that genstage itself handles (not passed to `handleInfo`). */
+export class InternalInfo {
+  constructor(readonly run: (process: StageProcess) => unknown) {}
+}
+
+class PendingCall implements CallFrom {
+  private static nextId = 1;
+  readonly id = PendingCall.nextId++;
+  settled = false;
+  timer: TimerHandle | undefined;
+  constructor(
+    private readonly resolveFn: (v: unknown) => void,
+    private readonly rejectFn: (e: unknown) => void,
+    private readonly clock: Clock,
+  ) {}
+  resolve(value: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.resolveFn(value);
+  }
+  reject(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.rejectFn(error);
+  }
+}
+
+let nextId = 1;
+
+export interface StageConfig {
+  kind: StageKind;
+  name: string;
+  clock: Clock;
+  dispatcher: Dispatcher<unknown> | undefined;
+  bufferSize: number;
+  bufferKeep: BufferKeep;
+  demand: DemandMode;
+}
+
+type AnyCallbacks = StageCallbacks<unknown, unknown> & {
+  handleDemand?(n: number): unknown;
+  handleEvents?(events: unknown[], from: Subscription): unknown;
+};
+
+/**
+ * The GenStage protocol for one stage: subscriptions, demand, buffer, dispatcher,
+ * cancellation and exit. The user's callbacks live in `impl`; everything here runs
+ * inside this process's message handler, one message at a time.
+ */
+export class StageProcess extends Process<Msg> {
+  readonly id = nextId++;
+  readonly kind: StageKind;
+  readonly name: string;
+  readonly clock: Clock;
+  readonly handle: Stage<unknown>;
+  private readonly impl: AnyCallbacks;
+  private readonly isProducer: boolean;
+  private readonly isConsumer: boolean;
+  private readonly isPC: boolean;
+
+  // Producer side.
+  readonly dispatcher: Dispatcher<unknown> | undefined;
+  private readonly buffer: Buffer<unknown> | undefined;
+  /** Subscriptions where this stage is the producer. */
+  readonly consumers = new Set<Subscription>();
+  private demandMode: DemandMode;
+  private accumulated: number[] = [];
+
+  // Consumer side.
+  /** Subscriptions where this stage is the consumer. */
+  readonly producers = new Set<Subscription>();
+  /** Producer-consumer: upstream messages waiting for downstream demand. */
+  private readonly pcQueue = new Deque<Msg>();
+  /** Producer-consumer: downstream demand not yet met. */
+  private pcCounter = 0;
+
+  private readonly timers = new Set<TimerHandle>();
+  private readonly calls = new Map<number, PendingCall>();
+  private readonly disposers: (() => unknown)[] = [];
+
+  constructor(impl: StageCallbacks<unknown, unknown>, config: StageConfig) {
+    super();
+    this.impl = impl as AnyCallbacks;
+    this.kind = config.kind;
+    this.name = config.name;
+    this.clock = config.clock;
+    this.isProducer = config.kind !== 'consumer';
+    this.isConsumer = config.kind !== 'producer';
+    this.isPC = config.kind === 'producer_consumer';
+    this.demandMode = config.demand;
+    this.handle = new Stage(this);
+    if (this.isProducer) {
+      this.dispatcher = config.dispatcher;
+      this.buffer = new Buffer(config.bufferSize, config.bufferKeep);
+      const host: DispatcherHost<unknown> = {
+        deliver: (to, events) => to.consumerProcess.post(new Msg(C_EVENTS, to, events)),
+        askAgain: (from, count) => this.post(new Msg(P_ASK, from, count)),
+        sendInfo: (message) => this.post(new Msg(INFO, message)),
+        warn: (message) => getLogger().warn(`${this.describe()}: ${message}`),
+      };
+      this.dispatcher!.init(host);
+    } else {
+      this.dispatcher = undefined;
+      this.buffer = undefined;
+    }
+    impl.process = this;
+  }
+
+  describe(): string {
+    return this.name;
+  }
+
+  /** Runs `init` as this process's first piece of work; resolves or rejects with it. */
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.post(
+        new Msg(QUERY, () => {
+          let result: unknown;
+          try {
+            result = this.impl.init?.();
+          } catch (error) {
+            void this.done; // the caller of start() observes this failure
+            reject(error);
+            this.exit(error);
+            return undefined;
+          }
+          if (isPromiseLike(result)) {
+            return Promise.resolve(result).then(
+              () => resolve(),
+              (error: unknown) => {
+                void this.done;
+                reject(error);
+                throw error;
+              },
+            );
+          }
+          resolve();
+          return undefined;
+        }, () => {}),
+      );
+    });
+  }
+
+  /** Registers cleanup to run when the stage stops (sockets, listeners, iterators). */
+  onStop(dispose: () => unknown): void {
+    this.disposers.push(dispose);
+  }
+
+  /** Resolves with the exit reason, without counting as observing it. */
+  whenExited(): Promise<unknown> {
+    return new Promise((resolve) => this.monitor(resolve));
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  protected receive(m: Msg): unknown {
+    switch (m.kind) {
+      case C_EVENTS:
+        return this.onEvents(m);
+      case P_ASK:
+        return this.onAsk(m.a as Subscription, m.b as number);
+      case SUBSCRIBE_TO:
+        return this.onSubscribeTo(m.a as Subscription, m.b as (s: Subscription) => void);
+      case P_SUBSCRIBE:
+        return this.onProducerSubscribe(m.a as Subscription);
+      case P_CANCEL:
+        return this.onProducerCancel(m.a as Subscription, m.b, m.c === true);
+      case C_CANCEL:
+        if (this.isPC && this.pcQueue.length > 0) {
+          this.pcQueue.push(m);
+          return this.takePcEvents();
+        }
+        return this.onConsumerCancel(m.a as Subscription, m.b, m.c === true);
+      case CALL:
+        return this.onCall(m.a, m.b as PendingCall);
+      case CAST:
+        return this.emitAfter(this.invokeOptional('handleCast', m.a));
+      case INFO:
+        if (m.a instanceof InternalInfo) return m.a.run(this);
+        if (this.isPC && this.pcQueue.length > 0) {
+          this.pcQueue.push(m);
+          return this.takePcEvents();
+        }
+        return this.emitAfter(this.invokeOptional('handleInfo', m.a));
+      case BUFFERED_INFO:
+        this.placeInfo(m.a);
+        if (typeof m.b === 'function') (m.b as () => void)();
+        return undefined;
+      case STOP:
+        this.requestExit(m.a);
+        return undefined;
+      case DEMAND:
+        return this.setDemandMode(m.a as DemandMode);
+      case QUERY: {
+        const result = (m.a as (p: StageProcess) => unknown)(this);
+        if (isPromiseLike(result)) return Promise.resolve(result).then(m.b as (v: unknown) => void);
+        (m.b as (v: unknown) => void)(result);
+        return undefined;
+      }
+      default:
+        throw new Error(`unknown message kind ${m.kind}`);
+    }
+  }
+
+  // ------------------------------------------------------- consumer side
+
+  private onSubscribeTo(sub: Subscription, resolve: (s: Subscription) => void): unknown {
+    const result = this.impl.handleSubscribe?.('producer', sub.options, sub);
+    const proceed = (mode: unknown): void => {
+      if (mode !== undefined && mode !== 'automatic' && mode !== 'manual') {
+        throw new TypeError(`${this.name}: handleSubscribe must return 'automatic' or 'manual', got: ${show(mode)}`);
+      }
+      this.producers.add(sub);
+      sub.manual = mode === 'manual';
+      sub.producerProcess.post(new Msg(P_SUBSCRIBE, sub));
+      if (!sub.manual) {
+        sub.pending = sub.maxDemand;
+        sub.producerProcess.post(new Msg(P_ASK, sub, sub.maxDemand));
+      }
+      resolve(sub);
+    };
+    if (isPromiseLike(result)) return Promise.resolve(result).then(proceed);
+    proceed(result);
+    return undefined;
+  }
+
+  ask(sub: Subscription, count: number): void {
+    if (count === 0 || sub.cancelling) return;
+    sub.producerProcess.post(new Msg(P_ASK, sub, count));
+  }
+
+  cancel(sub: Subscription, reason: unknown): void {
+    if (sub.consumerProcess === this) {
+      if (!this.producers.has(sub) || sub.cancelling) return;
+      sub.cancelling = true;
+    }
+    sub.producerProcess.post(new Msg(P_CANCEL, sub, reason, false));
+  }
+
+  private onEvents(m: Msg): unknown {
+    const sub = m.a as Subscription;
+    if (!this.producers.has(sub)) {
+      if (this.isConsumer) sub.producerProcess.post(new Msg(P_CANCEL, sub, 'unknown_subscription', false));
+      return undefined;
+    }
+    if (this.isPC) {
+      if (this.pcQueue.length === 0 && this.pcCounter > 0) return this.consume(sub, m.b as unknown[], 0, true);
+      this.pcQueue.push(m);
+      return this.takePcEvents();
+    }
+    return this.consume(sub, m.b as unknown[], 0, true);
+  }
+
+  /** R6: upstream messages are taken a whole message at a time while downstream demand remains. */
+  private takePcEvents(): unknown {
+    for (;;) {
+      if (this.exitRequested) return undefined;
+      const head = this.pcQueue.peek();
+      if (head === undefined) return undefined;
+      let result: unknown;
+      if (head.kind === C_EVENTS) {
+        if (this.pcCounter <= 0) return undefined;
+        this.pcQueue.shift();
+        const sub = head.a as Subscription;
+        if (!this.producers.has(sub)) continue;
+        result = this.consume(sub, head.b as unknown[], 0, false);
+      } else {
+        this.pcQueue.shift();
+        if (head.kind === C_CANCEL) result = this.onConsumerCancel(head.a as Subscription, head.b, head.c === true);
+        else result = this.emitAfter(this.invokeOptional('handleInfo', head.a));
+      }
+      if (isPromiseLike(result)) return Promise.resolve(result).then(() => this.takePcEvents());
+    }
+  }
+
+  /**
+   * R1/R2: hands `events` to `handleEvents`. Automatic subscriptions cut them into
+   * chunks of `maxDemand - minDemand` and ask again after a chunk once pending demand
+   * is at or below `minDemand`; manual ones get the whole batch.
+   */
+  private consume(sub: Subscription, events: unknown[], offset: number, resumePc: boolean): unknown {
+    const len = events.length;
+    const size = sub.manual ? len : sub.batchLimit;
+    while (offset < len) {
+      const chunk = offset === 0 && len <= size ? events : events.slice(offset, offset + size);
+      offset += chunk.length;
+      const out = (this.impl.handleEvents as (e: unknown[], f: Subscription) => unknown)(chunk, sub);
+      if (isPromiseLike(out)) {
+        return Promise.resolve(out).then((value) => {
+          this.afterChunk(sub, chunk.length, value);
+          if (this.exitRequested) return undefined;
+          const rest = this.consume(sub, events, offset, resumePc);
+          return rest;
+        });
+      }
+      this.afterChunk(sub, chunk.length, out);
+      if (this.exitRequested) return undefined;
+    }
+    if (resumePc && this.isPC && this.pcQueue.length > 0) return this.takePcEvents();
+    return undefined;
+  }
+
+  private afterChunk(sub: Subscription, count: number, out: unknown): void {
+    if (out !== undefined) this.emit(out, 'handleEvents');
+    if (sub.manual || !this.producers.has(sub)) return;
+    let pending = sub.pending - count;
+    if (pending < 0) {
+      getLogger().warn(`${this.name} has received ${-pending} events in excess from ${sub.producerProcess.describe()}`);
+      pending = 0;
+    }
+    if (pending <= sub.minDemand) {
+      const ask = sub.maxDemand - pending;
+      sub.pending = sub.maxDemand;
+      if (!sub.cancelling) sub.producerProcess.post(new Msg(P_ASK, sub, ask));
+    } else {
+      sub.pending = pending;
+    }
+  }
+
+  /** R7, consumer side: `handleCancel`, then the subscription's cancel mode. */
+  private onConsumerCancel(sub: Subscription, reason: unknown, down: boolean): unknown {
+    if (!this.producers.delete(sub)) return undefined;
+    const result = this.invokeOptional('handleCancel', down ? { down: reason } : { cancel: reason }, sub);
+    const proceed = (out: unknown): void => {
+      if (out !== undefined) this.emit(out, 'handleCancel');
+      this.applyCancelMode(sub, reason);
+    };
+    if (isPromiseLike(result)) return Promise.resolve(result).then(proceed);
+    proceed(result);
+    return undefined;
+  }
+
+  private applyCancelMode(sub: Subscription, reason: unknown): void {
+    if (reason === 'already_subscribed') return;
+    const stop = sub.cancelMode === 'permanent' || (sub.cancelMode === 'transient' && !isNormalReason(reason));
+    if (!stop) return;
+    if (reason === 'noproc') getLogger().error(`${this.name} subscribed to ${sub.producerProcess.describe()}, which is not running`);
+    if (this.isPC && isNormalReason(reason) && this.buffer !== undefined && !this.buffer.isEmpty) {
+      // Unlike the original, a producer-consumer whose source ended normally first
+      // dispatches what it still buffers, then stops.
+      this.placeInfo(new InternalInfo((p) => p.requestExit(reason)));
+    } else {
+      this.requestExit(reason);
+    }
+  }
+
+  // ------------------------------------------------------- producer side
+
+  private onProducerSubscribe(sub: Subscription): unknown {
+    if (!this.isProducer) {
+      sub.consumerProcess.post(new Msg(C_CANCEL, sub, 'not_a_producer', false));
+      return undefined;
+    }
+    if (this.consumers.has(sub)) {
+      sub.consumerProcess.post(new Msg(C_CANCEL, sub, 'duplicated_subscription', false));
+      return undefined;
+    }
+    const result = this.impl.handleSubscribe?.('consumer', sub.options, sub);
+    const proceed = (mode: unknown): unknown => {
+      if (mode === 'manual') {
+        throw new TypeError(`${this.name}: handleSubscribe('consumer', ...) of a producer must not return 'manual'`);
+      }
+      if (mode !== undefined && mode !== 'automatic') {
+        throw new TypeError(`${this.name}: handleSubscribe must return 'automatic' or 'manual', got: ${show(mode)}`);
+      }
+      let demand: number;
+      try {
+        demand = this.dispatcher!.subscribe(sub.options, sub);
+      } catch (error) {
+        sub.consumerProcess.post(new Msg(C_CANCEL, sub, error, false));
+        return undefined;
+      }
+      this.consumers.add(sub);
+      return demand > 0 ? this.produceFor(demand) : undefined;
+    };
+    if (isPromiseLike(result)) return Promise.resolve(result).then(proceed);
+    return proceed(result);
+  }
+
+  private onAsk(sub: Subscription, count: number): unknown {
+    if (!this.isProducer) return undefined;
+    if (!this.consumers.has(sub)) {
+      sub.consumerProcess.post(new Msg(C_CANCEL, sub, 'unknown_subscription', false));
+      return undefined;
+    }
+    const demand = this.dispatcher!.ask(count, sub);
+    return demand > 0 ? this.produceFor(demand) : undefined;
+  }
+
+  /** R7, producer side: remove, tell the consumer, `handleCancel`, then the dispatcher. */
+  private onProducerCancel(sub: Subscription, reason: unknown, down: boolean): unknown {
+    if (!this.consumers.delete(sub)) return undefined;
+    if (!down) sub.consumerProcess.post(new Msg(C_CANCEL, sub, reason, false));
+    const result = this.invokeOptional('handleCancel', down ? { down: reason } : { cancel: reason }, sub);
+    const proceed = (out: unknown): unknown => {
+      if (out !== undefined) this.emit(out, 'handleCancel');
+      const demand = this.dispatcher!.cancel(sub);
+      return demand > 0 ? this.produceFor(demand) : undefined;
+    };
+    if (isPromiseLike(result)) return Promise.resolve(result).then(proceed);
+    return proceed(result);
+  }
+
+  /** R3: serve `demand` from the buffer, then from `handleDemand` (or the upstream queue, or store it). */
+  private produceFor(demand: number): unknown {
+    demand = this.takeFromBuffer(demand);
+    if (demand <= 0 || this.exitRequested) return undefined;
+    if (this.isPC) {
+      this.pcCounter += demand;
+      return this.takePcEvents();
+    }
+    if (this.demandMode === 'accumulate') {
+      this.accumulated.push(demand);
+      return undefined;
+    }
+    return this.callHandleDemand(demand);
+  }
+
+  private callHandleDemand(demand: number): unknown {
+    const out = (this.impl.handleDemand as (n: number) => unknown)(demand);
+    if (isPromiseLike(out)) return Promise.resolve(out).then((events) => this.emit(events, 'handleDemand'));
+    this.emit(out, 'handleDemand');
+    return undefined;
+  }
+
+  private takeFromBuffer(demand: number): number {
+    const buffer = this.buffer!;
+    while (!buffer.isEmpty) {
+      if (demand > 0) {
+        const events = buffer.takeEvents(demand);
+        if (events.length > 0) {
+          demand -= events.length;
+          const left = this.dispatcher!.dispatch(events);
+          if (left.length > 0) {
+            buffer.unshift(left);
+            demand += left.length;
+            break;
+          }
+        }
+      }
+      const before = buffer.isEmpty;
+      buffer.takeInfos(this.fireInfo);
+      if (demand <= 0 || before || buffer.eventCount === 0) break;
+    }
+    return demand;
+  }
+
+  private readonly fireInfo = (message: unknown): void => this.dispatcher!.info(message);
+
+  /** Emits a callback's events: through the dispatcher, leftovers into the buffer. */
+  private emit(events: unknown, callback: string): void {
+    if (events === undefined) return;
+    if (!Array.isArray(events)) {
+      throw new TypeError(`${this.name}: ${callback} must return an array of events or nothing, got: ${show(events)}`);
+    }
+    if (events.length === 0) return;
+    if (!this.isProducer) {
+      getLogger().warn(`${this.name}: a consumer cannot dispatch events; ${events.length} events from ${callback} dropped`);
+      return;
+    }
+    const left = this.dispatcher!.dispatch(events);
+    if (this.isPC) {
+      this.pcCounter -= events.length - left.length;
+      if (this.pcCounter < 0) this.pcCounter = 0;
+    }
+    if (left.length > 0) {
+      const discarded = this.buffer!.store(left, this.fireInfo);
+      if (discarded > 0) this.reportDiscarded(discarded);
+    }
+  }
+
+  private reportDiscarded(count: number): void {
+    const keepDefault = this.impl.formatDiscarded ? this.impl.formatDiscarded(count) !== false : true;
+    if (keepDefault) getLogger().warn(`GenStage producer ${this.name} has discarded ${count} events from buffer`);
+  }
+
+  private emitAfter(result: unknown): unknown {
+    if (isPromiseLike(result)) return Promise.resolve(result).then((events) => this.emit(events, 'callback'));
+    this.emit(result, 'callback');
+    return undefined;
+  }
+
+  private setDemandMode(mode: DemandMode): unknown {
+    if (!this.isProducer || this.isPC) return undefined;
+    if (mode === 'accumulate') {
+      this.demandMode = 'accumulate';
+      return undefined;
+    }
+    this.demandMode = 'forward';
+    const stored = this.accumulated;
+    this.accumulated = [];
+    // R4: replayed one handleDemand per stored demand, in order, not summed.
+    const replay = (i: number): unknown => {
+      for (; i < stored.length; i++) {
+        if (this.exitRequested) return undefined;
+        const result = this.callHandleDemand(stored[i] as number);
+        if (isPromiseLike(result)) {
+          const next = i + 1;
+          return Promise.resolve(result).then(() => replay(next));
+        }
+      }
+      return undefined;
+    };
+    return replay(0);
+  }
+
+  /** R12: an info behind the currently buffered events (producers), or at once (consumers). */
+  placeInfo(message: unknown): void {
+    if (this.isProducer && !this.buffer!.isEmpty) this.buffer!.pushInfo(message);
+    else if (this.isProducer) this.dispatcher!.info(message);
+    else this.post(new Msg(INFO, message));
+  }
+
+  bufferedInfo(message: unknown): void {
+    this.post(new Msg(BUFFERED_INFO, message));
+  }
+
+  get bufferedCount(): number {
+    return this.buffer?.eventCount ?? 0;
+  }
+
+  get currentDemandMode(): DemandMode {
+    return this.demandMode;
+  }
+
+  // ------------------------------------------------------- calls, timers
+
+  call(request: unknown, timeoutMs: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const pending = new PendingCall(resolve, reject, this.clock);
+      if (timeoutMs !== Infinity) {
+        pending.timer = this.clock.setTimeout(() => {
+          this.calls.delete(pending.id);
+          pending.reject(new CallTimeoutError(timeoutMs));
+        }, timeoutMs);
+      }
+      this.post(new Msg(CALL, request, pending));
+    });
+  }
+
+  private onCall(request: unknown, pending: PendingCall): unknown {
+    if (pending.settled) return undefined;
+    if (typeof this.impl.handleCall !== 'function') {
+      pending.reject(new TypeError(`${this.name} does not define handleCall`));
+      return undefined;
+    }
+    this.calls.set(pending.id, pending);
+    const result = this.impl.handleCall(request, pending);
+    const proceed = (value: unknown): void => {
+      if (typeof value !== 'object' || value === null || !('reply' in value || 'noreply' in value || 'stop' in value)) {
+        this.calls.delete(pending.id);
+        throw new TypeError(`${this.name}: handleCall must return { reply }, { noreply: true } or { stop }, got: ${show(value)}`);
+      }
+      const r = value as CallResult<unknown> & { reply?: unknown; stop?: unknown };
+      if (r.events !== undefined) this.emit(r.events, 'handleCall');
+      if ('reply' in r) this.reply(pending, r.reply);
+      if ('stop' in r) this.requestExit(r.stop);
+    };
+    if (isPromiseLike(result)) return Promise.resolve(result).then(proceed);
+    proceed(result);
+    return undefined;
+  }
+
+  reply(from: CallFrom, value: unknown): void {
+    const pending = this.calls.get(from.id);
+    if (pending === undefined) return;
+    this.calls.delete(from.id);
+    pending.resolve(value);
+  }
+
+  sendAfter(message: unknown, ms: number): () => void {
+    const timer = this.clock.setTimeout(() => {
+      this.timers.delete(timer);
+      this.post(new Msg(INFO, message));
+    }, ms);
+    this.timers.add(timer);
+    return () => {
+      if (this.timers.delete(timer)) this.clock.clearTimeout(timer);
+    };
+  }
+
+  // ------------------------------------------------------- exit
+
+  protected cleanup(reason: unknown): unknown {
+    for (const timer of this.timers) this.clock.clearTimeout(timer);
+    this.timers.clear();
+    const disposers = this.disposers.splice(0);
+    const results: unknown[] = [];
+    let terminate: unknown;
+    try {
+      terminate = this.impl.terminate?.(reason);
+    } catch (error) {
+      getLogger().error(`${this.name}: terminate threw`, error);
+    }
+    for (const dispose of disposers) {
+      try {
+        results.push(dispose());
+      } catch (error) {
+        getLogger().error(`${this.name}: cleanup threw`, error);
+      }
+    }
+    results.push(terminate);
+    const promises = results.filter(isPromiseLike);
+    if (promises.length === 0) return undefined;
+    return Promise.allSettled(promises.map((p) => Promise.resolve(p))).then((settled) => {
+      for (const s of settled) if (s.status === 'rejected') getLogger().error(`${this.name}: terminate failed`, s.reason);
+    });
+  }
+
+  protected afterExit(reason: unknown): void {
+    for (const sub of this.producers) sub.producerProcess.post(new Msg(P_CANCEL, sub, reason, true));
+    this.producers.clear();
+    for (const sub of this.consumers) sub.consumerProcess.post(new Msg(C_CANCEL, sub, reason, true));
+    this.hadConsumers = this.consumers.size > 0;
+    this.consumers.clear();
+    this.pcQueue.clear();
+    this.buffer?.clear();
+    for (const pending of this.calls.values()) pending.reject(new StageExitError(reason, `${this.name} exited before replying: ${describeReason(reason)}`));
+    this.calls.clear();
+  }
+
+  private hadConsumers = false;
+
+  protected override crashObservedElsewhere(): boolean {
+    return this.hadConsumers;
+  }
+
+  protected deadLetter(m: Msg): void {
+    const reason = this.reason;
+    switch (m.kind) {
+      case P_SUBSCRIBE: {
+        const sub = m.a as Subscription;
+        sub.consumerProcess.post(new Msg(C_CANCEL, sub, 'noproc', true));
+        return;
+      }
+      case SUBSCRIBE_TO:
+        return;
+      case CALL:
+        (m.b as PendingCall).reject(new StageExitError(reason, `${this.name} is not running (${describeReason(reason)})`));
+        return;
+      case BUFFERED_INFO:
+        if (typeof m.b === 'function') (m.b as () => void)();
+        return;
+      case QUERY:
+        (m.b as (v: unknown) => void)(undefined);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ------------------------------------------------------- helpers
+
+  private invokeOptional(name: 'handleCast' | 'handleInfo' | 'handleCancel', arg: unknown, sub?: Subscription): unknown {
+    const fn = this.impl[name] as ((a: unknown, b?: unknown) => unknown) | undefined;
+    if (typeof fn !== 'function') {
+      if (name !== 'handleCancel') getLogger().warn(`${this.name} received a ${name === 'handleCast' ? 'cast' : 'message'} but defines no ${name}: ${show(arg)}`);
+      return undefined;
+    }
+    return fn.call(this.impl, arg, sub);
+  }
+}

@@ -1,0 +1,111 @@
+import type { StageProcess } from './stage-process.js';
+import type { Stage } from './handle.js';
+import type { Subscription } from './subscription.js';
+import type { CallFrom, CallResult, CancelReason, DemandManagement, Emit } from './types.js';
+import { expectInteger } from '../runtime/validate.js';
+
+/**
+ * What every stage may define. Extend `Producer`, `ProducerConsumer` or `Consumer`
+ * instead of this class; the role decides which callback is required.
+ *
+ * Callbacks run one at a time, never concurrently, and may return a Promise: the
+ * stage handles nothing else until it settles. A callback that throws (or rejects)
+ * stops the stage with that error as its exit reason.
+ */
+export abstract class StageCallbacks<In, Out> {
+  /** @internal Set by `GenStage.start`. */
+  process: StageProcess | undefined = undefined;
+
+  /** Runs once before the stage takes messages; `GenStage.start` resolves after it. */
+  init?(): void | Promise<void>;
+
+  /**
+   * A subscription is being made. `kind` is the role of the other side. A consumer
+   * may return `'manual'` to send demand itself with `this.ask`; the default is
+   * `'automatic'`. A producer must not return `'manual'`.
+   */
+  handleSubscribe?(
+    kind: 'producer' | 'consumer',
+    options: Readonly<Record<string, unknown>>,
+    from: Subscription<In | Out>,
+  ): DemandManagement | void | Promise<DemandManagement | void>;
+
+  /**
+   * A subscription ended: `{ cancel: reason }` when the other side cancelled,
+   * `{ down: reason }` when it exited. May emit events (producers).
+   */
+  handleCancel?(reason: CancelReason, from: Subscription<In | Out>): Emit<Out>;
+
+  /** A `call`: reply with `{ reply }`, or `{ noreply: true }` and `this.reply(from, v)` later. Events are dispatched before the reply. */
+  handleCall?(request: unknown, from: CallFrom): CallResult<Out> | Promise<CallResult<Out>>;
+
+  /** A `cast`. */
+  handleCast?(message: unknown): Emit<Out>;
+
+  /** A `send` (or a timer from `sendAfter`, or an `asyncInfo` once the events before it are gone). */
+  handleInfo?(message: unknown): Emit<Out>;
+
+  /** The stage is stopping with `reason`; release what `init` took. */
+  terminate?(reason: unknown): void | Promise<void>;
+
+  /** `count` events were dropped by the buffer. Return `false` to silence the default warning. */
+  formatDiscarded?(count: number): boolean;
+
+  /** This stage's handle. */
+  protected get self(): Stage<Out> {
+    return this.owner('self').handle as Stage<Out>;
+  }
+
+  /** Asks the producer of `from` for `count` more events (manual demand). `0` does nothing. */
+  protected ask(from: Subscription<In>, count: number): void {
+    expectInteger('count', count, 0);
+    this.owner('ask').ask(from as Subscription, count);
+  }
+
+  /** Answers a `call` that returned `{ noreply: true }`. */
+  protected reply(from: CallFrom, value: unknown): void {
+    this.owner('reply').reply(from, value);
+  }
+
+  /** Cancels a subscription (either side). The consumer's `handleCancel` sees `{ cancel: reason }`. */
+  protected cancel(from: Subscription<In | Out>, reason: unknown = 'normal'): void {
+    this.owner('cancel').cancel(from as Subscription, reason);
+  }
+
+  /** Stops this stage with `reason` once the current callback returns. */
+  protected stop(reason: unknown = 'normal'): void {
+    this.owner('stop').requestExit(reason);
+  }
+
+  /** Delivers `message` to `handleInfo` after `ms` on the stage's clock. Cancelled when the stage stops. */
+  protected sendAfter(message: unknown, ms: number): () => void {
+    return this.owner('sendAfter').sendAfter(message, ms);
+  }
+
+  /** Delivers `message` to `handleInfo` once the events buffered before it are dispatched. */
+  protected asyncInfo(message: unknown): void {
+    this.owner('asyncInfo').bufferedInfo(message);
+  }
+
+  private owner(method: string): StageProcess {
+    const process = this.process;
+    if (process === undefined) throw new TypeError(`this.${method}() needs a started stage: call GenStage.start first`);
+    return process;
+  }
+}
+
+/** A stage that only emits: it answers demand in `handleDemand`. */
+export abstract class Producer<Out> extends StageCallbacks<never, Out> {
+  /** Consumers want `demand` more events. Return up to that many (fewer is fine: track the rest yourself). */
+  abstract handleDemand(demand: number): Emit<Out>;
+}
+
+/** A stage that receives events from producers and emits events to consumers. */
+export abstract class ProducerConsumer<In, Out> extends StageCallbacks<In, Out> {
+  abstract handleEvents(events: In[], from: Subscription<In>): Emit<Out>;
+}
+
+/** A stage that only receives. */
+export abstract class Consumer<In> extends StageCallbacks<In, never> {
+  abstract handleEvents(events: In[], from: Subscription<In>): void | Promise<void>;
+}

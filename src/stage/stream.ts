@@ -1,0 +1,166 @@
+import { Consumer } from './stage.js';
+import type { Stage } from './handle.js';
+import type { Subscription } from './subscription.js';
+import type { CancelMode, CancelReason, SubscribeTo } from './types.js';
+import { checkSubscription } from './options.js';
+import { isNormalReason } from '../runtime/reason.js';
+import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
+import { GenStage } from './gen-stage.js';
+
+export interface StreamOptions {
+  /** Producers to switch to `demand('forward')` once subscribed. Default: the subscribed producers. */
+  producers?: readonly Stage<unknown>[];
+}
+
+const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true }) as IteratorResult<never>;
+
+/**
+ * The consumer behind a stream: `handleEvents` hands the chunk to the iterator and
+ * does not return until the loop has taken all of it, so demand follows the loop.
+ */
+class StreamConsumer<T> extends Consumer<T> {
+  constructor(private readonly sink: StreamIterator<T>) {
+    super();
+  }
+  handleEvents(events: T[]): Promise<void> {
+    return this.sink.push(events);
+  }
+  override handleCancel(reason: CancelReason, from: Subscription<T>): void {
+    this.sink.ended(from, 'down' in reason ? reason.down : reason.cancel);
+    if (this.sink.finished) this.stop('normal');
+  }
+}
+
+class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
+  private chunk: T[] | null = null;
+  private index = 0;
+  private release: (() => void) | null = null;
+  private waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | null = null;
+  private error: { reason: unknown } | null = null;
+  private remaining: number;
+  private stage: Stage<never> | undefined;
+  private readonly started: Promise<void>;
+  finished = false;
+
+  constructor(
+    private readonly modes: Map<Stage<unknown>, CancelMode>,
+    entries: readonly SubscribeTo[],
+    producers: readonly Stage<unknown>[],
+  ) {
+    this.remaining = entries.length;
+    this.started = GenStage.start(new StreamConsumer<T>(this), { subscribeTo: [], name: `stream#${nextName++}` }).then(async (stage) => {
+      this.stage = stage;
+      for (const entry of entries) {
+        const options = entry instanceof Object && 'to' in entry ? { ...entry } : { to: entry };
+        const to = options.to as Stage<unknown>;
+        delete (options as { to?: unknown }).to;
+        await stage.subscribe(to, { ...options, cancel: 'temporary' });
+      }
+      for (const p of producers) if (p.kind === 'producer' && p.alive) p.demand('forward');
+      if (this.remaining === 0) this.finish();
+    });
+    this.started.catch(() => {});
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return this;
+  }
+
+  push(events: T[]): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.finished) {
+        resolve();
+        return;
+      }
+      this.chunk = events;
+      this.index = 0;
+      this.release = resolve;
+      const waiter = this.waiter;
+      if (waiter !== null && events.length > 0) {
+        this.waiter = null;
+        waiter.resolve({ value: events[this.index++] as T, done: false });
+      } else if (events.length === 0) this.releaseChunk();
+    });
+  }
+
+  ended(from: Subscription<T>, reason: unknown): void {
+    this.remaining--;
+    const mode = this.modes.get(from.producer as Stage<unknown>) ?? 'permanent';
+    if (!isNormalReason(reason) && mode !== 'temporary' && this.error === null) {
+      this.error = { reason };
+      this.finish();
+    } else if (this.remaining <= 0) this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const waiter = this.waiter;
+    if (waiter !== null) {
+      this.waiter = null;
+      if (this.error !== null) {
+        const { reason } = this.error;
+        this.error = { reason: undefined };
+        waiter.reject(reason);
+      } else waiter.resolve(DONE);
+    }
+  }
+
+  private releaseChunk(): void {
+    this.chunk = null;
+    const release = this.release;
+    this.release = null;
+    release?.();
+  }
+
+  async next(): Promise<IteratorResult<T>> {
+    const chunk = this.chunk;
+    if (chunk !== null) {
+      if (this.index < chunk.length) return { value: chunk[this.index++] as T, done: false };
+      this.releaseChunk();
+    }
+    await this.started;
+    if (this.chunk !== null && this.index < this.chunk.length) return { value: this.chunk[this.index++] as T, done: false };
+    if (this.finished) {
+      if (this.error !== null && this.error.reason !== undefined) {
+        const { reason } = this.error;
+        this.error = { reason: undefined };
+        throw reason;
+      }
+      return DONE;
+    }
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    this.finished = true;
+    this.releaseChunk();
+    await this.started.catch(() => {});
+    if (this.stage !== undefined && this.stage.alive) await this.stage.stop('normal');
+    return DONE;
+  }
+}
+
+export function stream<T>(entries: readonly SubscribeTo[], options: StreamOptions = {}): AsyncIterable<T> {
+  if (!Array.isArray(entries) || entries.length === 0) {
+    throw new TypeError(`expected subscriptions to be a non-empty array of stages or { to, ...options }, got: ${show(entries)}`);
+  }
+  const o = expectObject('stream options', options);
+  expectKnownKeys('stream options', o, ['producers']);
+  if (o.producers !== undefined && !Array.isArray(o.producers)) {
+    throw new TypeError(`expected producers to be an array of stages, got: ${show(o.producers)}`);
+  }
+  const modes = new Map<Stage<unknown>, CancelMode>();
+  const producers: Stage<unknown>[] = [];
+  for (const entry of entries) {
+    const checked = checkSubscription(entry, 'consumer', 'stream', 'stream');
+    modes.set(checked.producer.handle, checked.cancel);
+    producers.push(checked.producer.handle);
+  }
+  const forward = (o.producers as Stage<unknown>[] | undefined) ?? producers;
+  return {
+    [Symbol.asyncIterator]: () => new StreamIterator<T>(modes, entries, forward),
+  };
+}
+
+let nextName = 1;

@@ -1,0 +1,47 @@
+import type { StageProcess } from './stage-process.js';
+import type { Stage } from './handle.js';
+import type { CancelMode } from './types.js';
+
+let nextTag = 1;
+
+/**
+ * One link between a producer and a consumer. The same object is the `from` that
+ * both sides see in their callbacks, and the tag to `cancel` or `ask` with.
+ *
+ * The fields after `options` are the consumer side's bookkeeping (demand counters);
+ * only the consumer's process touches them.
+ */
+export class Subscription<T = unknown> {
+  readonly tag: number = nextTag++;
+  /** @internal */ manual = false;
+  /** @internal */ pending = 0;
+  /** @internal */ cancelling = false;
+  /** @internal */ batchLimit: number;
+
+  /** @internal */
+  constructor(
+    /** @internal */ readonly producerProcess: StageProcess,
+    /** @internal */ readonly consumerProcess: StageProcess,
+    readonly maxDemand: number,
+    readonly minDemand: number,
+    readonly cancelMode: CancelMode,
+    /** Every option given at subscribe (including `partition`, `selector` and your own). */
+    readonly options: Readonly<Record<string, unknown>>,
+  ) {
+    this.batchLimit = maxDemand - minDemand;
+  }
+
+  /** The producer end. */
+  get producer(): Stage<T> {
+    return this.producerProcess.handle as Stage<T>;
+  }
+
+  /** The consumer end. */
+  get consumer(): Stage<unknown> {
+    return this.consumerProcess.handle;
+  }
+
+  toString(): string {
+    return `Subscription#${this.tag}(${this.producerProcess.describe()} -> ${this.consumerProcess.describe()})`;
+  }
+}

@@ -1,0 +1,1 @@
+export { VirtualClock, settle } from './virtual-clock.js';

@@ -1,0 +1,98 @@
+import type { Clock, TimerHandle } from '../runtime/clock.js';
+import { scheduler } from '../runtime/scheduler.js';
+import { expectInteger } from '../runtime/validate.js';
+
+interface Timer {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/**
+ * A clock that moves only when told, for testing windows, rate limits and timeouts
+ * without sleeping. Pass it as the `clock` option.
+ *
+ * `advance(ms)` fires every timer due within `ms`, in time order, and lets the stages
+ * handle what each timer caused before firing the next one.
+ *
+ * ## Example
+ * ```ts
+ * const clock = new VirtualClock();
+ * const stage = await GenStage.start(new RateLimiter(), { clock, subscribeTo: [source] });
+ * await clock.advance(2000); // two intervals pass, instantly
+ * ```
+ */
+export class VirtualClock implements Clock {
+  private time: number;
+  private seq = 0;
+  private timers: Timer[] = [];
+
+  constructor(start = 0) {
+    this.time = expectInteger('start', start, 0);
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const timer: Timer = { at: this.time + Math.max(0, Number.isFinite(ms) ? ms : 0), seq: this.seq++, fn };
+    this.timers.push(timer);
+    return timer as unknown as TimerHandle;
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    const i = this.timers.indexOf(handle as unknown as Timer);
+    if (i >= 0) this.timers.splice(i, 1);
+  }
+
+  /** How many timers are waiting. A stopped stage leaves none. */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  /** Moves time forward by `ms`, firing due timers in order and settling the stages after each. */
+  async advance(ms: number): Promise<void> {
+    expectInteger('ms', ms, 0);
+    const target = this.time + ms;
+    await settle();
+    for (;;) {
+      const next = this.earliest();
+      if (next === undefined || next.at > target) break;
+      this.timers.splice(this.timers.indexOf(next), 1);
+      this.time = next.at;
+      next.fn();
+      await settle();
+    }
+    this.time = target;
+    await settle();
+  }
+
+  /** Fires timers until none is left (at most `limit`, against timers that re-arm forever). */
+  async runAll(limit = 10_000): Promise<void> {
+    await settle();
+    for (let fired = 0; ; fired++) {
+      const next = this.earliest();
+      if (next === undefined) return;
+      if (fired >= limit) throw new RangeError(`runAll fired ${limit} timers and more are still due; a timer re-arms itself (use advance)`);
+      this.timers.splice(this.timers.indexOf(next), 1);
+      this.time = Math.max(this.time, next.at);
+      next.fn();
+      await settle();
+    }
+  }
+
+  private earliest(): Timer | undefined {
+    let best: Timer | undefined;
+    for (const t of this.timers) if (best === undefined || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    return best;
+  }
+}
+
+/** Lets the stages run until nothing is ready (promises resolved by the event loop included). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await scheduler.whenIdle();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
