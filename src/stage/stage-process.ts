@@ -244,14 +244,16 @@ export class StageProcess extends Process<Msg> {
   // ------------------------------------------------------- consumer side
 
   private onSubscribeTo(sub: Subscription, resolve: (s: Subscription) => void): unknown {
+    // As in the original, the subscription goes out before handleSubscribe runs, so
+    // an ask made inside handleSubscribe reaches the producer after it.
+    this.producers.add(sub);
+    sub.producerProcess.post(new Msg(P_SUBSCRIBE, sub));
     const result = this.impl.handleSubscribe?.('producer', sub.options, sub);
     const proceed = (mode: unknown): void => {
       if (mode !== undefined && mode !== 'automatic' && mode !== 'manual') {
         throw new TypeError(`${this.name}: handleSubscribe must return 'automatic' or 'manual', got: ${show(mode)}`);
       }
-      this.producers.add(sub);
       sub.manual = mode === 'manual';
-      sub.producerProcess.post(new Msg(P_SUBSCRIBE, sub));
       if (!sub.manual) {
         sub.pending = sub.maxDemand;
         sub.producerProcess.post(new Msg(P_ASK, sub, sub.maxDemand));
