@@ -6,6 +6,11 @@ import { builtinModules } from 'node:module';
 
 const entries = {
   index: 'src/index.ts',
+  rxjs: 'src/interop/rxjs/index.ts',
+  ix: 'src/interop/ix/index.ts',
+  node: 'src/interop/node/index.ts',
+  web: 'src/interop/web/index.ts',
+  redis: 'src/connectors/redis/index.ts',
   testing: 'src/testing/index.ts',
 };
 
