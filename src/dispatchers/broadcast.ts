@@ -28,6 +28,15 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
   private waiting = 0;
   /** Asked upstream and not yet arrived. */
   private requested = 0;
+  /**
+   * Events handed back to the producer's buffer (they came when not every consumer
+   * wanted them), and how many of those the producer is about to re-dispatch. A
+   * producer may answer less than it was asked, so `requested` can stay above zero
+   * for good: the buffer is served first, or its events would wait for events that
+   * never come.
+   */
+  private buffered = 0;
+  private replaying = 0;
 
   init(host: DispatcherHost<T>): void {
     this.host = host;
@@ -65,8 +74,11 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
 
   dispatch(events: T[]): T[] {
     const len = events.length;
-    this.requested = Math.max(0, this.requested - len);
+    const replayed = Math.min(len, this.replaying);
+    this.replaying -= replayed;
+    this.requested = Math.max(0, this.requested - (len - replayed));
     const now = Math.min(len, this.waiting);
+    this.buffered += len - now;
     if (now === 0) return events;
     this.waiting -= now;
     const batch = now === len ? events : events.slice(0, now);
@@ -96,8 +108,11 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
       for (const d of this.demands) d.counter -= min;
       this.waiting += min;
     }
-    const demand = Math.max(0, this.waiting - this.requested);
+    const fromBuffer = Math.min(this.waiting, this.buffered);
+    this.buffered -= fromBuffer;
+    this.replaying += fromBuffer;
+    const demand = Math.max(0, this.waiting - fromBuffer - this.requested);
     this.requested += demand;
-    return demand;
+    return fromBuffer + demand;
   }
 }
