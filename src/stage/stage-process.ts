@@ -376,9 +376,10 @@ export class StageProcess extends Process<Msg> {
     const stop = sub.cancelMode === 'permanent' || (sub.cancelMode === 'transient' && !isNormalReason(reason));
     if (!stop) return;
     if (reason === 'noproc') getLogger().error(`${this.name} subscribed to ${sub.producerProcess.describe()}, which is not running`);
-    if (this.isPC && isNormalReason(reason) && this.buffer !== undefined && !this.buffer.isEmpty) {
+    if (this.isPC && isNormalReason(reason)) {
       // Unlike the original, a producer-consumer whose source ended normally first
-      // dispatches what it still buffers, then stops.
+      // dispatches what it still buffers, then stops. Always through the dispatcher:
+      // a PartitionDispatcher also holds events in its partition queues.
       this.placeInfo(new InternalInfo((p) => p.requestExit(reason)));
     } else {
       this.requestExit(reason);
