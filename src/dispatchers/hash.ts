@@ -41,8 +41,9 @@ function fnv1a(text: string, seed: number): number {
 }
 
 function mixInt(n: number): number {
-  // Fold the high bits in, then the murmur3 finaliser.
-  let h = (n | 0) ^ Math.floor(n / 0x100000000);
+  // Fold the high bits in (multiplied, so that -k and k - 1 do not collide), then the
+  // murmur3 finaliser.
+  let h = (n | 0) ^ Math.imul(Math.floor(n / 0x100000000), 0x27d4eb2f);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
