@@ -6,7 +6,8 @@
  * - an integer in the safe range: its value mixed by a 32-bit integer finaliser;
  * - any other number, a boolean, a bigint, `null` or `undefined`: the FNV-1a of `String(value)`
  *   prefixed by its type (so `1`, `'1'` and `1n` differ);
- * - an array or plain object: FNV-1a over a canonical JSON form with sorted keys.
+ * - an array or plain object: FNV-1a over a canonical JSON form with sorted keys
+ *   (bigints inside are written `12n`; a `Date` by its time, a `Map`/`Set` by its entries).
  *
  * Returns an unsigned 32-bit integer; the partition is that value modulo the count.
  */
@@ -53,13 +54,18 @@ function mixInt(n: number): number {
 }
 
 function canonical(value: object): string {
-  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'object' && v !== null ? canonical(v) : JSON.stringify(v) ?? 'null')).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map(part).join(',')}]`;
+  // Not JSON: without these, every Date, Map and Set would hash like `{}`.
+  if (value instanceof Date) return `Date(${value.getTime()})`;
+  if (value instanceof Map) return `Map${canonical([...value.entries()])}`;
+  if (value instanceof Set) return `Set${canonical([...value])}`;
   const keys = Object.keys(value).sort();
   const record = value as Record<string, unknown>;
-  return `{${keys
-    .map((k) => {
-      const v = record[k];
-      return `${JSON.stringify(k)}:${typeof v === 'object' && v !== null ? canonical(v) : JSON.stringify(v) ?? 'null'}`;
-    })
-    .join(',')}}`;
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${part(record[k])}`).join(',')}}`;
+}
+
+function part(v: unknown): string {
+  if (typeof v === 'object' && v !== null) return canonical(v);
+  if (typeof v === 'bigint') return `${v}n`; // JSON.stringify throws on a bigint
+  return JSON.stringify(v) ?? 'null';
 }
