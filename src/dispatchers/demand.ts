@@ -29,6 +29,13 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
   /** Highest counter first; among equals, the one that got there first. */
   private demands: Entry<T>[] = [];
   private pending = 0;
+  /**
+   * Events handed back to the producer's buffer, and how many of those it is about
+   * to re-dispatch. `pending` may never be answered (a producer may produce less
+   * than asked), so asks are served from the buffer before `pending` absorbs them.
+   */
+  private buffered = 0;
+  private replaying = 0;
   private maxDemand: number | undefined;
   private shuffle: boolean;
 
@@ -71,7 +78,10 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
     this.demands.splice(i, 1);
     entry.counter += count;
     this.insert(entry);
-    const already = Math.min(this.pending, count);
+    const fromBuffer = Math.min(this.buffered, count);
+    this.buffered -= fromBuffer;
+    this.replaying += fromBuffer;
+    const already = Math.min(this.pending, count - fromBuffer);
     this.pending -= already;
     return count - already;
   }
@@ -87,6 +97,8 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
       }
     }
     const len = events.length;
+    const replayed = Math.min(len, this.replaying);
+    this.replaying -= replayed;
     let offset = 0;
     while (offset < len && this.demands.length > 0) {
       const head = this.demands[0] as Entry<T>;
@@ -102,7 +114,8 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
     }
     if (offset === len) return NO_EVENTS;
     const left = offset === 0 ? events : events.slice(offset);
-    this.pending = Math.max(0, this.pending - left.length);
+    this.pending = Math.max(0, this.pending - Math.max(0, left.length - replayed));
+    this.buffered += left.length;
     return left;
   }
 
