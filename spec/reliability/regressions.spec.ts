@@ -62,4 +62,28 @@ describe('reliability: regressions', () => {
       expect(await sa.done).to.equal('normal');
     });
   });
+
+  describe('DemandDispatcher', () => {
+    it('should not strand buffered events behind a departed consumer\'s demand the producer never answers (found by the fault property suite)', async () => {
+      // A asks 8 and leaves before anything is produced: its 8 become pending. The
+      // source has 5 events: B (maxDemand 1) takes one, 4 go to the buffer, and 4 of
+      // the pending 8 will never come. B's next asks must be served from the buffer.
+      const source = await GenStage.fromIterable([0, 1, 2, 3, 4], { demand: 'accumulate' });
+      const a = new Collect<number>();
+      const b = new Collect<number>();
+      const sa = await GenStage.start(a);
+      const sb = await GenStage.start(b);
+      const subA = await sa.subscribe(source, { maxDemand: 8, cancel: 'temporary' });
+      await sb.subscribe(source, { maxDemand: 1 });
+      sa.cancel(subA);
+      await settle();
+      source.demand('forward');
+      await settle();
+      expect(a.got).to.deep.equal([]);
+      expect(b.got).to.deep.equal([0, 1, 2, 3, 4]);
+      expect(await source.done).to.equal('normal');
+      expect(await sb.done).to.equal('normal');
+      await sa.stop();
+    });
+  });
 });

@@ -622,3 +622,62 @@ export function checkRun(result: RunResult): string[] {
   }
   return problems;
 }
+
+// ------------------------------------------------------------------ faults
+
+/**
+ * The same plan without partition dispatchers. A PartitionDispatcher keeps a dead
+ * consumer's queued events for a successor (documented), so a partitioned producer
+ * whose consumer crashed waits for one forever: not what the fault runs look at.
+ */
+export function withoutPartitions(plan: Plan): Plan {
+  const copy = JSON.parse(JSON.stringify(plan)) as Plan;
+  for (const s of [...copy.sources, ...copy.pcs]) if (s.dispatcher.startsWith('partition')) s.dispatcher = 'demand';
+  for (const sink of [...copy.pcs, ...copy.consumers]) for (const sub of sink.subs) delete sub.partition;
+  return copy;
+}
+
+/** A plan and one callback that fails in it. */
+export const faultArbitrary: fc.Arbitrary<{ plan: Plan; fault: Fault }> = fc
+  .record({ plan: planArbitrary, node: fc.nat(63), at: fc.nat(5), how: fc.constantFrom<'throw' | 'reject'>('throw', 'reject') })
+  .map(({ plan, node, at, how }) => {
+    const p = withoutPartitions(plan);
+    const total = p.sources.length + p.pcs.length + p.consumers.length;
+    return { plan: p, fault: { node: node % total, at, how } };
+  });
+
+/**
+ * What must hold when one callback fails: everything still ends; only the failing
+ * stage and stages with a permanent or transient subscription to a stage that
+ * exited with the error exit with it (temporary subscribers never do); everything
+ * else ends 'normal'; demand bounds and per-edge order hold for what was delivered.
+ */
+export function checkFaultRun(result: RunResult, fault: Fault): string[] {
+  const { plan, recorders, reasons } = result;
+  const problems = [...result.violations];
+  if (result.stuck !== undefined) problems.push(`the topology did not end: ${result.stuck}`);
+  const fired = (recorders[fault.node] as Recorder).calls > fault.at;
+  const isFault = (r: unknown): boolean => r instanceof FaultError && r.node === fault.node;
+  reasons.forEach((r, i) => {
+    if (r !== 'normal' && !isFault(r)) problems.push(`node ${i} ended with ${r instanceof Error ? r.message : String(r)}`);
+  });
+  if (fired && !isFault(reasons[fault.node])) problems.push(`node ${fault.node} failed but ended with ${String(reasons[fault.node])}`);
+  const edges = subsOf(plan);
+  reasons.forEach((r, i) => {
+    if (!isFault(r) || i === fault.node) return;
+    const cause = edges.some((e) => e.from === i && e.sub.cancel !== 'temporary' && isFault(reasons[e.sub.to]));
+    if (!cause) problems.push(`node ${i} ended with the fault but has no permanent/transient subscription to a stage that did`);
+  });
+  // Events produced for a consumer that died have nowhere to go: a small buffer drops them.
+  for (const w of result.warnings) if (!/more than the expected maximum|has discarded/.test(w)) problems.push(`warning: ${w}`);
+  for (const e of result.errors) problems.push(`error: ${e}`);
+  const producers = plan.sources.length + plan.pcs.length;
+  for (let x = 0; x < producers; x++) {
+    const emitted = (recorders[x] as Recorder).emitted;
+    for (const e of edges.filter((e) => e.sub.to === x)) {
+      const got = (recorders[e.from] as Recorder).received.get(x) ?? [];
+      if (!isSubsequence(got, emitted)) problems.push(`node ${x} -> ${e.from}: ${show(got)} is out of order against ${show(emitted)}`);
+    }
+  }
+  return problems;
+}
