@@ -1,0 +1,180 @@
+import { Consumer } from '../stage/stage.js';
+import { GenStage } from '../stage/gen-stage.js';
+import type { Stage } from '../stage/handle.js';
+import type { CancelReason, SubscribeOptions } from '../stage/types.js';
+import type { Dispatcher } from '../dispatchers/dispatcher.js';
+import { DemandDispatcher } from '../dispatchers/demand.js';
+import { isNormalReason } from '../runtime/reason.js';
+import { connect, materialize, type FlowRun, type Link } from './materialize.js';
+import { MapReducerStage } from './map-reducer.js';
+import { newLayer, type Plan } from './plan.js';
+
+/**
+ * The ends of a flow: a consumer stage that receives the flow's output and hands it
+ * to a function (collect, discard, an iterator, an observer). It ends when every
+ * last stage of the flow has ended; the flow's promise settles once every stage
+ * has exited, with the first error any of them met.
+ * @internal
+ */
+class SinkConsumer extends Consumer<unknown> {
+  private remaining: number;
+  constructor(private readonly onEvents: (events: unknown[]) => void | Promise<void>, producers: number) {
+    super();
+    this.remaining = producers;
+  }
+  handleEvents(events: unknown[]): void | Promise<void> {
+    return this.onEvents(events);
+  }
+  override handleCancel(reason: CancelReason): void {
+    const why = 'down' in reason ? reason.down : reason.cancel;
+    if (!isNormalReason(why) && why !== 'noproc') this.stop(why);
+    else if (--this.remaining === 0) this.stop('normal');
+  }
+}
+
+let sinkNames = 1;
+
+export interface SinkOptions {
+  maxDemand?: number;
+  minDemand?: number;
+}
+
+/**
+ * Runs `plan` into a sink calling `onEvents`. `onRun` receives the run as soon as
+ * it exists (to abort it). Resolves when every stage has exited; rejects with the
+ * first error of any stage.
+ */
+export async function runToSink(
+  plan: Plan,
+  onEvents: (events: unknown[]) => void | Promise<void>,
+  onRun: (run: FlowRun) => void = () => {},
+  options: SinkOptions = {},
+): Promise<void> {
+  const { run, built } = await materialize(plan);
+  onRun(run);
+  try {
+    const sink = await GenStage.start(new SinkConsumer(onEvents, built.group.length), { clock: run.clock, name: `flow:sink#${sinkNames++}` });
+    run.own(sink);
+    const subscribe: SubscribeOptions = { cancel: 'temporary', ...options };
+    const links: Link[] = [...built.links, ...built.group.map((producer) => ({ consumer: sink as Stage<unknown>, producer, options: subscribe }))];
+    await connect(links);
+  } catch (error) {
+    // A stage that failed while the flow was still connecting stops the rest, and a
+    // later subscribe then fails: the stage's own error is the one to report.
+    run.abort('shutdown');
+    await run.whenExited();
+    throw run.error !== undefined ? run.error.reason : error;
+  }
+  await run.whenExited();
+  if (run.error !== undefined) throw run.error.reason;
+}
+
+const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true }) as IteratorResult<never>;
+
+/**
+ * `for await` over a flow: the sink does not return from `handleEvents` until the
+ * loop has taken the whole chunk, so demand follows the loop. Breaking out stops
+ * every stage of the flow.
+ */
+export class FlowIterator<T> implements AsyncIterator<T> {
+  private chunk: unknown[] | null = null;
+  private index = 0;
+  private release: (() => void) | null = null;
+  private waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | null = null;
+  private run: FlowRun | undefined;
+  private started: Promise<void> | undefined;
+  private ended: { error: { reason: unknown } | undefined } | undefined;
+  private closed = false;
+
+  constructor(private readonly plan: Plan, private readonly options: SinkOptions) {}
+
+  private start(): Promise<void> {
+    const finished = runToSink(this.plan, (events) => this.push(events), (run) => (this.run = run), this.options);
+    finished.then(
+      () => this.end(undefined),
+      (reason: unknown) => this.end({ reason }),
+    );
+    return Promise.resolve();
+  }
+
+  private push(events: unknown[]): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.closed || events.length === 0) {
+        resolve();
+        return;
+      }
+      this.chunk = events;
+      this.index = 0;
+      this.release = resolve;
+      const waiter = this.waiter;
+      if (waiter !== null) {
+        this.waiter = null;
+        waiter.resolve({ value: events[this.index++] as T, done: false });
+      }
+    });
+  }
+
+  private end(error: { reason: unknown } | undefined): void {
+    this.ended = { error };
+    const waiter = this.waiter;
+    if (waiter === null) return;
+    this.waiter = null;
+    if (error !== undefined && !this.closed) {
+      this.ended = { error: undefined };
+      waiter.reject(error.reason);
+    } else waiter.resolve(DONE);
+  }
+
+  private releaseChunk(): void {
+    this.chunk = null;
+    const release = this.release;
+    this.release = null;
+    release?.();
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    this.started ??= this.start();
+    const chunk = this.chunk;
+    if (chunk !== null) {
+      if (this.index < chunk.length) return Promise.resolve({ value: chunk[this.index++] as T, done: false });
+      this.releaseChunk();
+    }
+    if (this.ended !== undefined) {
+      const error = this.ended.error;
+      if (error !== undefined && !this.closed) {
+        this.ended = { error: undefined };
+        return Promise.reject(error.reason);
+      }
+      return Promise.resolve(DONE);
+    }
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    this.closed = true;
+    this.releaseChunk();
+    if (this.run !== undefined) {
+      this.run.abort('shutdown');
+      await this.run.whenExited();
+    }
+    return DONE;
+  }
+}
+
+/** A flow's stages behind one producer-consumer others can subscribe to. */
+export async function startExit(plan: Plan, dispatcher: Dispatcher<unknown> | undefined, name: string | undefined): Promise<{ run: FlowRun; exit: Stage<unknown> }> {
+  const { run, built } = await materialize(plan);
+  try {
+    const exit = await GenStage.start(new MapReducerStage(newLayer('exit'), 0, 1, built.group.length, run.clock), {
+      dispatcher: dispatcher ?? new DemandDispatcher(),
+      clock: run.clock,
+      name: name ?? `flow:exit#${sinkNames++}`,
+    });
+    run.own(exit);
+    await connect([...built.links, ...built.group.map((producer) => ({ consumer: exit, producer, options: { cancel: 'temporary' as const } }))]);
+    return { run, exit };
+  } catch (error) {
+    run.abort('shutdown');
+    throw run.error !== undefined ? run.error.reason : error;
+  }
+}

@@ -1,0 +1,401 @@
+import type { Clock } from '../runtime/clock.js';
+import { isClock } from '../runtime/clock.js';
+import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
+import { Stage } from '../stage/handle.js';
+import type { SubscribeOptions } from '../stage/types.js';
+import type { Dispatcher } from '../dispatchers/dispatcher.js';
+import { isDispatcher } from '../stage/options.js';
+import { FlowIterator, runToSink, startExit, type SinkOptions } from './ends.js';
+import { joinPlan, type JoinMode } from './join.js';
+import { newLayer, type LayerSpec, type OpFactory, type Plan, type ReducerSpec, type ThroughEntry } from './plan.js';
+import { checkLayerOptions, partitionRouting, type LayerOptions } from './routing.js';
+import { asObservable, toIterable, type ObservableLike, type ReadableStreamLike } from './sources.js';
+import { Window } from './window.js';
+
+/** A step of a flow: takes a flow, returns a new one (the first is unchanged). */
+export type FlowOperator<In, Out> = (flow: Flow<In>) => Flow<Out>;
+
+/** Options of `Flow.from` and `Flow.fromStages`. */
+export interface FromOptions<T = unknown> extends LayerOptions<T> {
+  /** The clock of every stage of the flow (timers, windows, rate limits). Default: the system clock; a `VirtualClock` in tests. */
+  clock?: Clock;
+}
+
+/** Options of `Flow.merge`: a layer, routed by `key`/`hash` when given, else by demand. */
+export interface MergeOptions<T = unknown> extends LayerOptions<T> {
+  key?: (event: T) => unknown;
+  hash?: (event: T) => readonly [T, number] | null;
+}
+
+/** What `[Symbol.observable]()` / `['@@observable']()` returns: subscribe to run the flow. */
+export interface FlowObservable<T> {
+  subscribe(observer: Partial<FlowObserver<T>> | ((value: T) => void)): { unsubscribe(): void; readonly closed: boolean };
+  '@@observable'(): FlowObservable<T>;
+}
+
+export interface FlowObserver<T> {
+  next(value: T): void;
+  error(error: unknown): void;
+  complete(): void;
+}
+
+/** A stage to subscribe, with its subscription options. */
+export type StageEntry = Stage<unknown> | (SubscribeOptions & { to: Stage<unknown> });
+
+/**
+ * A lazy, composable plan of stages: nothing runs until the flow is consumed
+ * (`toArray`, `run`, `for await`, subscribing to it as an observable, `start`,
+ * `intoStages`), and each consumption starts a fresh set of stages.
+ *
+ * A flow is built from a source (`Flow.from`, `Flow.fromStages`, `Flow.merge`, the
+ * joins) and operators given to `pipe`. Consecutive mappers (`map`, `filter`,
+ * `flatMap`...) run fused in one stage, each a loop over the batch. `partition`,
+ * `shuffle`, `merge`, `departition`, `batch`, `rateLimit` and the joins add a layer of
+ * stages; a reducer (`reduce`, `groupBy`...) runs in every stage of its layer, per
+ * window, and emits at each trigger.
+ *
+ * Events travel in batches with demand-driven back-pressure: each stage asks its
+ * producers for at most `maxDemand` (1000) events and asks again when half are
+ * done. Order is kept from one stage to the next; nothing is promised across
+ * stages or partitions (with `stages: 1` everywhere, the output keeps input order).
+ *
+ * An error in any operator fails the whole flow: every stage stops, their timers
+ * are cleared, and `toArray`/`run` reject (the loop of `for await` throws) with it.
+ *
+ * ## Example
+ * ```ts
+ * const counts = await Flow.from(['roses are red', 'violets are blue'])
+ *   .pipe(
+ *     flatMap((line: string) => line.split(' ')),
+ *     partition({ stages: 2 }),
+ *     reduce(() => new Map<string, number>(), (word, acc) => acc.set(word, (acc.get(word) ?? 0) + 1)),
+ *   )
+ *   .toArray(); // [['roses', 1], ['are', 2], ...] in no particular order
+ * ```
+ */
+export class Flow<T> {
+  /** @internal */
+  constructor(/** @internal */ readonly plan: Plan) {}
+
+  /**
+   * A flow over `source`: an array, an iterable, an async iterable, an observable
+   * (`Symbol.observable`/`'@@observable'` or `subscribe`), a `ReadableStream`, or a
+   * running stage. Iterables are read as demand comes (an async one is awaited item
+   * by item); an observable cannot be slowed, so what it pushes early waits in a
+   * queue. `stages` (default 1) is the number of stages that run the operators that
+   * follow, up to the first `partition`.
+   *
+   * @param source what to read.
+   * @param options `stages`, `maxDemand`, `minDemand`, `window`, `clock`.
+   */
+  static from<T>(
+    source: readonly T[] | Iterable<T> | AsyncIterable<T> | ObservableLike<T> | ReadableStreamLike<T> | Stage<T>,
+    options: FromOptions<T> = {},
+  ): Flow<T> {
+    if (source instanceof Flow) throw new TypeError(`Flow.from: got a Flow; pipe it directly, or combine flows with Flow.merge`);
+    if (source instanceof Stage) return Flow.fromStages([source], options);
+    const iterable = toIterable(source);
+    const o = checkLayerOptions('Flow.from', options, ['clock']);
+    return new Flow<T>({ source: { kind: 'iterables', sources: [iterable] }, layers: [fromLayer(o)], clock: checkClock(o.clock) });
+  }
+
+  /**
+   * A flow over running producer stages (not owned by the flow: it subscribes to
+   * them and does not stop them). The flow ends when every one of them has exited
+   * normally (`'normal'`, `'shutdown'`, `{ shutdown }`); any other exit fails it.
+   */
+  static fromStages<T>(stages: readonly Stage<T>[], options: FromOptions<T> = {}): Flow<T> {
+    if (!Array.isArray(stages) || stages.length === 0 || !stages.every((s) => s instanceof Stage)) {
+      throw new TypeError(`Flow.fromStages: expected a non-empty array of stages, got: ${show(stages)}`);
+    }
+    const o = checkLayerOptions('Flow.fromStages', options, ['clock']);
+    return new Flow<T>({ source: { kind: 'stages', stages: [...stages] as Stage<unknown>[] }, layers: [fromLayer(o)], clock: checkClock(o.clock) });
+  }
+
+  /**
+   * Merges the output of `flows` into a new layer of `stages` stages: by demand,
+   * or by `key`/`hash` as `partition` does. No order between the flows.
+   */
+  static merge<T>(flows: readonly Flow<T>[], options: MergeOptions<T> = {}): Flow<T> {
+    if (!Array.isArray(flows) || flows.length === 0 || !flows.every((f) => f instanceof Flow)) {
+      throw new TypeError(`Flow.merge: expected a non-empty array of flows, got: ${show(flows)}`);
+    }
+    const o = checkLayerOptions('Flow.merge', options, ['key', 'hash']);
+    const routing = o.key !== undefined || o.hash !== undefined ? partitionRouting(o.stages, o.key, o.hash) : ({ kind: 'demand' } as const);
+    const layer = newLayer('merge', { stages: o.stages, maxDemand: o.maxDemand, minDemand: o.minDemand, window: o.window, routing });
+    return new Flow<T>({
+      source: { kind: 'flows', inputs: flows.map((f) => ({ plan: f.plan, routing: undefined, side: undefined })) },
+      layers: [layer],
+      clock: undefined,
+    });
+  }
+
+  /**
+   * Joins two flows on a key, over all of their input (one global window): each
+   * left event is paired with every right event of the same key, `join(left,
+   * right)` emitted as soon as both are there. Outer modes also emit the events that
+   * found no match, with `null` for the missing side, once the input has ended.
+   * Every event is kept until the end: memory grows with the input.
+   *
+   * @param mode `'inner' | 'leftOuter' | 'rightOuter' | 'fullOuter'`.
+   * @param options `stages` (default 1: the join is partitioned by key), `maxDemand`, `minDemand`.
+   */
+  static boundedJoin<L, R, K, O>(
+    mode: JoinMode,
+    left: Flow<L>,
+    right: Flow<R>,
+    leftKey: (event: L) => K,
+    rightKey: (event: R) => K,
+    join: (left: L | null, right: R | null) => O,
+    options: LayerOptions = {},
+  ): Flow<O> {
+    return new Flow<O>(joinPlan('boundedJoin', mode, left.plan, right.plan, Window.global(), leftKey, rightKey, join, options));
+  }
+
+  /**
+   * As `boundedJoin`, per window: events of the two sides meet only within the same
+   * window (for fixed windows `window`'s `by` is applied to the raw event of either
+   * side), and the unmatched events of outer modes go out when the window is done.
+   */
+  static windowJoin<L, R, K, O>(
+    mode: JoinMode,
+    left: Flow<L>,
+    right: Flow<R>,
+    window: Window<L | R>,
+    leftKey: (event: L) => K,
+    rightKey: (event: R) => K,
+    join: (left: L | null, right: R | null) => O,
+    options: LayerOptions = {},
+  ): Flow<O> {
+    return new Flow<O>(joinPlan('windowJoin', mode, left.plan, right.plan, window as Window<unknown>, leftKey, rightKey, join, options));
+  }
+
+  pipe(): Flow<T>;
+  pipe<A>(op1: FlowOperator<T, A>): Flow<A>;
+  pipe<A, B>(op1: FlowOperator<T, A>, op2: FlowOperator<A, B>): Flow<B>;
+  pipe<A, B, C>(op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>): Flow<C>;
+  pipe<A, B, C, D>(op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>): Flow<D>;
+  pipe<A, B, C, D, E>(op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>, op5: FlowOperator<D, E>): Flow<E>;
+  pipe<A, B, C, D, E, F>(
+    op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>, op5: FlowOperator<D, E>, op6: FlowOperator<E, F>,
+  ): Flow<F>;
+  pipe<A, B, C, D, E, F, G>(
+    op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>, op5: FlowOperator<D, E>, op6: FlowOperator<E, F>,
+    op7: FlowOperator<F, G>,
+  ): Flow<G>;
+  pipe<A, B, C, D, E, F, G, H>(
+    op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>, op5: FlowOperator<D, E>, op6: FlowOperator<E, F>,
+    op7: FlowOperator<F, G>, op8: FlowOperator<G, H>,
+  ): Flow<H>;
+  pipe<A, B, C, D, E, F, G, H, I>(
+    op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>, op5: FlowOperator<D, E>, op6: FlowOperator<E, F>,
+    op7: FlowOperator<F, G>, op8: FlowOperator<G, H>, op9: FlowOperator<H, I>,
+  ): Flow<I>;
+  /** Applies `ops` in order; returns the new flow (this one is unchanged). */
+  pipe(...ops: ((flow: never) => unknown)[]): unknown {
+    let flow = this as Flow<unknown>;
+    for (const op of ops) {
+      if (typeof op !== 'function') throw new TypeError(`pipe: expected operators (functions), got: ${show(op)}`);
+      flow = (op as (flow: Flow<unknown>) => Flow<unknown>)(flow);
+      if (!(flow instanceof Flow)) throw new TypeError(`pipe: an operator returned ${show(flow)} instead of a Flow`);
+    }
+    return flow;
+  }
+
+  /** Runs the flow and resolves with all it emits (in order with `stages: 1` throughout). Rejects with the first error. */
+  async toArray(): Promise<T[]> {
+    const out: T[] = [];
+    await runToSink(this.plan, (events) => {
+      for (let i = 0; i < events.length; i++) out.push(events[i] as T);
+    });
+    return out;
+  }
+
+  /** Runs the flow for its side effects and keeps none of its output. Resolves when every stage has ended. */
+  run(): Promise<void> {
+    return runToSink(this.plan, () => {});
+  }
+
+  /**
+   * Iterates over the flow's output. Demand follows the loop: a slow loop slows the
+   * flow. Breaking out stops every stage; an error in the flow is thrown by the loop.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return new FlowIterator<T>(this.plan, {});
+  }
+
+  /** As `for await`, with the sink's own demand (`maxDemand`, `minDemand`). */
+  iterate(options: SinkOptions = {}): AsyncIterable<T> {
+    const o = checkLayerOptions('iterate', options);
+    const sink: SinkOptions = { maxDemand: o.maxDemand };
+    if (o.minDemand !== undefined) sink.minDemand = o.minDemand;
+    return { [Symbol.asyncIterator]: () => new FlowIterator<T>(this.plan, sink) };
+  }
+
+  /**
+   * The flow as an observable (RxJS's `from(flow)` accepts it). Each `subscribe`
+   * runs the flow; `unsubscribe` stops it. Events are pushed as they come.
+   */
+  '@@observable'(): FlowObservable<T> {
+    const plan = this.plan;
+    const observable: FlowObservable<T> = {
+      subscribe(observerOrNext) {
+        const observer: Partial<FlowObserver<T>> = typeof observerOrNext === 'function' ? { next: observerOrNext } : observerOrNext ?? {};
+        let closed = false;
+        let stop: (() => void) | undefined;
+        runToSink(
+          plan,
+          (events) => {
+            for (let i = 0; i < events.length && !closed; i++) observer.next?.(events[i] as T);
+          },
+          (run) => {
+            stop = () => run.abort('shutdown');
+            if (closed) stop();
+          },
+        ).then(
+          () => {
+            if (closed) return;
+            closed = true;
+            observer.complete?.();
+          },
+          (error: unknown) => {
+            if (closed) return;
+            closed = true;
+            if (observer.error === undefined) throw error;
+            observer.error(error);
+          },
+        );
+        return {
+          unsubscribe() {
+            if (closed) return;
+            closed = true;
+            stop?.();
+          },
+          get closed() {
+            return closed;
+          },
+        };
+      },
+      '@@observable'() {
+        return observable;
+      },
+    };
+    if (symbolObservable !== undefined) (observable as unknown as Record<symbol, unknown>)[symbolObservable] = () => observable;
+    return observable;
+  }
+
+  /**
+   * Starts the flow and resolves with a producer stage (a producer-consumer that
+   * merges the flow's output) for other stages to subscribe to. Nothing is lost
+   * before they do: without demand, the flow waits. The stage exits `'normal'`
+   * when the flow ends, or with the flow's error.
+   */
+  async start(options: { dispatcher?: Dispatcher<T>; name?: string } = {}): Promise<Stage<T>> {
+    const o = expectObject('start options', options);
+    expectKnownKeys('start options', o, ['dispatcher', 'name']);
+    if (o.dispatcher !== undefined && !isDispatcher(o.dispatcher)) throw new TypeError(`expected dispatcher to be a Dispatcher instance, got: ${show(o.dispatcher)}`);
+    if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`expected name to be a string, got: ${show(o.name)}`);
+    const { exit } = await startExit(this.plan, o.dispatcher as Dispatcher<unknown> | undefined, o.name as string | undefined);
+    return exit as Stage<T>;
+  }
+
+  /**
+   * Starts the flow (as `start`) and subscribes `consumers` to it, each with its
+   * options (`{ to: stage, ...options }`); resolves with the flow's exit stage.
+   */
+  async intoStages(consumers: readonly StageEntry[], options: { dispatcher?: Dispatcher<T>; name?: string } = {}): Promise<Stage<T>> {
+    const entries = checkEntries('intoStages', consumers);
+    const exit = await this.start(options);
+    for (const entry of entries) await entry.stage.subscribe(exit, entry.options);
+    return exit;
+  }
+
+  /**
+   * Sends the flow's output through running producer-consumer `stages` (each
+   * subscribes to the flow with its options) and continues with their output. The
+   * flow subscribes to them as to `fromStages` sources.
+   */
+  throughStages<U>(stages: readonly StageEntry[], options: LayerOptions<U> = {}): Flow<U> {
+    const entries = checkEntries('throughStages', stages);
+    const o = checkLayerOptions('throughStages', options);
+    return new Flow<U>({
+      source: { kind: 'through', plan: this.plan, stages: entries },
+      layers: [newLayer('through', { stages: o.stages, maxDemand: o.maxDemand, minDemand: o.minDemand, window: o.window })],
+      clock: undefined,
+    });
+  }
+}
+
+const symbolObservable: symbol | undefined = (Symbol as unknown as { observable?: symbol }).observable;
+if (symbolObservable !== undefined) {
+  Object.defineProperty(Flow.prototype, symbolObservable, {
+    value: function (this: Flow<unknown>) {
+      return this['@@observable']();
+    },
+    configurable: true,
+    writable: true,
+  });
+}
+
+function checkEntries(where: string, entries: readonly StageEntry[]): ThroughEntry[] {
+  if (!Array.isArray(entries) || entries.length === 0) throw new TypeError(`${where}: expected a non-empty array of stages or { to, ...options }, got: ${show(entries)}`);
+  return entries.map((entry) => {
+    if (entry instanceof Stage) return { stage: entry, options: {} };
+    const o = expectObject(`${where} entry`, entry);
+    if (!(o.to instanceof Stage)) throw new TypeError(`${where}: expected to to be a Stage, got: ${show(o.to)}`);
+    const { to, ...rest } = o;
+    return { stage: to as Stage<unknown>, options: rest };
+  });
+}
+
+function checkClock(clock: unknown): Clock | undefined {
+  if (clock !== undefined && !isClock(clock)) throw new TypeError(`expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(clock)}`);
+  return clock as Clock | undefined;
+}
+
+function fromLayer(o: { stages: number; maxDemand: number; minDemand: number | undefined; window: Window<unknown> | undefined }): LayerSpec {
+  return newLayer('from', { stages: o.stages, maxDemand: o.maxDemand, minDemand: o.minDemand, window: o.window });
+}
+
+// ------------------------------------------------------------ for operators
+
+/** @internal The last layer of a flow (where operators apply). */
+export function lastLayer(flow: Flow<unknown>): LayerSpec {
+  const layers = flow.plan.layers;
+  return layers[layers.length - 1] as LayerSpec;
+}
+
+/** @internal A copy of `flow` with its last layer replaced. */
+export function withLastLayer<U>(flow: Flow<unknown>, layer: LayerSpec): Flow<U> {
+  const layers = flow.plan.layers.slice(0, -1);
+  layers.push(layer);
+  return new Flow<U>({ ...flow.plan, layers });
+}
+
+/** @internal A copy of `flow` with one more layer. */
+export function withLayer<U>(flow: Flow<unknown>, layer: LayerSpec): Flow<U> {
+  return new Flow<U>({ ...flow.plan, layers: [...flow.plan.layers, layer] });
+}
+
+/** @internal Adds a mapper: before the reducer if the stage has none yet, else on what it emits. */
+export function withMapper<U>(flow: Flow<unknown>, op: OpFactory): Flow<U> {
+  checkFlow(flow);
+  const last = lastLayer(flow);
+  if (last.reducer === undefined) return withLastLayer(flow, { ...last, pre: [...last.pre, op] });
+  return withLastLayer(flow, { ...last, post: [...last.post, op] });
+}
+
+/** @internal Sets the reducer of the last layer; one per stage. */
+export function withReducer<U>(flow: Flow<unknown>, reducer: ReducerSpec): Flow<U> {
+  checkFlow(flow);
+  const last = lastLayer(flow);
+  if (last.reducer !== undefined) {
+    throw new TypeError(`${reducer.name}: this stage already has a reducer (${last.reducer.name}); add partition(), shuffle() or departition() between them`);
+  }
+  return withLastLayer(flow, { ...last, reducer });
+}
+
+/** @internal Throws unless `flow` is a Flow (operators called on something else). */
+export function checkFlow(flow: unknown): asserts flow is Flow<unknown> {
+  if (!(flow instanceof Flow)) throw new TypeError(`expected a Flow (use operators inside flow.pipe(...)), got: ${show(flow)}`);
+}

@@ -1,0 +1,194 @@
+import { GenStage } from '../stage/gen-stage.js';
+import type { Stage } from '../stage/handle.js';
+import type { SubscribeOptions } from '../stage/types.js';
+import type { Dispatcher } from '../dispatchers/dispatcher.js';
+import { DemandDispatcher } from '../dispatchers/demand.js';
+import { PartitionDispatcher } from '../dispatchers/partition.js';
+import { isNormalReason } from '../runtime/reason.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
+import { MapReducerStage } from './map-reducer.js';
+import { isPassThrough, newLayer, type LayerSpec, type Plan, type Routing } from './plan.js';
+
+/**
+ * Compiling a plan into running stages, and the `FlowRun` that owns them.
+ *
+ * Every stage is started first with no subscription; then the subscriptions are
+ * made from the last stage back to the sources, so nothing produces before its
+ * whole path downstream exists (and no short stage can end before its consumer
+ * has subscribed).
+ * @internal
+ */
+
+/** The stages of one flow, started together, stopped together. */
+export class FlowRun {
+  readonly stages: Stage<unknown>[] = [];
+  private failure: { reason: unknown } | undefined;
+  private aborted = false;
+
+  constructor(readonly clock: Clock) {}
+
+  /** The first abnormal exit of any stage of the flow, if any. */
+  get error(): { reason: unknown } | undefined {
+    return this.failure;
+  }
+
+  own(stage: Stage<unknown>): void {
+    this.stages.push(stage);
+    stage.process.monitor((reason) => {
+      if (isNormalReason(reason)) return;
+      this.failure ??= { reason };
+      this.abort(reason);
+    });
+  }
+
+  /** Stops every stage of the flow at once with `reason` (their timers go with them). */
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    for (const stage of this.stages) if (stage.alive) stage.process.exit(reason);
+  }
+
+  /** Resolves once every stage of the flow has exited. */
+  whenExited(): Promise<void> {
+    return Promise.all(this.stages.map((s) => s.process.whenExited())).then(() => undefined);
+  }
+}
+
+export interface Link {
+  consumer: Stage<unknown>;
+  producer: Stage<unknown>;
+  options: SubscribeOptions;
+}
+
+export interface Built {
+  /** The stages whose output is the flow's output. */
+  group: Stage<unknown>[];
+  links: Link[];
+}
+
+export function clockOf(plan: Plan): Clock | undefined {
+  if (plan.clock !== undefined) return plan.clock;
+  const source = plan.source;
+  if (source.kind === 'flows') {
+    for (const input of source.inputs) {
+      const c = clockOf(input.plan);
+      if (c !== undefined) return c;
+    }
+  }
+  if (source.kind === 'through') return clockOf(source.plan);
+  return undefined;
+}
+
+export function dispatcherFor(routing: Routing, partitions: number): Dispatcher<unknown> {
+  if (routing.kind === 'demand') return new DemandDispatcher();
+  return new PartitionDispatcher<unknown, number>({ partitions, hash: routing.hash as (e: unknown) => readonly [unknown, number] | null });
+}
+
+function subscribeOptions(layer: LayerSpec, index: number, side: 'left' | 'right' | undefined, routing: Routing): SubscribeOptions {
+  const options: SubscribeOptions = { maxDemand: layer.maxDemand, cancel: 'temporary' };
+  if (layer.minDemand !== undefined) options.minDemand = layer.minDemand;
+  if (routing.kind === 'partition') options.partition = index;
+  if (side !== undefined) options.side = side;
+  return options;
+}
+
+let flowNames = 1;
+
+/**
+ * Starts the stages of `plan`; its last stages get a dispatcher for `out` (how the
+ * consumer of the flow wants events routed) into `outCount` consumers.
+ */
+export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: number): Promise<Built> {
+  const flowId = flowNames++;
+  const source = plan.source;
+  const external = source.kind === 'stages' || source.kind === 'through';
+  const layers = plan.layers.filter((layer, i) => !isPassThrough(layer) || (i === 0 && external));
+  const links: Link[] = [];
+  const routingInto = (i: number): Routing => (i < layers.length ? (layers[i] as LayerSpec).routing : out);
+  const countOf = (i: number): number => (i < layers.length ? (layers[i] as LayerSpec).stages : outCount);
+
+  // The producers of the first layer (or of the output, when every layer was left out).
+  let group: { stage: Stage<unknown>; side: 'left' | 'right' | undefined; routing: Routing }[] = [];
+  switch (source.kind) {
+    case 'iterables':
+      for (const iterable of source.sources) {
+        const stage = await GenStage.fromIterable(iterable, {
+          dispatcher: dispatcherFor(routingInto(0), countOf(0)),
+          clock: run.clock,
+          name: `flow${flowId}:source#${group.length}`,
+        });
+        run.own(stage);
+        group.push({ stage, side: undefined, routing: routingInto(0) });
+      }
+      break;
+    case 'stages':
+      group = source.stages.map((stage) => ({ stage, side: undefined, routing: routingInto(0) }));
+      break;
+    case 'flows':
+      for (const input of source.inputs) {
+        const routing = input.routing ?? routingInto(0);
+        const built = await build(input.plan, run, routing, countOf(0));
+        links.push(...built.links);
+        for (const stage of built.group) group.push({ stage, side: input.side, routing });
+      }
+      break;
+    case 'through': {
+      const inner = await build(source.plan, run, { kind: 'demand' }, 1);
+      links.push(...inner.links);
+      const exit = await startLayer(newLayer('through'), 0, 1, inner.group.length, run, { kind: 'demand' }, source.stages.length, `flow${flowId}:through`);
+      for (const producer of inner.group) links.push({ consumer: exit, producer, options: { cancel: 'temporary' } });
+      for (const entry of source.stages) {
+        links.push({ consumer: entry.stage, producer: exit, options: { ...entry.options } });
+        group.push({ stage: entry.stage, side: undefined, routing: routingInto(0) });
+      }
+      break;
+    }
+  }
+
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i] as LayerSpec;
+    const next: typeof group = [];
+    for (let index = 0; index < layer.stages; index++) {
+      const stage = await startLayer(layer, index, layer.stages, group.length, run, routingInto(i + 1), countOf(i + 1), `flow${flowId}:${layer.name}${i}#${index}`);
+      for (const producer of group) {
+        links.push({ consumer: stage, producer: producer.stage, options: subscribeOptions(layer, index, producer.side, producer.routing) });
+      }
+      next.push({ stage, side: undefined, routing: routingInto(i + 1) });
+    }
+    group = next;
+  }
+  return { group: group.map((g) => g.stage), links };
+}
+
+async function startLayer(
+  layer: LayerSpec, index: number, count: number, producers: number, run: FlowRun,
+  out: Routing, outCount: number, name: string,
+): Promise<Stage<unknown>> {
+  const stage = await GenStage.start(new MapReducerStage(layer, index, count, producers, run.clock), {
+    dispatcher: dispatcherFor(out, outCount),
+    clock: run.clock,
+    name,
+  });
+  run.own(stage);
+  return stage;
+}
+
+/** Makes the subscriptions, from the last ones back to the sources. */
+export async function connect(links: readonly Link[]): Promise<void> {
+  for (let i = links.length - 1; i >= 0; i--) {
+    const link = links[i] as Link;
+    await link.consumer.subscribe(link.producer, link.options);
+  }
+}
+
+/** Builds `plan` for a consumer that wants `out` routing into `outCount` stages. */
+export async function materialize(plan: Plan, out: Routing = { kind: 'demand' }, outCount = 1): Promise<{ run: FlowRun; built: Built }> {
+  const run = new FlowRun(clockOf(plan) ?? systemClock);
+  try {
+    const built = await build(plan, run, out, outCount);
+    return { run, built };
+  } catch (error) {
+    run.abort('shutdown');
+    throw error;
+  }
+}

@@ -1,0 +1,27 @@
+import { checkWindow, type Window } from '../window.js';
+import { checkFlow, lastLayer, withLastLayer, type FlowOperator } from '../flow.js';
+
+/**
+ * Sets the window of the reducer that follows, in the current stages (as the
+ * `window` option of `Flow.from` or `partition` does).
+ *
+ * Must come before the reducer. Without a reducer a window changes nothing.
+ *
+ * ## Example
+ * ```ts
+ * await Flow.from(range(1, 7))
+ *   .pipe(window(Window.count(3)), reduce(() => [] as number[], (n, acc) => [...acc, n]), onTrigger((acc) => [[acc], acc]))
+ *   .toArray(); // [[1, 2, 3], [4, 5, 6], [7]]
+ * ```
+ * @param w the window.
+ * @returns an operator for `pipe`.
+ */
+export function window<T>(w: Window<NoInfer<T>>): FlowOperator<T, T> {
+  const checked = checkWindow(w);
+  return (flow) => {
+    checkFlow(flow);
+    const last = lastLayer(flow);
+    if (last.reducer !== undefined) throw new TypeError(`window: set the window before the reducer (${last.reducer.name}), or after a partition()`);
+    return withLastLayer(flow, { ...last, window: checked });
+  };
+}

@@ -1,0 +1,167 @@
+import type { Clock } from '../runtime/clock.js';
+import type { Stage } from '../stage/handle.js';
+import type { Subscription } from '../stage/subscription.js';
+import type { Window } from './window.js';
+
+/**
+ * The plan behind a `Flow`: what to start, layer by layer. Nothing here runs; the
+ * plan is compiled into stages by `materialize.ts` when the flow is consumed.
+ *
+ * A layer is a group of `stages` identical stages. Each runs, for every batch it
+ * receives: its head (plain, a departition, a join tag, a batcher, a rate limiter),
+ * the fused mappers before the reducer (`pre`), the reducer and its window, then the
+ * mappers after the reducer (`post`) on what the triggers emit.
+ * @internal
+ */
+
+/** One fused operator: a loop over the whole batch. May return a Promise (an async mapper). */
+export type BatchFn = (events: unknown[]) => unknown[] | Promise<unknown[]>;
+/** Makes a fresh `BatchFn` for one stage (so per-stage state, like uniq's seen set, is not shared). */
+export type OpFactory = () => BatchFn;
+
+/** How the stages of the previous layer route events into this one. */
+export type Routing =
+  | { readonly kind: 'demand' }
+  | { readonly kind: 'partition'; readonly hash: (event: unknown) => readonly [unknown, number] | null };
+
+export interface ReducerSpec {
+  readonly init: () => unknown;
+  /** `reduce`: the next accumulator. */
+  readonly step: ((event: unknown, acc: unknown) => unknown) | undefined;
+  /** `emitAndReduce`: events to emit now and the next accumulator. */
+  readonly emitStep: ((event: unknown, acc: unknown) => readonly [readonly unknown[], unknown]) | undefined;
+  /** Where it came from, for error messages. */
+  readonly name: string;
+}
+
+export type OnTriggerFn = (acc: unknown, partition: PartitionInfo, window: WindowInfo) => readonly [readonly unknown[], unknown];
+
+/** Which stage of its layer a reducer runs in. */
+export interface PartitionInfo {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The trigger name: `'done'`, `'watermark'`, `{ every: n }`, `{ periodically: [n, unit] }`, or a custom trigger's name. */
+export type TriggerName = 'done' | 'watermark' | { readonly every: number } | { readonly periodically: readonly [number, TimeUnit] } | unknown;
+
+/** What fired: the window's type and id, and the trigger. */
+export interface WindowInfo {
+  readonly type: 'global' | 'count' | 'periodic' | 'fixed';
+  /** `'global'`; 0, 1, 2... for count and periodic windows; the window's start in ms for fixed windows. */
+  readonly id: 'global' | number;
+  readonly trigger: TriggerName;
+}
+
+export type TimeUnit = 'millisecond' | 'second' | 'minute' | 'hour';
+
+/** What a head (the first step of a stage) needs from its stage. */
+export interface HeadHost {
+  readonly index: number;
+  readonly count: number;
+  readonly clock: Clock;
+  /** Calls the head's `onInfo(message)` after `ms`; cancelled when the stage stops. */
+  sendAfter(message: unknown, ms: number): () => void;
+  /** Manual demand (heads with `manual: true`). */
+  ask(from: Subscription, count: number): void;
+  /** Events this stage holds for downstream, not yet delivered. */
+  bufferedCount(): number;
+}
+
+/**
+ * The first step of a stage, before the mappers: turns what arrives (and timers)
+ * into the events the rest of the stage processes.
+ */
+export interface Head {
+  /** True when the head asks for demand itself (`HeadHost.ask`). */
+  readonly manual?: boolean;
+  onSubscribe?(from: Subscription): void;
+  onCancel?(from: Subscription): void;
+  input(events: unknown[], from: Subscription): unknown[] | undefined;
+  onInfo?(message: unknown): unknown[] | undefined;
+  /** Every producer has ended: what is still held goes out now (or, with `pending`, later). */
+  flush(): unknown[] | undefined;
+  /** True while the head still holds events it will release later (a rate limiter). */
+  pending?(): boolean;
+}
+
+export interface HeadSpec {
+  readonly name: string;
+  create(host: HeadHost): Head;
+}
+
+export interface LayerSpec {
+  readonly name: string;
+  readonly stages: number;
+  readonly maxDemand: number;
+  readonly minDemand: number | undefined;
+  readonly routing: Routing;
+  readonly window: Window<unknown> | undefined;
+  readonly head: HeadSpec | undefined;
+  readonly pre: readonly OpFactory[];
+  readonly reducer: ReducerSpec | undefined;
+  readonly onTrigger: OnTriggerFn | undefined;
+  readonly post: readonly OpFactory[];
+  /** Set by `departition`: the layer's triggers emit envelopes for the departition stage. */
+  readonly departitioned?: boolean;
+}
+
+export interface FlowInput {
+  readonly plan: Plan;
+  /** How this input's last stages route into the first layer (overrides the layer's routing). */
+  readonly routing: Routing | undefined;
+  /** Given to the subscription (`from.options.side`), so a join knows the side. */
+  readonly side: 'left' | 'right' | undefined;
+}
+
+export type SourceSpec =
+  | { readonly kind: 'iterables'; readonly sources: readonly (Iterable<unknown> | AsyncIterable<unknown>)[] }
+  | { readonly kind: 'stages'; readonly stages: readonly Stage<unknown>[] }
+  | { readonly kind: 'flows'; readonly inputs: readonly FlowInput[] }
+  | { readonly kind: 'through'; readonly plan: Plan; readonly stages: readonly ThroughEntry[] };
+
+export interface ThroughEntry {
+  readonly stage: Stage<unknown>;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export interface Plan {
+  readonly source: SourceSpec;
+  /** Never empty: `Flow.from` makes the first layer. */
+  readonly layers: readonly LayerSpec[];
+  readonly clock: Clock | undefined;
+}
+
+export const DEFAULT_MAX_DEMAND = 1000;
+
+export function newLayer(name: string, fields: Partial<LayerSpec> = {}): LayerSpec {
+  return {
+    name,
+    stages: 1,
+    maxDemand: DEFAULT_MAX_DEMAND,
+    minDemand: undefined,
+    routing: { kind: 'demand' },
+    window: undefined,
+    head: undefined,
+    pre: [],
+    reducer: undefined,
+    onTrigger: undefined,
+    post: [],
+    ...fields,
+  };
+}
+
+/** A layer that does nothing but pass events on (it can be left out when compiling). */
+export function isPassThrough(layer: LayerSpec): boolean {
+  return (
+    layer.head === undefined && layer.pre.length === 0 && layer.reducer === undefined &&
+    layer.onTrigger === undefined && layer.post.length === 0 && layer.departitioned !== true
+  );
+}
+
+export const UNIT_MS: Readonly<Record<TimeUnit, number>> = {
+  millisecond: 1,
+  second: 1000,
+  minute: 60_000,
+  hour: 3_600_000,
+};
