@@ -17,7 +17,7 @@ export type TriggerResult<T, S> =
 /** A custom trigger: its initial state and a function of each batch and the state. */
 export interface CustomTrigger<T> {
   readonly init: () => unknown;
-  readonly fn: (events: readonly T[], state: unknown) => TriggerResult<T, unknown>;
+  readonly fn: (events: readonly T[], state: unknown) => TriggerResult<unknown, unknown>;
 }
 
 /** Where a late event (one whose fixed window already closed) is handed, with its window and partition. */
