@@ -50,12 +50,16 @@ class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
     this.remaining = entries.length;
     this.started = GenStage.start(new StreamConsumer<T>(this), { subscribeTo: [], name: `stream#${nextName++}` }).then(async (stage) => {
       this.stage = stage;
-      for (const entry of entries) {
+      // All subscriptions are posted at once: awaiting each in turn would deadlock once
+      // the first producer's events block the consumer until the loop (itself waiting
+      // for `started`) takes them.
+      const subscribed = entries.map((entry) => {
         const options = entry instanceof Object && 'to' in entry ? { ...entry } : { to: entry };
         const to = options.to as Stage<unknown>;
         delete (options as { to?: unknown }).to;
-        await stage.subscribe(to, { ...options, cancel: 'temporary' });
-      }
+        return stage.subscribe(to, { ...options, cancel: 'temporary' });
+      });
+      await Promise.all(subscribed);
       for (const p of producers) if (p.kind === 'producer' && p.alive) p.demand('forward');
       if (this.remaining === 0) this.finish();
     });
