@@ -21,7 +21,7 @@ export interface LayerOptions<T = unknown> {
   /** Ask again once this many are left. Default `Math.floor(maxDemand / 2)`: batches of 500. */
   minDemand?: number;
   /** The window of the reducer of this layer. Default `Window.global()`. */
-  window?: Window<NoInfer<T>>;
+  window?: Window<NoInfer<T>> | Window<unknown>;
 }
 
 export interface CheckedLayerOptions {

@@ -16,7 +16,7 @@ import { checkFlow, lastLayer, withLastLayer, type FlowOperator } from '../flow.
  * @param w the window.
  * @returns an operator for `pipe`.
  */
-export function window<T>(w: Window<NoInfer<T>>): FlowOperator<T, T> {
+export function window<T>(w: Window<NoInfer<T>> | Window<unknown>): FlowOperator<T, T> {
   const checked = checkWindow(w);
   return (flow) => {
     checkFlow(flow);
