@@ -23,7 +23,14 @@ class StreamConsumer<T> extends Consumer<T> {
     super();
   }
   handleEvents(events: T[]): Promise<void> {
-    return this.sink.push(events);
+    return this.sink.push(events).then(() => {
+      // The loop broke (or the stream failed): cancel before the automatic ask that
+      // follows this chunk, so the producers are not asked for events nobody will take.
+      if (this.sink.finished) {
+        for (const sub of this.process?.producers ?? []) this.cancel(sub as Subscription<T>, 'normal');
+        this.stop('normal');
+      }
+    });
   }
   override handleCancel(reason: CancelReason, from: Subscription<T>): void {
     this.sink.ended(from, 'down' in reason ? reason.down : reason.cancel);
