@@ -1,2 +1,19 @@
-// Filled in by its issue; the subpath export exists so the build map is complete.
-export {};
+/**
+ * `genstage/redis`: stages that talk through Redis Streams and consumer groups, so
+ * several processes and machines share the work and a crash loses nothing.
+ *
+ * - `redisStreamProducer` reads a stream through a consumer group, as much as demand asks.
+ * - `RedisStreamEvent.ack()`, `StreamConsumer`, `AckConsumer`/`acknowledge` acknowledge (batched `XACK`).
+ * - `redisStreamSink` appends events to a stream, one pipelined batch at a time.
+ * - `RedisCheckpoint` commits a stage's state and its acknowledgements atomically.
+ *
+ * Needs the optional peer dependency `redis` (node-redis).
+ */
+export { redisStreamProducer, RedisStreamProducer, type RedisStreamProducerOptions } from './producer.js';
+export { redisStreamSink, RedisStreamSink, type RedisStreamSinkOptions } from './sink.js';
+export type { RedisStreamEvent, Ackable } from './event.js';
+export { AckConsumer, acknowledge, ackAll, type AckOptions } from './ack.js';
+export { StreamConsumer, type StreamConsumerOptions, type AckableEvent } from './consumer.js';
+export { moveToDeadLetter, type DeadLetterEntry } from './dead-letter.js';
+export { RedisCheckpoint, type RedisCheckpointOptions, type Checkpoint } from './checkpoint.js';
+export type { RedisConnectionOptions } from './connection.js';

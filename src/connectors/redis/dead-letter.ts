@@ -1,0 +1,39 @@
+import type { RedisClient } from './connection.js';
+
+/** An entry about to be dead-lettered. */
+export interface DeadLetterEntry {
+  id: string;
+  fields: Readonly<Record<string, string>>;
+  deliveries: number;
+}
+
+/**
+ * Moves `entries` of `stream` to `deadLetterStream` in one `MULTI`: each is added
+ * there (its own fields, plus `_stream`, `_id`, `_group` and `_deliveries` saying
+ * where it came from and how often it was tried) and acknowledged in `group`, so it
+ * leaves the pending list and is not delivered again. Either both happen or neither.
+ *
+ * ## Example
+ * ```ts
+ * // Done for you by redisStreamProducer when an entry exceeds maxDeliveries; to inspect:
+ * const dead = await client.xRange('jobs:dead', '-', '+');
+ * ```
+ */
+export async function moveToDeadLetter(
+  client: RedisClient,
+  stream: string,
+  group: string,
+  deadLetterStream: string,
+  entries: readonly DeadLetterEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const multi = client.multi();
+  for (const entry of entries) {
+    const args = ['XADD', deadLetterStream, '*'];
+    for (const key of Object.keys(entry.fields)) args.push(key, entry.fields[key] as string);
+    args.push('_stream', stream, '_id', entry.id, '_group', group, '_deliveries', String(entry.deliveries));
+    multi.addCommand(args);
+  }
+  multi.addCommand(['XACK', stream, group, ...entries.map((e) => e.id)]);
+  await multi.exec();
+}

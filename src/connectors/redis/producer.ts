@@ -1,0 +1,396 @@
+import { hostname } from 'node:os';
+import { Producer } from '../../stage/stage.js';
+import { GenStage } from '../../stage/gen-stage.js';
+import type { Stage } from '../../stage/handle.js';
+import type { StartOptions } from '../../stage/types.js';
+import { getLogger } from '../../runtime/logger.js';
+import { Acker } from './acker.js';
+import {
+  closeConnection, command, delay, fieldsOf, isConnectionError, openConnection,
+  type RawReply, type RedisClient, type RedisConnectionOptions,
+} from './connection.js';
+import { moveToDeadLetter, type DeadLetterEntry } from './dead-letter.js';
+import { StreamEntry, type RedisStreamEvent } from './event.js';
+import { expectName, expectOptions, optionalInteger } from './options.js';
+
+/** Options of `redisStreamProducer`. */
+export interface RedisStreamProducerOptions {
+  /** The stream key to read. Required. */
+  stream: string;
+  /** The consumer group. Created (with the stream, `MKSTREAM`) when missing. Required. */
+  group: string;
+  /** This consumer's name in the group. Default `<hostname>-<pid>`. A process restarted under the same name first gets back what it had not acknowledged. */
+  consumer?: string;
+  /** How to reach Redis. Default `redis://127.0.0.1:6379`. */
+  redis?: RedisConnectionOptions;
+  /** Where a group created here starts: `'0'` (default: the whole stream) or `'$'` (only new entries). */
+  startId?: string;
+  /** Longest one `XREADGROUP` blocks while the stream is idle, in ms. Default 2000. */
+  blockMs?: number;
+  /** Most entries one read asks for, however large the demand. Default 10 000. */
+  maxCount?: number;
+  /** An entry pending longer than this (its consumer died, or failed it) is claimed with `XAUTOCLAIM` and delivered again. Default 30 000. */
+  claimIdleMs?: number;
+  /** How often to look for such entries while there is demand. Default `min(claimIdleMs, 5000)`. */
+  claimIntervalMs?: number;
+  /** An entry delivered this many times and still pending goes to `deadLetterStream` instead of a new delivery. Default 5. */
+  maxDeliveries?: number;
+  /** Default `<stream>:dead`. */
+  deadLetterStream?: string;
+  /** Most ids in one `XACK`. Default 1000. */
+  ackBatchSize?: number;
+  /** On stop, how long to wait for queued acks to reach Redis. Default 5000. */
+  closeTimeoutMs?: number;
+}
+
+const KNOWN = [
+  'stream', 'group', 'consumer', 'redis', 'startId', 'blockMs', 'maxCount', 'claimIdleMs', 'claimIntervalMs',
+  'maxDeliveries', 'deadLetterStream', 'ackBatchSize', 'closeTimeoutMs',
+] as const;
+
+interface Checked {
+  stream: string;
+  group: string;
+  consumer: string;
+  redis: RedisConnectionOptions | undefined;
+  startId: string;
+  blockMs: number;
+  maxCount: number;
+  claimIdleMs: number;
+  claimIntervalMs: number;
+  maxDeliveries: number;
+  deadLetterStream: string;
+  ackBatchSize: number;
+  closeTimeoutMs: number;
+}
+
+function check(options: unknown): Checked {
+  const o = expectOptions('redisStreamProducer', options, KNOWN);
+  const stream = expectName('stream', o.stream);
+  const group = expectName('group', o.group);
+  const claimIdleMs = optionalInteger('claimIdleMs', o.claimIdleMs, 1, 30_000);
+  return {
+    stream,
+    group,
+    consumer: o.consumer === undefined ? `${hostname()}-${process.pid}` : expectName('consumer', o.consumer),
+    redis: o.redis as RedisConnectionOptions | undefined,
+    startId: o.startId === undefined ? '0' : expectName('startId', o.startId),
+    blockMs: optionalInteger('blockMs', o.blockMs, 1, 2000),
+    maxCount: optionalInteger('maxCount', o.maxCount, 1, 10_000),
+    claimIdleMs,
+    claimIntervalMs: optionalInteger('claimIntervalMs', o.claimIntervalMs, 1, Math.min(claimIdleMs, 5000)),
+    maxDeliveries: optionalInteger('maxDeliveries', o.maxDeliveries, 1, 5),
+    deadLetterStream: o.deadLetterStream === undefined ? `${stream}:dead` : expectName('deadLetterStream', o.deadLetterStream),
+    ackBatchSize: optionalInteger('ackBatchSize', o.ackBatchSize, 1, 1000),
+    closeTimeoutMs: optionalInteger('closeTimeoutMs', o.closeTimeoutMs, 0, 5000),
+  };
+}
+
+/** A batch read by the loop, handed to the stage in its own mailbox. */
+class Delivery {
+  constructor(readonly events: StreamEntry[]) {}
+}
+class ReadFailed {
+  constructor(readonly error: unknown) {}
+}
+
+/** What one raw read returned: entries, and ids whose entry is gone from the stream. */
+interface RawEntries {
+  entries: { id: string; fields: Record<string, string> }[];
+  deleted: string[];
+}
+
+function parseEntryList(list: RawReply, out: RawEntries): void {
+  if (!Array.isArray(list)) return;
+  for (const item of list) {
+    if (!Array.isArray(item)) continue;
+    const id = String(item[0]);
+    if (item[1] === null || item[1] === undefined) out.deleted.push(id);
+    else out.entries.push({ id, fields: fieldsOf(item[1]) });
+  }
+}
+
+/**
+ * A producer of the entries of a Redis stream, read through a consumer group.
+ *
+ * It reads with `XREADGROUP ... COUNT <demand>`: exactly as many entries as its
+ * consumers asked for, no more, so a slow pipeline leaves the rest in Redis for the
+ * group's other consumers. While the stream is idle one read blocks (up to
+ * `blockMs`) on a connection of its own; acknowledgements and claims go through a
+ * second one. Several producers with the same `group` (in this process or in
+ * others, on other machines) share the stream: each entry goes to one of them.
+ *
+ * Nothing is lost to a crash: an entry stays in the group's pending list until it is
+ * acknowledged (see `RedisStreamEvent.ack`). On start, and after a reconnection, it
+ * first delivers its own pending entries again (those its pipeline no longer
+ * holds); every `claimIntervalMs` it claims (`XAUTOCLAIM`) entries any consumer left
+ * pending longer than `claimIdleMs`; an entry delivered `maxDeliveries` times goes
+ * to the dead-letter stream. Delivery is at least once: make processing idempotent,
+ * or commit state and acknowledgement together (see `RedisCheckpoint`).
+ *
+ * When Redis goes away it waits and reconnects (node-redis retries forever); a
+ * command that is wrong (the key holds another type) stops the stage with the error.
+ * Stopping the stage flushes queued acks and closes both connections.
+ *
+ * ## Example
+ * ```ts
+ * const jobs = await redisStreamProducer({ stream: 'jobs', group: 'workers', consumer: 'w1' });
+ * await GenStage.start(new StreamConsumer(async (events) => { for (const e of events) await work(e.fields); }),
+ *   { subscribeTo: [{ to: jobs, maxDemand: 500 }] });
+ * ```
+ */
+export class RedisStreamProducer extends Producer<RedisStreamEvent> {
+  /** The checked options. */
+  readonly options: Readonly<Checked>;
+  private reader: RedisClient | undefined;
+  private commands: RedisClient | undefined;
+  private acker: Acker | undefined;
+  /** Demand received and not yet met. */
+  private demand = 0;
+  private looping = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private readonly signal = { stopped: false, wake: undefined as (() => void) | undefined };
+  /** Own pending entries are read again (from this cursor) before new ones. */
+  private historyCursor: string | undefined = '0';
+  private claimCursor = '0-0';
+  private nextClaimAt = 0;
+  private failures = 0;
+
+  constructor(options: RedisStreamProducerOptions) {
+    super();
+    this.options = check(options);
+  }
+
+  /** Entries delivered and neither acked nor failed yet. */
+  get inFlight(): number {
+    return this.acker?.inFlight.size ?? 0;
+  }
+
+  /** Acknowledgement counts: ids Redis removed from the pending list, and ids acked that were no longer pending. */
+  get acks(): { confirmed: number; redundant: number } {
+    return { confirmed: this.acker?.confirmed ?? 0, redundant: this.acker?.redundant ?? 0 };
+  }
+
+  override async init(): Promise<void> {
+    const owner = `redisStreamProducer(${this.options.stream}/${this.options.group}/${this.options.consumer})`;
+    this.commands = await openConnection(owner, this.options.redis);
+    try {
+      this.reader = await openConnection(owner, this.options.redis);
+      await this.createGroup();
+    } catch (error) {
+      closeConnection(this.reader);
+      closeConnection(this.commands);
+      throw error;
+    }
+    this.acker = new Acker(this.commands, this.options.stream, this.options.group, this.options.ackBatchSize, owner);
+    this.nextClaimAt = Date.now() + this.options.claimIntervalMs;
+  }
+
+  handleDemand(demand: number): RedisStreamEvent[] {
+    this.demand += demand;
+    if (!this.looping) {
+      this.looping = true;
+      this.loopDone = this.readLoop();
+    }
+    return [];
+  }
+
+  override handleInfo(message: unknown): RedisStreamEvent[] | undefined {
+    if (message instanceof Delivery) return message.events;
+    if (message instanceof ReadFailed) throw message.error;
+    return undefined;
+  }
+
+  override async terminate(): Promise<void> {
+    this.signal.stopped = true;
+    this.signal.wake?.();
+    closeConnection(this.reader);
+    await this.loopDone.catch(() => undefined);
+    const acker = this.acker;
+    if (acker !== undefined) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.closeTimeoutMs)));
+      await Promise.race([acker.flush(), timeout]);
+      clearTimeout(timer);
+      acker.close();
+    }
+    closeConnection(this.commands);
+  }
+
+  private async createGroup(): Promise<void> {
+    const { stream, group, startId } = this.options;
+    try {
+      await command(this.commands!, ['XGROUP', 'CREATE', stream, group, startId, 'MKSTREAM']);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+    }
+  }
+
+  /** Reads while there is demand; one command at a time. Runs outside the stage and posts what it reads to it. */
+  private async readLoop(): Promise<void> {
+    try {
+      while (!this.signal.stopped && this.demand > 0) {
+        const count = Math.min(this.demand, this.options.maxCount);
+        let events: StreamEntry[];
+        try {
+          if (this.historyCursor !== undefined) events = await this.readHistory(count);
+          else if (Date.now() >= this.nextClaimAt) events = await this.claim(count);
+          else events = await this.readNew(count);
+          this.failures = 0;
+        } catch (error) {
+          if (this.signal.stopped) return;
+          if (error instanceof Error && error.message.startsWith('NOGROUP')) {
+            // The stream or the group vanished (deleted, or a server restarted without persistence).
+            await this.createGroup();
+            continue;
+          }
+          if (!isConnectionError(error)) throw error;
+          this.historyCursor = '0';
+          this.failures++;
+          await delay(Math.min(50 * this.failures, 1000), this.signal);
+          continue;
+        }
+        if (events.length > 0 && !this.signal.stopped) {
+          this.demand -= events.length;
+          this.self.send(new Delivery(events));
+        }
+      }
+    } catch (error) {
+      if (!this.signal.stopped) this.self.send(new ReadFailed(error));
+    } finally {
+      this.looping = false;
+    }
+  }
+
+  private async readNew(count: number): Promise<StreamEntry[]> {
+    const { stream, group, consumer, blockMs } = this.options;
+    const block = Math.max(1, Math.min(blockMs, this.nextClaimAt - Date.now()));
+    const reply = await command(this.reader!, [
+      'XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'BLOCK', String(block), 'STREAMS', stream, '>',
+    ]);
+    const raw = this.parseStreams(reply);
+    const acker = this.acker!;
+    const events: StreamEntry[] = new Array(raw.entries.length);
+    for (let i = 0; i < raw.entries.length; i++) {
+      const e = raw.entries[i]!;
+      acker.delivered(e.id);
+      events[i] = new StreamEntry(stream, e.id, e.fields, 1, acker);
+    }
+    return events;
+  }
+
+  /** This consumer's own pending entries (after a restart or a reconnection), minus those its pipeline still holds. */
+  private async readHistory(count: number): Promise<StreamEntry[]> {
+    const { stream, group, consumer } = this.options;
+    const reply = await command(this.reader!, [
+      'XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', stream, this.historyCursor!,
+    ]);
+    const raw = this.parseStreams(reply);
+    const last = raw.entries.length > 0 ? raw.entries[raw.entries.length - 1]!.id : undefined;
+    const lastDeleted = raw.deleted.length > 0 ? raw.deleted[raw.deleted.length - 1] : undefined;
+    if (last === undefined && lastDeleted === undefined) {
+      this.historyCursor = undefined;
+      return [];
+    }
+    this.historyCursor = maxId(last, lastDeleted);
+    return this.prepare(raw);
+  }
+
+  private async claim(count: number): Promise<StreamEntry[]> {
+    const { stream, group, consumer, claimIdleMs, claimIntervalMs } = this.options;
+    const reply = await command(this.commands!, [
+      'XAUTOCLAIM', stream, group, consumer, String(claimIdleMs), this.claimCursor, 'COUNT', String(count),
+    ]);
+    const raw: RawEntries = { entries: [], deleted: [] };
+    if (Array.isArray(reply)) {
+      this.claimCursor = String(reply[0]);
+      parseEntryList(reply[1] ?? null, raw);
+      if (Array.isArray(reply[2])) for (const id of reply[2]) raw.deleted.push(String(id));
+    }
+    // A full pass ends with cursor 0-0: wait for the next interval; otherwise go on at once.
+    this.nextClaimAt = this.claimCursor === '0-0' ? Date.now() + claimIntervalMs : 0;
+    return this.prepare(raw);
+  }
+
+  /**
+   * Entries delivered before (history, claims): skips those still in this pipeline,
+   * looks up their delivery counts, and dead-letters those over `maxDeliveries`.
+   */
+  private async prepare(raw: RawEntries): Promise<StreamEntry[]> {
+    const acker = this.acker!;
+    const { stream, group, consumer, maxDeliveries, deadLetterStream } = this.options;
+    // Deleted entries (trimmed from the stream) cannot be processed: acknowledge them away.
+    for (const id of raw.deleted) {
+      if (acker.inFlight.has(id)) continue;
+      acker.delivered(id);
+      acker.ack(id);
+    }
+    const fresh = raw.entries.filter((e) => !acker.inFlight.has(e.id));
+    if (fresh.length === 0) return [];
+    const counts = new Map<string, number>();
+    const reply = await command(this.commands!, [
+      'XPENDING', stream, group, fresh[0]!.id, fresh[fresh.length - 1]!.id, String(fresh.length + acker.inFlight.size), consumer,
+    ]);
+    if (Array.isArray(reply)) {
+      for (const row of reply) if (Array.isArray(row)) counts.set(String(row[0]), Number(row[3]));
+    }
+    const events: StreamEntry[] = [];
+    const dead: DeadLetterEntry[] = [];
+    for (const e of fresh) {
+      if (acker.inFlight.has(e.id)) continue;
+      const deliveries = counts.get(e.id) ?? 1;
+      if (deliveries > maxDeliveries) {
+        dead.push({ id: e.id, fields: e.fields, deliveries: deliveries - 1 });
+        continue;
+      }
+      acker.delivered(e.id);
+      events.push(new StreamEntry(stream, e.id, e.fields, deliveries, acker));
+    }
+    if (dead.length > 0) {
+      await moveToDeadLetter(this.commands!, stream, group, deadLetterStream, dead);
+      getLogger().warn(`redisStreamProducer(${stream}/${group}): moved ${dead.length} entries delivered ${maxDeliveries} times to ${deadLetterStream}`);
+    }
+    return events;
+  }
+
+  private parseStreams(reply: RawReply): RawEntries {
+    const out: RawEntries = { entries: [], deleted: [] };
+    if (!Array.isArray(reply)) return out;
+    for (const streamReply of reply) {
+      if (Array.isArray(streamReply)) parseEntryList(streamReply[1] ?? null, out);
+    }
+    return out;
+  }
+}
+
+/** The larger of two stream ids (either may be missing). */
+function maxId(a: string | undefined, b: string | undefined): string {
+  if (a === undefined) return b!;
+  if (b === undefined) return a;
+  const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
+  const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
+  return am > bm || (am === bm && as > bs) ? a : b;
+}
+
+/**
+ * Starts a `RedisStreamProducer` (see there) and resolves with its stage once it is
+ * connected and the group exists. Options are checked here: a missing `stream` or
+ * `group`, or a count that is not a positive integer, throws a `TypeError` or
+ * `RangeError` naming it, before anything connects.
+ *
+ * ## Example
+ * ```ts
+ * const jobs = await redisStreamProducer({ stream: 'jobs', group: 'workers', consumer: `w-${process.pid}` });
+ * for await (const event of GenStage.stream([jobs])) { await work(event.fields); event.ack(); }
+ * ```
+ *
+ * @param options the stream, group, consumer and tuning (see `RedisStreamProducerOptions`).
+ * @param startOptions `GenStage.start` options for the producer (`dispatcher`, `bufferSize`, `name`).
+ * @returns the running producer stage.
+ */
+export function redisStreamProducer(
+  options: RedisStreamProducerOptions,
+  startOptions: Omit<StartOptions<RedisStreamEvent>, 'subscribeTo'> = {},
+): Promise<Stage<RedisStreamEvent>> {
+  return GenStage.start(new RedisStreamProducer(options), startOptions);
+}
