@@ -1,7 +1,7 @@
 import { StageProcess } from './stage-process.js';
 import { Consumer, Producer, ProducerConsumer, StageCallbacks } from './stage.js';
 import type { Stage } from './handle.js';
-import { checkStartOptions, resolveSubscription } from './options.js';
+import { checkStartOptions, claimDispatcher, resolveSubscription } from './options.js';
 import type { StageKind, StartOptions, SubscribeTo } from './types.js';
 import { DemandDispatcher } from '../dispatchers/demand.js';
 import { show } from '../runtime/validate.js';
@@ -96,6 +96,7 @@ export class GenStage {
       callbacks.process = undefined;
       throw error;
     }
+    if (process.dispatcher !== undefined) claimDispatcher(process.dispatcher, process.name);
     return process.start().then(() => {
       for (const sub of subscriptions) process.handle.subscribeWith(sub);
       return process.handle as Stage<OutputOf<S>>;

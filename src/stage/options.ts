@@ -24,12 +24,24 @@ export function isDispatcher(value: unknown): value is Dispatcher<unknown> {
   return ['init', 'subscribe', 'cancel', 'ask', 'dispatch', 'info'].every((k) => typeof d[k] === 'function');
 }
 
+/** Dispatchers in use, with the name of the producer that owns each: one instance serves one producer. */
+const claimedDispatchers = new WeakMap<object, string>();
+
+/** Records that `producer` owns `dispatcher`, so another `start` with it throws. */
+export function claimDispatcher(dispatcher: Dispatcher<unknown>, producer: string): void {
+  claimedDispatchers.set(dispatcher, producer);
+}
+
 /** Checks `GenStage.start`'s options; throws a TypeError/RangeError naming the option. */
 export function checkStartOptions(options: unknown): CheckedStartOptions {
   const o = expectObject('options', options ?? {});
   expectKnownKeys('GenStage.start options', o, START_OPTIONS);
   if (o.dispatcher !== undefined && !isDispatcher(o.dispatcher)) {
     throw new TypeError(`expected dispatcher to be a Dispatcher instance (init, subscribe, cancel, ask, dispatch, info), got: ${show(o.dispatcher)}`);
+  }
+  const owner = o.dispatcher === undefined ? undefined : claimedDispatchers.get(o.dispatcher);
+  if (owner !== undefined) {
+    throw new TypeError(`expected dispatcher to be a new instance (one per producer), got: the dispatcher of ${owner}`);
   }
   const bufferSize = o.bufferSize === undefined ? undefined : expectCount('bufferSize', o.bufferSize, 0);
   const bufferKeep = o.bufferKeep === undefined ? 'last' : expectOneOf('bufferKeep', o.bufferKeep, ['first', 'last'] as const);
