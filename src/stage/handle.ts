@@ -2,7 +2,7 @@ import type { StageProcess } from './stage-process.js';
 import { Msg, SUBSCRIBE_TO, P_CANCEL, CAST, INFO, BUFFERED_INFO, STOP, DEMAND, QUERY } from './stage-process.js';
 import { Subscription } from './subscription.js';
 import type { DemandMode, StageKind, SubscribeOptions } from './types.js';
-import { expectInteger, expectOneOf, show } from '../runtime/validate.js';
+import { expectInteger, expectObject, expectOneOf, show } from '../runtime/validate.js';
 import { resolveSubscription } from './options.js';
 
 /**
@@ -41,7 +41,7 @@ export class Stage<Out = unknown> {
    * stage has sent its subscription (and, in automatic mode, its first ask).
    */
   subscribe<T>(producer: Stage<T>, options: SubscribeOptions = {}): Promise<Subscription<T>> {
-    const sub = resolveSubscription(this.process, { ...options, to: producer as Stage<unknown> }, 'subscribe');
+    const sub = resolveSubscription(this.process, { ...expectObject('subscribe options', options), to: producer as Stage<unknown> }, 'subscribe');
     return this.subscribeWith(sub) as Promise<Subscription<T>>;
   }
 
@@ -76,8 +76,13 @@ export class Stage<Out = unknown> {
    * with `options` (the producer sees the cancel before the new subscription).
    */
   resubscribe<T>(subscription: Subscription<T>, reason: unknown, options: SubscribeOptions = {}): Promise<Subscription<T>> {
+    // The new options are checked before the old subscription is cancelled.
+    const next =
+      subscription instanceof Subscription
+        ? resolveSubscription(this.process, { ...expectObject('resubscribe options', options), to: subscription.producer as Stage<unknown> }, 'resubscribe')
+        : undefined;
     this.cancel(subscription as Subscription<unknown>, reason);
-    return this.subscribe(subscription.producer, options);
+    return this.subscribeWith(next as Subscription) as Promise<Subscription<T>>;
   }
 
   /** Sends `request` to `handleCall` and resolves with the reply; rejects after `timeoutMs` (default 5000; `Infinity` waits forever). */
