@@ -52,9 +52,13 @@ export class VirtualClock implements Clock {
   }
 
   /** Moves time forward by `ms`, firing due timers in order and settling the stages after each. */
-  async advance(ms: number): Promise<void> {
+  advance(ms: number): Promise<void> {
+    // Checked here, not in the async body, so a bad argument throws at the call.
     expectInteger('ms', ms, 0);
-    const target = this.time + ms;
+    return this.advanceTo(this.time + ms);
+  }
+
+  private async advanceTo(target: number): Promise<void> {
     await settle();
     for (;;) {
       const next = this.earliest();
@@ -69,7 +73,12 @@ export class VirtualClock implements Clock {
   }
 
   /** Fires timers until none is left (at most `limit`, against timers that re-arm forever). */
-  async runAll(limit = 10_000): Promise<void> {
+  runAll(limit = 10_000): Promise<void> {
+    expectInteger('limit', limit, 1);
+    return this.fireAll(limit);
+  }
+
+  private async fireAll(limit: number): Promise<void> {
     await settle();
     for (let fired = 0; ; fired++) {
       const next = this.earliest();
