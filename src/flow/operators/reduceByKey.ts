@@ -1,0 +1,33 @@
+import { expectFunction } from '../../runtime/validate.js';
+import { withReducer, type FlowOperator } from '../flow.js';
+
+/**
+ * Folds the values of `[key, value]` pairs per key with `fn(acc, value)` (the
+ * first value of a key is its start), and emits `[key, result]` at each trigger.
+ *
+ * ## Example
+ * ```ts
+ * await Flow.from([['a', 1], ['b', 2], ['a', 3]] as [string, number][])
+ *   .pipe(reduceByKey((x: number, y: number) => x + y))
+ *   .toArray(); // [['a', 4], ['b', 2]]
+ * ```
+ * @param fn combines a key's result so far with its next value.
+ * @returns an operator for `pipe`.
+ */
+export function reduceByKey<K, V>(fn: (acc: V, value: V) => V): FlowOperator<readonly [K, V], [K, V]> {
+  expectFunction('reduceByKey', fn);
+  const f = fn as (acc: unknown, value: unknown) => unknown;
+  return (flow) =>
+    withReducer(flow, {
+      name: 'reduceByKey',
+      init: () => new Map<unknown, unknown>(),
+      step: (event, acc) => {
+        const map = acc as Map<unknown, unknown>;
+        const [key, value] = event as readonly [unknown, unknown];
+        if (map.has(key)) map.set(key, f(map.get(key), value));
+        else map.set(key, value);
+        return map;
+      },
+      emitStep: undefined,
+    });
+}
