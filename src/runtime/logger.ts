@@ -1,3 +1,5 @@
+import { show } from './validate.js';
+
 /**
  * Where genstage reports what it cannot hand to a caller: discarded events, excess
  * events, protocol errors, crashes nobody observed. Replace it with `setLogger` (tests
@@ -22,6 +24,9 @@ export function getLogger(): Logger {
 
 /** Installs `logger` and returns the previous one. `setLogger()` restores the console logger. */
 export function setLogger(logger?: Logger): Logger {
+  if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function' || typeof logger.error !== 'function')) {
+    throw new TypeError(`expected logger to have warn() and error() functions, got: ${show(logger)}`);
+  }
   const previous = current;
   current = logger ?? consoleLogger;
   return previous;
