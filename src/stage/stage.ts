@@ -2,7 +2,7 @@ import type { StageProcess } from './stage-process.js';
 import type { Stage } from './handle.js';
 import type { Subscription } from './subscription.js';
 import type { CallFrom, CallResult, CancelReason, DemandManagement, Emit } from './types.js';
-import { expectInteger } from '../runtime/validate.js';
+import { expectInteger, show } from '../runtime/validate.js';
 
 /**
  * What every stage may define. Extend `Producer`, `ProducerConsumer` or `Consumer`
@@ -79,6 +79,8 @@ export abstract class StageCallbacks<In, Out> {
 
   /** Delivers `message` to `handleInfo` after `ms` on the stage's clock. Cancelled when the stage stops. */
   protected sendAfter(message: unknown, ms: number): () => void {
+    if (typeof ms !== 'number' || Number.isNaN(ms)) throw new TypeError(`expected ms to be a number >= 0, got: ${show(ms)}`);
+    if (ms < 0 || ms === Infinity) throw new RangeError(`expected ms to be a finite number >= 0, got: ${show(ms)}`);
     return this.owner('sendAfter').sendAfter(message, ms);
   }
 
