@@ -1,5 +1,5 @@
 import { Consumer } from './stage.js';
-import type { Stage } from './handle.js';
+import { Stage } from './handle.js';
 import type { Subscription } from './subscription.js';
 import type { CancelMode, CancelReason, SubscribeTo } from './types.js';
 import { checkSubscription } from './options.js';
@@ -160,6 +160,9 @@ export function stream<T>(entries: readonly SubscribeTo[], options: StreamOption
   expectKnownKeys('stream options', o, ['producers']);
   if (o.producers !== undefined && !Array.isArray(o.producers)) {
     throw new TypeError(`expected producers to be an array of stages, got: ${show(o.producers)}`);
+  }
+  for (const p of (o.producers as unknown[] | undefined) ?? []) {
+    if (!(p instanceof Stage)) throw new TypeError(`expected producers to be an array of stages, got: ${show(p)} in it`);
   }
   const modes = new Map<Stage<unknown>, CancelMode>();
   const producers: Stage<unknown>[] = [];
