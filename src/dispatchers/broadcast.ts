@@ -1,7 +1,7 @@
 import type { Subscription } from '../stage/subscription.js';
 import type { Dispatcher, DispatcherHost } from './dispatcher.js';
 import { NO_EVENTS } from './dispatcher.js';
-import { show } from '../runtime/validate.js';
+import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 
 interface Entry<T> {
   counter: number;
@@ -37,6 +37,11 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
    */
   private buffered = 0;
   private replaying = 0;
+
+  /** Takes no options (`selector` is a subscription option); an options object must be empty. */
+  constructor(options: Readonly<Record<string, never>> = {}) {
+    expectKnownKeys('BroadcastDispatcher options (selector is a subscription option)', expectObject('BroadcastDispatcher options', options), []);
+  }
 
   init(host: DispatcherHost<T>): void {
     this.host = host;
