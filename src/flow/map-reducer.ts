@@ -66,6 +66,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
     if (layer.reducer !== undefined) {
       const host: WindowHost = {
         partition: { index: this.index, count: this.count },
+        producers: this.remaining,
         sendAfter: (message, ms) => this.sendAfter(message, ms),
       };
       this.windows = WindowState.create(layer.reducer, layer.onTrigger, layer.window ?? Window.global(), host);

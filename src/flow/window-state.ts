@@ -13,6 +13,8 @@ import type { Window } from './window.js';
 
 export interface WindowHost {
   readonly partition: PartitionInfo;
+  /** How many producers the stage will subscribe to (a fixed window waits for all of them). */
+  readonly producers: number;
   /** Delivers `message` to `onTimer` after `ms` on the flow's clock. */
   sendAfter(message: unknown, ms: number): () => void;
 }
@@ -240,7 +242,11 @@ class FixedWindows extends WindowState {
     this.startPeriodicTriggers();
   }
 
+  /** Producers subscribed so far: no window closes before every expected one is there. */
+  private subscribed = 0;
+
   override addProducer(from: Subscription): void {
+    this.subscribed++;
     this.watermarks.set(from, -Infinity);
   }
 
@@ -306,7 +312,7 @@ class FixedWindows extends WindowState {
 
   /** Closes every window below the lowest watermark. */
   private advance(out: unknown[]): void {
-    if (this.low === undefined || this.watermarks.size === 0) return;
+    if (this.low === undefined || this.watermarks.size === 0 || this.subscribed < this.host.producers) return;
     let wm = Infinity;
     for (const m of this.watermarks.values()) if (m < wm) wm = m;
     if (wm === -Infinity) return;
