@@ -25,3 +25,5 @@ export { uniq } from './operators/uniq.js';
 export { uniqBy } from './operators/uniqBy.js';
 export { departition } from './operators/departition.js';
 export { takeSort } from './operators/takeSort.js';
+export { batch, type BatchOptions } from './operators/batch.js';
+export { rateLimit, type RateLimitOptions } from './operators/rateLimit.js';

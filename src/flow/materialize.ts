@@ -7,7 +7,7 @@ import { PartitionDispatcher } from '../dispatchers/partition.js';
 import { isNormalReason } from '../runtime/reason.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { MapReducerStage } from './map-reducer.js';
-import { isPassThrough, newLayer, type LayerSpec, type Plan, type Routing } from './plan.js';
+import { DEFAULT_MAX_DEMAND, isPassThrough, newLayer, type LayerSpec, type Plan, type Routing } from './plan.js';
 
 /**
  * Compiling a plan into running stages, and the `FlowRun` that owns them.
@@ -102,7 +102,7 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
   const flowId = flowNames++;
   const source = plan.source;
   const external = source.kind === 'stages' || source.kind === 'through';
-  const layers = plan.layers.filter((layer, i) => !isPassThrough(layer) || (i === 0 && external));
+  const layers = compile(plan.layers, external);
   const links: Link[] = [];
   const routingInto = (i: number): Routing => (i < layers.length ? (layers[i] as LayerSpec).routing : out);
   const countOf = (i: number): number => (i < layers.length ? (layers[i] as LayerSpec).stages : outCount);
@@ -158,6 +158,26 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
     group = next;
   }
   return { group: group.map((g) => g.stage), links };
+}
+
+/**
+ * Leaves out the layers that would only pass events on. The demand a left-out layer
+ * asked for (`Flow.from(src, { maxDemand })`) goes to the next layer, unless that
+ * one set its own.
+ */
+function compile(all: readonly LayerSpec[], external: boolean): LayerSpec[] {
+  const layers: LayerSpec[] = [];
+  let carried: LayerSpec | undefined;
+  all.forEach((original, i) => {
+    let layer = original;
+    if (carried !== undefined && layer.maxDemand === DEFAULT_MAX_DEMAND && layer.minDemand === undefined) {
+      layer = { ...layer, maxDemand: carried.maxDemand, minDemand: carried.minDemand };
+    }
+    carried = undefined;
+    if (isPassThrough(layer) && !(i === 0 && external)) carried = layer;
+    else layers.push(layer);
+  });
+  return layers;
 }
 
 async function startLayer(
