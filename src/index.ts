@@ -16,3 +16,4 @@ export { defaultHash } from './dispatchers/hash.js';
 export { type Clock, type TimerHandle, systemClock } from './runtime/clock.js';
 export { type Logger, setLogger, getLogger } from './runtime/logger.js';
 export { type ExitReason, isNormalReason, StageExitError, CallTimeoutError } from './runtime/reason.js';
+export * from './flow/index.js';
