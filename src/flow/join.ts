@@ -69,7 +69,7 @@ export function joinPlan(
   const rk = rightKey as (event: unknown) => unknown;
   const j = join as (l: unknown, r: unknown) => unknown;
   const stages = o.stages;
-  const route = (key: (event: unknown) => unknown): Routing => ({ kind: 'partition', hash: (event) => [event, defaultHash(key(event)) % stages] });
+  const route = (key: (event: unknown) => unknown): Routing => ({ kind: 'key', index: (event) => defaultHash(key(event)) % stages });
   const emitLeft = mode === 'leftOuter' || mode === 'fullOuter';
   const emitRight = mode === 'rightOuter' || mode === 'fullOuter';
 

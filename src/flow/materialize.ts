@@ -7,6 +7,7 @@ import { PartitionDispatcher } from '../dispatchers/partition.js';
 import { isNormalReason } from '../runtime/reason.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { MapReducerStage } from './map-reducer.js';
+import { KeyDispatcher } from './key-dispatcher.js';
 import { DEFAULT_MAX_DEMAND, isPassThrough, newLayer, type LayerSpec, type Plan, type Routing } from './plan.js';
 
 /**
@@ -81,13 +82,14 @@ export function clockOf(plan: Plan): Clock | undefined {
 
 export function dispatcherFor(routing: Routing, partitions: number): Dispatcher<unknown> {
   if (routing.kind === 'demand') return new DemandDispatcher();
+  if (routing.kind === 'key') return new KeyDispatcher(partitions, routing.index);
   return new PartitionDispatcher<unknown, number>({ partitions, hash: routing.hash as (e: unknown) => readonly [unknown, number] | null });
 }
 
 function subscribeOptions(layer: LayerSpec, index: number, side: 'left' | 'right' | undefined, routing: Routing): SubscribeOptions {
   const options: SubscribeOptions = { maxDemand: layer.maxDemand, cancel: 'temporary' };
   if (layer.minDemand !== undefined) options.minDemand = layer.minDemand;
-  if (routing.kind === 'partition') options.partition = index;
+  if (routing.kind !== 'demand') options.partition = index;
   if (side !== undefined) options.side = side;
   return options;
 }

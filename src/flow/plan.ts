@@ -22,7 +22,9 @@ export type OpFactory = () => BatchFn;
 /** How the stages of the previous layer route events into this one. */
 export type Routing =
   | { readonly kind: 'demand' }
-  | { readonly kind: 'partition'; readonly hash: (event: unknown) => readonly [unknown, number] | null };
+  | { readonly kind: 'partition'; readonly hash: (event: unknown) => readonly [unknown, number] | null }
+  /** By key: `index(event)` is the partition (the fast path, no pair per event). */
+  | { readonly kind: 'key'; readonly index: (event: unknown) => number };
 
 export interface ReducerSpec {
   readonly init: () => unknown;

@@ -69,7 +69,7 @@ export function partitionRouting(stages: number, key: unknown, hash: unknown): R
   if (key !== undefined) {
     expectFunction('key', key);
     const k = key as (event: unknown) => unknown;
-    return { kind: 'partition', hash: (event) => [event, defaultHash(k(event)) % stages] };
+    return { kind: 'key', index: (event) => defaultHash(k(event)) % stages };
   }
-  return { kind: 'partition', hash: (event) => [event, defaultHash(event) % stages] };
+  return { kind: 'key', index: (event) => defaultHash(event) % stages };
 }
