@@ -239,7 +239,7 @@ export class RedisStreamProducer extends Producer<RedisStreamEvent> {
           this.failures = 0;
         } catch (error) {
           if (this.signal.stopped) return;
-          if (error instanceof Error && error.message.startsWith('NOGROUP')) {
+          if (error instanceof Error && /^(NOGROUP|UNBLOCKED)/.test(error.message)) {
             // The stream or the group vanished (deleted, or a server restarted without persistence).
             await this.createGroup();
             continue;
