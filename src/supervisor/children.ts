@@ -1,0 +1,342 @@
+import type { Clock } from '../runtime/clock.js';
+import { getLogger } from '../runtime/logger.js';
+import type { Process } from '../runtime/process.js';
+import { describeReason, isNormalReason } from '../runtime/reason.js';
+import { show } from '../runtime/validate.js';
+import { processOf, type ChildType, type NormalizedSpec, type ProcessHandle, type RestartMode } from './child-spec.js';
+import { StartChildError } from './errors.js';
+
+/** How one incarnation of a child ended: its reason, and a task's resolved value. */
+export interface Exit {
+  reason: unknown;
+  value: unknown;
+}
+
+/** One entry of `whichChildren()`, in start order. */
+export interface ChildInfo {
+  /** The child's id in its supervisor (kept across restarts). */
+  readonly id: number;
+  readonly type: ChildType;
+  readonly restart: RestartMode;
+  /** `'restarting'` while a process child's restart is starting. */
+  readonly status: 'running' | 'restarting';
+  /** The running `Stage` or supervisor of a process child; `undefined` for a task. */
+  readonly child: ProcessHandle | undefined;
+  /** The arguments the child was started with (and is restarted with). */
+  readonly args: readonly unknown[];
+}
+
+/** What `countChildren()` returns. */
+export interface ChildCounts {
+  /** Children the supervisor holds, running or restarting. */
+  readonly specs: number;
+  /** Children running now. */
+  readonly active: number;
+  /** Task and stage children. */
+  readonly workers: number;
+  /** Supervisor children. */
+  readonly supervisors: number;
+}
+
+const KILLED: Exit = Object.freeze({ reason: 'killed', value: undefined });
+const NEVER = new Promise<Exit>(() => {});
+
+/** @internal One supervised child; the same object across restarts. */
+export class Child {
+  gen = 0;
+  status: 'starting' | 'running' | 'restarting' | 'stopping' | 'exited' = 'starting';
+  controller: AbortController | undefined = undefined;
+  handle: ProcessHandle | undefined = undefined;
+  process: Process<unknown> | undefined = undefined;
+  /** Settles when the current incarnation ends; never rejects. */
+  exited: Promise<Exit> = NEVER;
+  /** Called once, when the child leaves the supervisor for good. */
+  onExit: ((exit: Exit) => void) | undefined = undefined;
+  constructor(
+    readonly id: number,
+    readonly spec: NormalizedSpec,
+    readonly args: readonly unknown[],
+    /** The host's own data (the subscription of a ConsumerSupervisor child, a sequence number...). */
+    readonly tag: unknown,
+  ) {}
+
+  describe(): string {
+    return this.spec.name === undefined ? `child #${this.id}` : `child #${this.id} (${this.spec.name})`;
+  }
+}
+
+/** @internal An exit of one incarnation, delivered through the host's mailbox. */
+export class ChildExit {
+  constructor(
+    readonly child: Child,
+    readonly gen: number,
+    readonly reason: unknown,
+    readonly value: unknown,
+  ) {}
+}
+
+/** @internal What a host (a supervisor process or stage) gives its children. */
+export interface ChildHost {
+  readonly name: string;
+  clock(): Clock;
+  /** Posts `note` to the host's mailbox; the host hands it back to `handleExit`. */
+  deliver(note: ChildExit): void;
+}
+
+export interface Limits {
+  maxRestarts: number;
+  maxSeconds: number;
+  maxChildren: number;
+}
+
+/** @internal What became of a child whose exit the host handled. */
+export type ExitOutcome =
+  | { kind: 'stale' }
+  | { kind: 'restarted'; child: Child; wait: Promise<void> | undefined }
+  | { kind: 'exited'; child: Child; reason: unknown; value: unknown }
+  | { kind: 'shutdown'; child: Child; reason: unknown };
+
+const STALE: ExitOutcome = { kind: 'stale' };
+
+export function shouldRestart(mode: RestartMode, reason: unknown): boolean {
+  return mode === 'permanent' || (mode === 'transient' && !isNormalReason(reason));
+}
+
+/**
+ * The supervision core shared by every supervisor: starting children (tasks and
+ * processes), restarting them by their restart mode within the restart intensity
+ * (`maxRestarts` within `maxSeconds`), stopping them by their shutdown policy.
+ *
+ * It is not a process itself: it runs inside its host's message handlers, and child
+ * exits come back through the host's mailbox (`deliver` → `handleExit`), so the host
+ * sees them one at a time, in order with its other messages.
+ */
+export class ChildSet {
+  private readonly children = new Map<number, Child>();
+  private restarts: number[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly host: ChildHost,
+    private readonly limits: Limits,
+  ) {}
+
+  get size(): number {
+    return this.children.size;
+  }
+
+  get(id: number): Child | undefined {
+    return this.children.get(id);
+  }
+
+  values(): IterableIterator<Child> {
+    return this.children.values();
+  }
+
+  /**
+   * Starts a child. A task starts synchronously (a `start` that throws is a failed
+   * start and throws here); a process child returns a promise that rejects on a
+   * failed start. `max_children` throws a `StartChildError`.
+   */
+  start(spec: NormalizedSpec, args: readonly unknown[], tag: unknown = undefined): Child | Promise<Child> {
+    if (this.closed) throw new StartChildError('shutdown');
+    if (this.children.size >= this.limits.maxChildren) throw new StartChildError('max_children');
+    const child = new Child(this.nextId++, spec, args, tag);
+    if (spec.type === 'task') {
+      this.launchTask(child);
+      this.children.set(child.id, child);
+      return child;
+    }
+    this.children.set(child.id, child);
+    return this.launchProcess(child).then(
+      () => child,
+      (error: unknown) => {
+        this.children.delete(child.id);
+        child.status = 'exited';
+        throw error;
+      },
+    );
+  }
+
+  private launchTask(child: Child): void {
+    const controller = new AbortController();
+    const gen = ++child.gen;
+    const result = child.spec.start(...child.args, controller.signal);
+    child.controller = controller;
+    child.status = 'running';
+    const ended = (reason: unknown, value: unknown): Exit => {
+      if (child.gen === gen && child.status === 'running') this.host.deliver(new ChildExit(child, gen, reason, value));
+      return { reason, value };
+    };
+    child.exited = Promise.resolve(result).then(
+      (value) => ended('normal', value),
+      (error: unknown) => ended(error, undefined),
+    );
+  }
+
+  private launchProcess(child: Child): Promise<void> {
+    const gen = ++child.gen;
+    let started: unknown;
+    try {
+      started = child.spec.start(...child.args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve(started).then((value) => {
+      const process = processOf(value);
+      if (process === undefined) {
+        throw new TypeError(`expected start of ${child.describe()} (type '${child.spec.type}') to resolve with a Stage or a supervisor, got: ${show(value)}`);
+      }
+      child.handle = value as ProcessHandle;
+      child.process = process;
+      child.exited = new Promise<Exit>((resolve) => {
+        process.monitor((reason) => {
+          resolve({ reason, value: undefined });
+          if (child.gen === gen && child.status === 'running') this.host.deliver(new ChildExit(child, gen, reason, undefined));
+        });
+      });
+      if (child.status === 'stopping' || child.status === 'exited' || this.closed) {
+        // Stopped while it was starting: it never joins.
+        process.exit('shutdown');
+        return;
+      }
+      child.status = 'running';
+    });
+  }
+
+  /**
+   * Applies a child's exit: restart (same id, same arguments), remove, or report
+   * that the restart intensity is exceeded (the host then shuts down). Exits of an
+   * incarnation that was already replaced or stopped are `'stale'`.
+   */
+  handleExit(note: ChildExit): ExitOutcome {
+    const child = note.child;
+    if (note.gen !== child.gen || child.status !== 'running' || this.children.get(child.id) !== child) return STALE;
+    const { reason, value } = note;
+    if (child.spec.report && !isNormalReason(reason)) {
+      getLogger().error(`${this.host.name}: ${child.describe()} exited with ${describeReason(reason)}`, reason);
+    }
+    if (shouldRestart(child.spec.restart, reason)) {
+      if (!this.allowRestart()) {
+        this.remove(child, { reason, value });
+        return { kind: 'shutdown', child, reason };
+      }
+      return { kind: 'restarted', child, wait: this.restart(child) };
+    }
+    this.remove(child, { reason, value });
+    return { kind: 'exited', child, reason, value };
+  }
+
+  private restart(child: Child): Promise<void> | undefined {
+    child.status = 'restarting';
+    if (child.spec.type === 'task') {
+      try {
+        this.launchTask(child);
+      } catch (error) {
+        this.failRestart(child, error);
+      }
+      return undefined;
+    }
+    return this.launchProcess(child).catch((error: unknown) => this.failRestart(child, error));
+  }
+
+  /** A restart that failed is one more exit of the child, handled like any other. */
+  private failRestart(child: Child, error: unknown): void {
+    if (child.status !== 'restarting') return;
+    child.status = 'running';
+    this.host.deliver(new ChildExit(child, child.gen, error, undefined));
+  }
+
+  /** Restart intensity: true while at most `maxRestarts` restarts fell within the last `maxSeconds`. */
+  private allowRestart(): boolean {
+    const now = this.host.clock().now();
+    const windowMs = this.limits.maxSeconds * 1000;
+    this.restarts.push(now);
+    while (this.restarts.length > 0 && now - (this.restarts[0] as number) >= windowMs) this.restarts.shift();
+    return this.restarts.length <= this.limits.maxRestarts;
+  }
+
+  private remove(child: Child, exit: Exit): void {
+    this.children.delete(child.id);
+    child.status = 'exited';
+    child.controller = undefined;
+    child.onExit?.(exit);
+  }
+
+  /**
+   * Stops `child` by its shutdown policy and removes it. A task's signal is aborted;
+   * a process child is asked to stop `'shutdown'`. Then the supervisor waits up to
+   * `shutdown` ms for it to end (`Infinity`: for ever; `'brutal_kill'`: not at all),
+   * and past that gives up on it (a process is exited `'killed'`). Resolves with the
+   * child's exit, `'killed'` when it was given up on.
+   */
+  async stop(child: Child): Promise<Exit> {
+    if (this.children.get(child.id) !== child) return { reason: 'not_found', value: undefined };
+    this.children.delete(child.id);
+    const was = child.status;
+    child.status = 'stopping';
+    const shutdown = child.spec.shutdown;
+    let exit: Exit;
+    if (child.spec.type === 'task') {
+      child.controller?.abort();
+      exit = shutdown === 'brutal_kill' ? KILLED : await this.within(child.exited, shutdown);
+    } else if ((was === 'starting' || was === 'restarting') || child.process === undefined) {
+      exit = { reason: 'shutdown', value: undefined }; // launchProcess exits it once started
+    } else {
+      const process = child.process;
+      if (shutdown === 'brutal_kill') {
+        process.exit('killed');
+        exit = KILLED;
+      } else {
+        void child.handle?.stop('shutdown');
+        exit = await this.within(child.exited, shutdown);
+        if (exit === KILLED) process.exit('killed');
+      }
+    }
+    child.status = 'exited';
+    child.controller = undefined;
+    child.onExit?.(exit);
+    return exit;
+  }
+
+  private within(exited: Promise<Exit>, ms: number): Promise<Exit> {
+    if (ms === Infinity) return exited;
+    return new Promise((resolve) => {
+      const clock = this.host.clock();
+      const timer = clock.setTimeout(() => resolve(KILLED), ms);
+      void exited.then((exit) => {
+        clock.clearTimeout(timer);
+        resolve(exit);
+      });
+    });
+  }
+
+  /** Stops every child, newest first, one after the other; no child starts afterwards. */
+  async shutdownAll(): Promise<void> {
+    this.closed = true;
+    const all = [...this.children.values()].reverse();
+    for (const child of all) await this.stop(child);
+  }
+
+  which(): ChildInfo[] {
+    const out: ChildInfo[] = [];
+    for (const c of this.children.values()) {
+      if (c.status !== 'running' && c.status !== 'restarting') continue;
+      out.push({ id: c.id, type: c.spec.type, restart: c.spec.restart, status: c.status, child: c.handle, args: c.args });
+    }
+    return out;
+  }
+
+  count(): ChildCounts {
+    let active = 0;
+    let workers = 0;
+    let supervisors = 0;
+    for (const c of this.children.values()) {
+      if (c.status === 'running') active++;
+      if (c.spec.type === 'supervisor') supervisors++;
+      else workers++;
+    }
+    return { specs: this.children.size, active, workers, supervisors };
+  }
+}

@@ -1,0 +1,89 @@
+import { Process } from '../runtime/process.js';
+import type { Clock } from '../runtime/clock.js';
+import { StageExitError } from '../runtime/reason.js';
+import { isPromiseLike } from '../runtime/validate.js';
+import { ChildSet, type ChildExit, type Limits } from './children.js';
+
+/** @internal A message to a supervisor: work to run in its turn, or what to do if it has exited. */
+export interface SupervisorMessage {
+  run(): unknown;
+  dead(reason: unknown): void;
+}
+
+const ignore = (): void => {};
+
+/**
+ * @internal The actor behind `DynamicSupervisor` (and `TaskSupervisor`): a mailbox of
+ * closures and a `ChildSet`. Exiting stops the children, newest first.
+ */
+export class SupervisorProcess extends Process<SupervisorMessage> {
+  readonly children: ChildSet;
+
+  constructor(
+    readonly name: string,
+    readonly clock: Clock,
+    limits: Limits,
+  ) {
+    super();
+    this.children = new ChildSet(
+      { name, clock: () => clock, deliver: (note) => this.post({ run: () => this.onChildExit(note), dead: ignore }) },
+      limits,
+    );
+  }
+
+  private onChildExit(note: ChildExit): unknown {
+    const outcome = this.children.handleExit(note);
+    if (outcome.kind === 'shutdown') {
+      this.requestExit('shutdown');
+      return undefined;
+    }
+    return outcome.kind === 'restarted' ? outcome.wait : undefined;
+  }
+
+  /** Runs `work` in the supervisor's turn and resolves with its result; its errors reject, they do not crash the supervisor. */
+  request<R>(work: () => R | Promise<R>): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.post({
+        run: () => {
+          let result: R | Promise<R>;
+          try {
+            result = work();
+          } catch (error) {
+            reject(error);
+            return undefined;
+          }
+          if (isPromiseLike(result)) return Promise.resolve(result).then(resolve, reject);
+          resolve(result);
+          return undefined;
+        },
+        dead: (reason) => reject(new StageExitError(reason, `${this.name} is not running`)),
+      });
+    });
+  }
+
+  /** Stops the supervisor with `reason` after the message it is handling; resolves once it has exited. */
+  stop(reason: unknown): Promise<void> {
+    void this.done;
+    const exited = new Promise<void>((resolve) => this.monitor(() => resolve()));
+    this.post({ run: () => this.requestExit(reason), dead: ignore });
+    return exited;
+  }
+
+  protected receive(message: SupervisorMessage): unknown {
+    return message.run();
+  }
+
+  protected cleanup(): unknown {
+    return this.children.shutdownAll();
+  }
+
+  protected afterExit(): void {}
+
+  protected deadLetter(message: SupervisorMessage): void {
+    message.dead(this.reason);
+  }
+
+  describe(): string {
+    return this.name;
+  }
+}
