@@ -72,6 +72,7 @@ export function command(client: RedisClient, args: readonly string[]): Promise<R
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const name = error.constructor.name;
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return true;
   if (/SocketClosed|ClientOffline|ClientClosed|ConnectionTimeout|SocketTimeout|Reconnect/.test(name)) return true;
   if (/^(LOADING|BUSY |MASTERDOWN|TRYAGAIN)/.test(error.message)) return true;
   const code = (error as { code?: unknown }).code;
