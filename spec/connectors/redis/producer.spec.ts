@@ -159,7 +159,7 @@ describeWithRedis('redisStreamProducer', () => {
     const dead = `${stream}:dead`;
     await until('dead letter', async () => Number(await cmd(h.client, 'XLEN', dead)) === 1);
     expect(deliveries).to.deep.equal([1, 2, 3]);
-    const [[, fields]] = (await cmd(h.client, 'XRANGE', dead, '-', '+')) as [string, string[]][];
+    const fields = ((await cmd(h.client, 'XRANGE', dead, '-', '+')) as [string, string[]][])[0]![1];
     expect(fields).to.deep.equal(['n', '0', '_stream', stream, '_id', poisonId, '_group', 'g', '_deliveries', '3']);
     expect(await pendingCount(h.client, stream, 'g')).to.equal(0);
     expect(h.warnings.some((w) => w.includes(`moved 1 entries delivered 3 times to ${dead}`))).to.equal(true);

@@ -4,7 +4,10 @@ import { Consumer, GenStage, setLogger, type Stage, type Subscription } from '..
 import type { RedisStreamEvent } from '../../../src/connectors/redis/index.js';
 import { RedisServer, type RedisServerOptions } from './server.js';
 
-export type Client = ReturnType<typeof createClient>;
+function makeClient(url: string) {
+  return createClient({ url, RESP: 2, socket: { reconnectStrategy: 50 } });
+}
+export type Client = ReturnType<typeof makeClient>;
 
 export interface Harness {
   server: RedisServer;
@@ -43,7 +46,7 @@ export function useRedis(options: RedisServerOptions = {}): Harness {
 }
 
 export async function connectClient(url: string): Promise<Client> {
-  const client = createClient({ url, RESP: 2, socket: { reconnectStrategy: 50 } });
+  const client = makeClient(url);
   client.on('error', () => {});
   await client.connect();
   return client;
