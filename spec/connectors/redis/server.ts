@@ -110,7 +110,7 @@ export class RedisServer {
  * `describe` for specs that need a real server: skipped with a loud warning when
  * `redis-server` is missing, failed under `CI=true`.
  */
-export function describeWithRedis(title: string, body: () => void): void {
+export function describeWithRedis(title: string, body: (this: Mocha.Suite) => void): void {
   if (redisServerAvailable()) {
     describe(title, body);
     return;
