@@ -3,3 +3,6 @@ export type { ChildInfo, ChildCounts } from './children.js';
 export { StartChildError, TaskTimeoutError } from './errors.js';
 export { DynamicSupervisor, type DynamicSupervisorOptions, type StartedChild } from './dynamic-supervisor.js';
 export { ConsumerSupervisor, type ConsumerSupervisorOptions } from './consumer-supervisor.js';
+export { TaskSupervisor, Task, type TaskSupervisorOptions } from './task-supervisor.js';
+export type { AsyncStreamOptions } from './async-stream.js';
+export { superviseStage, type SuperviseOptions } from './supervise-stage.js';

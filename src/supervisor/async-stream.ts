@@ -1,0 +1,146 @@
+import type { TimerHandle } from '../runtime/clock.js';
+import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, isPromiseLike, show } from '../runtime/validate.js';
+import type { Exit } from './children.js';
+import { TaskTimeoutError } from './errors.js';
+import type { Task, TaskSupervisor } from './task-supervisor.js';
+import { exitError } from './task-supervisor.js';
+
+/** Options of `TaskSupervisor.asyncStream`. */
+export interface AsyncStreamOptions<T, R> {
+  /** Tasks at once, and how far ahead of the loop the source is read. Default 10. */
+  maxConcurrency?: number;
+  /** Yield in source order (default `true`) or as tasks finish. */
+  ordered?: boolean;
+  /** Milliseconds a task may run (from its start). Default 5000; `Infinity` for none. */
+  timeout?: number;
+  /** What a timed-out task becomes: `'throw'` (default), `'skip'`, or `(item) => replacement`. */
+  onTimeout?: 'throw' | 'skip' | ((item: T) => R);
+}
+
+interface Entry {
+  readonly item: unknown;
+  state: 'running' | 'done' | 'skip';
+  value: unknown;
+  timer: TimerHandle | undefined;
+  task: Task<unknown> | undefined;
+}
+
+const KEYS = ['maxConcurrency', 'ordered', 'timeout', 'onTimeout'] as const;
+
+/** @internal See `TaskSupervisor.asyncStream`. */
+export function asyncStream<T>(
+  owner: TaskSupervisor,
+  source: Iterable<T> | AsyncIterable<T>,
+  fn: (item: T, signal: AbortSignal) => unknown,
+  options: AsyncStreamOptions<T, unknown>,
+): AsyncIterable<unknown> {
+  const isAsync = source !== null && typeof source === 'object' && typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] === 'function';
+  if (!isAsync && (source === null || source === undefined || typeof (source as Iterable<T>)[Symbol.iterator] !== 'function')) {
+    throw new TypeError(`expected source to be an iterable or an async iterable, got: ${show(source)}`);
+  }
+  expectFunction('fn', fn);
+  const o = expectObject('options', options);
+  expectKnownKeys('asyncStream options', o, KEYS);
+  const max = o.maxConcurrency === undefined ? 10 : expectInteger('maxConcurrency', o.maxConcurrency, 1);
+  if (o.ordered !== undefined && typeof o.ordered !== 'boolean') throw new TypeError(`expected ordered to be a boolean, got: ${show(o.ordered)}`);
+  const ordered = o.ordered !== false;
+  const timeout = o.timeout === undefined ? 5000 : expectCount('timeout', o.timeout, 0);
+  const onTimeout = o.onTimeout ?? 'throw';
+  if (onTimeout !== 'throw' && onTimeout !== 'skip' && typeof onTimeout !== 'function') {
+    throw new TypeError(`expected onTimeout to be 'throw', 'skip' or a function, got: ${show(onTimeout)}`);
+  }
+
+  return {
+    async *[Symbol.asyncIterator]() {
+      const iterator = isAsync ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();
+      const clock = owner.clock;
+      /** Ordered: every entry in source order. Unordered: finished entries, in finishing order. */
+      const queue: Entry[] = [];
+      const running = new Set<Entry>();
+      let inWindow = 0;
+      let sourceDone = false;
+      let failure: { error: unknown } | undefined;
+      let wake: (() => void) | undefined;
+      const notify = (): void => {
+        const w = wake;
+        wake = undefined;
+        w?.();
+      };
+      const finish = (entry: Entry, state: 'done' | 'skip', value: unknown): void => {
+        if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
+        entry.timer = undefined;
+        entry.state = state;
+        entry.value = value;
+        running.delete(entry);
+        if (!ordered) queue.push(entry);
+        notify();
+      };
+      const fail = (error: unknown): void => {
+        failure ??= { error };
+        notify();
+      };
+      const onExit = (entry: Entry) => (exit: Exit): void => {
+        if (entry.state !== 'running') return;
+        if (exit.reason === 'normal') finish(entry, 'done', exit.value);
+        else fail(exitError(exit.reason));
+      };
+      const expire = (entry: Entry): void => {
+        entry.timer = undefined;
+        if (entry.state !== 'running') return;
+        if (onTimeout === 'throw') {
+          fail(new TaskTimeoutError(timeout));
+          return;
+        }
+        let replacement: unknown;
+        if (typeof onTimeout === 'function') {
+          try {
+            replacement = onTimeout(entry.item as T);
+          } catch (error) {
+            fail(error);
+            return;
+          }
+        }
+        finish(entry, onTimeout === 'skip' ? 'skip' : 'done', replacement);
+        void entry.task?.shutdown();
+      };
+      const launch = (item: T): void => {
+        const entry: Entry = { item, state: 'running', value: undefined, timer: undefined, task: undefined };
+        inWindow++;
+        running.add(entry);
+        if (ordered) queue.push(entry);
+        entry.task = owner.spawn(fn as (...args: unknown[]) => unknown, [item], onExit(entry), false);
+        if (timeout !== Infinity) entry.timer = clock.setTimeout(() => expire(entry), timeout);
+      };
+
+      try {
+        for (;;) {
+          while (!sourceDone && inWindow < max && failure === undefined) {
+            let step = iterator.next();
+            if (isPromiseLike(step)) step = await step;
+            const r = step as IteratorResult<T>;
+            if (r.done === true) sourceDone = true;
+            else launch(r.value);
+          }
+          if (failure !== undefined) throw failure.error;
+          const head = queue[0];
+          if (head !== undefined && head.state !== 'running') {
+            queue.shift();
+            inWindow--;
+            if (head.state === 'done') yield head.value;
+            continue;
+          }
+          if (inWindow === 0 && sourceDone) return;
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+      } finally {
+        for (const entry of running) {
+          if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
+          entry.state = 'skip';
+          void entry.task?.shutdown();
+        }
+        running.clear();
+        if (!sourceDone) await iterator.return?.();
+      }
+    },
+  };
+}

@@ -1,0 +1,274 @@
+import { ProducerConsumer } from '../stage/stage.js';
+import type { Subscription } from '../stage/subscription.js';
+import type { CancelMode, CancelReason } from '../stage/types.js';
+import { isNormalReason } from '../runtime/reason.js';
+import { expectFunction, expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../runtime/validate.js';
+import { checkShutdown, type NormalizedSpec, type Shutdown } from './child-spec.js';
+import { ChildExit, ChildSet } from './children.js';
+
+/** Options of `superviseStage` (and of the `supervise` Flow operator). */
+export interface SuperviseOptions<In> {
+  /** Children running, plus results downstream has not taken yet, at most. Default 10. */
+  maxConcurrency?: number;
+  /** Emit results in event order (`true`) or as children finish (default `false`). */
+  ordered?: boolean;
+  /** `'transient'` (default): a crashed child is run again with the same event; `'temporary'`: never. */
+  restart?: 'transient' | 'temporary';
+  /** Restarts allowed within `maxSeconds` (default 3 within 5); past that a crash is a failure. */
+  maxRestarts?: number;
+  maxSeconds?: number;
+  /** How long a child may take to end after its signal fires when the stage stops. Default 5000 ms. */
+  shutdown?: Shutdown;
+  /**
+   * A crash that will not be restarted (temporary child, or restarts ran out).
+   * Without `onError`, the stage exits with the error (the flow fails). With it,
+   * `onError(error, event)` is called, the event yields nothing, and the stage goes on.
+   */
+  onError?: (error: unknown, event: In) => void;
+}
+
+/** A slot being given back once the events emitted before it left the buffer. */
+class FreeSlots {
+  constructor(readonly count: number) {}
+}
+
+interface Pending {
+  readonly seq: number;
+  readonly event: unknown;
+}
+
+interface Upstream {
+  /** Events asked for and not received yet. */
+  outstanding: number;
+  readonly mode: CancelMode;
+}
+
+const KEYS = ['maxConcurrency', 'ordered', 'restart', 'maxRestarts', 'maxSeconds', 'shutdown', 'onError'] as const;
+
+/** @internal The stage behind `superviseStage`. */
+export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
+  private children!: ChildSet;
+  private readonly upstream = new Map<Subscription<In>, Upstream>();
+  /** Slots in use: outstanding asks, running children, results not yet dispatched. */
+  private busy = 0;
+  private nextSeq = 0;
+  /** Ordered mode: finished results by sequence number (`SKIP` for dropped events). */
+  private readonly finished = new Map<number, unknown>();
+  private nextOut = 0;
+  private draining: { reason: unknown } | undefined = undefined;
+  private readonly spec: NormalizedSpec;
+
+  constructor(
+    fn: (event: In, signal: AbortSignal) => Out | Promise<Out>,
+    private readonly max: number,
+    private readonly ordered: boolean,
+    restart: 'transient' | 'temporary',
+    private readonly limits: { maxRestarts: number; maxSeconds: number },
+    shutdown: Shutdown,
+    private readonly onError: ((error: unknown, event: In) => void) | undefined,
+  ) {
+    super();
+    this.spec = { type: 'task', start: fn as (...args: unknown[]) => unknown, restart, shutdown, name: fn.name || undefined, report: false };
+  }
+
+  override init(): void {
+    const process = this.process!;
+    this.children = new ChildSet(
+      { name: process.name, clock: () => process.clock, deliver: (note) => process.handle.send(note) },
+      { ...this.limits, maxChildren: Infinity },
+    );
+  }
+
+  override handleSubscribe(kind: 'producer' | 'consumer', _options: unknown, from: Subscription<In>): 'manual' | 'automatic' {
+    if (kind === 'consumer') return 'automatic';
+    this.upstream.set(from, { outstanding: 0, mode: from.cancelMode });
+    // The stage applies the cancel mode itself, so running children can finish first.
+    (from as { cancelMode: CancelMode }).cancelMode = 'temporary';
+    this.refill();
+    return 'manual';
+  }
+
+  /** Gives free slots to the producers, the one with the fewest outstanding asks first. */
+  private refill(): void {
+    let free = this.max - this.busy;
+    if (free <= 0 || this.draining !== undefined || this.upstream.size === 0) return;
+    const subs = [...this.upstream].sort((a, b) => a[1].outstanding - b[1].outstanding);
+    for (let i = 0; i < subs.length && free > 0; i++) {
+      const [sub, up] = subs[i]!;
+      const n = Math.ceil(free / (subs.length - i));
+      up.outstanding += n;
+      this.busy += n;
+      free -= n;
+      this.ask(sub, n);
+    }
+  }
+
+  handleEvents(events: In[], from: Subscription<In>): Out[] | undefined {
+    const up = this.upstream.get(from);
+    if (up !== undefined) up.outstanding -= events.length;
+    let out: Out[] | undefined;
+    for (const event of events) {
+      const pending: Pending = { seq: this.nextSeq++, event };
+      try {
+        this.children.start(this.spec, [event], pending);
+      } catch (error) {
+        const emitted = this.failed(pending, error);
+        if (emitted !== undefined) (out ??= []).push(...emitted);
+      }
+    }
+    return out;
+  }
+
+  override handleInfo(message: unknown): Out[] | undefined | Promise<void> {
+    if (message instanceof FreeSlots) {
+      this.busy -= message.count;
+      this.refill();
+      this.stopIfDrained();
+      return undefined;
+    }
+    if (!(message instanceof ChildExit)) return undefined;
+    const outcome = this.children.handleExit(message);
+    switch (outcome.kind) {
+      case 'restarted':
+        return outcome.wait;
+      case 'exited':
+        return outcome.reason === 'normal'
+          ? this.done(outcome.child.tag as Pending, outcome.value)
+          : this.failed(outcome.child.tag as Pending, outcome.reason);
+      case 'shutdown':
+        return this.failed(outcome.child.tag as Pending, outcome.reason);
+      default:
+        return undefined;
+    }
+  }
+
+  /** A result: emitted now (unordered) or once every earlier event is done (ordered). */
+  private done(pending: Pending, value: unknown): Out[] | undefined {
+    if (!this.ordered) {
+      this.asyncInfo(new FreeSlots(1));
+      return [value as Out];
+    }
+    this.finished.set(pending.seq, value);
+    return this.flushOrdered();
+  }
+
+  private flushOrdered(): Out[] | undefined {
+    let out: Out[] | undefined;
+    let freed = 0;
+    while (this.finished.has(this.nextOut)) {
+      const value = this.finished.get(this.nextOut);
+      this.finished.delete(this.nextOut++);
+      freed++;
+      if (value !== SKIP) (out ??= []).push(value as Out);
+    }
+    if (freed > 0) this.asyncInfo(new FreeSlots(freed));
+    return out;
+  }
+
+  /** A crash nobody will restart: the stage fails, or `onError` takes it and the event yields nothing. */
+  private failed(pending: Pending, error: unknown): Out[] | undefined {
+    if (this.onError === undefined) {
+      this.stop(error);
+      return undefined;
+    }
+    this.onError(error, pending.event as In);
+    if (!this.ordered) {
+      this.asyncInfo(new FreeSlots(1));
+      return undefined;
+    }
+    this.finished.set(pending.seq, SKIP);
+    return this.flushOrdered();
+  }
+
+  /**
+   * A producer left. If its cancel mode says to stop: an abnormal reason stops the
+   * stage now (children aborted); a normal one lets the running children finish and
+   * their results go downstream, then the stage exits with that reason.
+   */
+  override handleCancel(cancel: CancelReason, from: Subscription<In | Out>): void {
+    const up = this.upstream.get(from as Subscription<In>);
+    if (up === undefined) return;
+    this.upstream.delete(from as Subscription<In>);
+    this.busy -= up.outstanding;
+    const reason = 'down' in cancel ? cancel.down : cancel.cancel;
+    const stop = up.mode === 'permanent' || (up.mode === 'transient' && !isNormalReason(reason));
+    if (!stop) {
+      this.refill();
+      return;
+    }
+    if (this.draining !== undefined) return;
+    if (!isNormalReason(reason)) {
+      this.stop(reason);
+      return;
+    }
+    this.draining = { reason };
+    for (const [sub, other] of this.upstream) {
+      this.busy -= other.outstanding;
+      this.cancel(sub, reason);
+    }
+    this.upstream.clear();
+    this.stopIfDrained();
+  }
+
+  private stopIfDrained(): void {
+    if (this.draining !== undefined && this.busy === 0) this.stop(this.draining.reason);
+  }
+
+  override terminate(): Promise<void> {
+    return this.children.shutdownAll();
+  }
+}
+
+const SKIP = Symbol('skip');
+
+/**
+ * A producer-consumer that runs `fn(event, signal)` as a supervised child for each
+ * event and emits each child's result downstream: the stage the `supervise` Flow
+ * operator compiles to.
+ *
+ * Results are emitted as children finish (`ordered: false`, the default) or in event
+ * order (`ordered: true`, holding finished results until the earlier ones are in).
+ * Demand upstream is manual: at most `maxConcurrency` events are asked for, running,
+ * or waiting as results downstream has not taken, so a slow consumer stops the
+ * forking. A child that crashes is run again with the same event (`restart:
+ * 'transient'`, the default) while restarts last (`maxRestarts` within
+ * `maxSeconds`); past that, or with `restart: 'temporary'`, the crash fails the
+ * stage with the error, unless `onError(error, event)` is given: then the event
+ * yields nothing and the stage goes on. When the stage stops, the running children
+ * are aborted (their signal fires). When its producer ends normally, running
+ * children finish and their results are emitted before the stage exits.
+ *
+ * ## Example
+ * ```ts
+ * const urls = await GenStage.fromIterable(list);
+ * const bodies = await GenStage.start(
+ *   superviseStage((url: string, signal) => fetch(url, { signal }).then((r) => r.text()), { maxConcurrency: 8 }),
+ *   { subscribeTo: [urls] },
+ * );
+ * for await (const body of GenStage.stream([bodies])) console.log(body.length);
+ * ```
+ */
+export function superviseStage<In, Out>(
+  fn: (event: In, signal: AbortSignal) => Out | Promise<Out>,
+  options: SuperviseOptions<In> = {},
+): ProducerConsumer<In, Awaited<Out>> {
+  expectFunction('fn', fn);
+  const o = expectObject('options', options);
+  expectKnownKeys('supervise options', o, KEYS);
+  const max = o.maxConcurrency === undefined ? 10 : expectInteger('maxConcurrency', o.maxConcurrency, 1);
+  if (o.ordered !== undefined && typeof o.ordered !== 'boolean') throw new TypeError(`expected ordered to be a boolean, got: ${show(o.ordered)}`);
+  const restart = o.restart === undefined ? 'transient' : expectOneOf('restart', o.restart, ['transient', 'temporary'] as const);
+  const maxRestarts = o.maxRestarts === undefined ? 3 : expectInteger('maxRestarts', o.maxRestarts, 0);
+  const maxSeconds = o.maxSeconds === undefined ? 5 : expectPositiveNumber('maxSeconds', o.maxSeconds);
+  const shutdown = o.shutdown === undefined ? 5000 : checkShutdown('shutdown', o.shutdown);
+  if (o.onError !== undefined) expectFunction('onError', o.onError);
+  return new SuperviseStage<In, Awaited<Out>>(
+    fn as (event: In, signal: AbortSignal) => Awaited<Out>,
+    max,
+    o.ordered === true,
+    restart,
+    { maxRestarts, maxSeconds },
+    shutdown,
+    o.onError as ((error: unknown, event: In) => void) | undefined,
+  );
+}

@@ -1,0 +1,249 @@
+import type { Clock } from '../runtime/clock.js';
+import { StageExitError } from '../runtime/reason.js';
+import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
+import { checkShutdown, type NormalizedSpec, type ProcessHandle, type Shutdown } from './child-spec.js';
+import type { Child, ChildCounts, ChildInfo, Exit } from './children.js';
+import { DynamicSupervisor, startError } from './dynamic-supervisor.js';
+import { TaskTimeoutError } from './errors.js';
+import { asyncStream, type AsyncStreamOptions } from './async-stream.js';
+
+/** Options of `TaskSupervisor.start`. */
+export interface TaskSupervisorOptions {
+  /** `async` fails (its task rejects with `StartChildError('max_children')`) past this many running tasks. Default `Infinity`. */
+  maxChildren?: number;
+  /** How long a stopped task may take to end after its signal fires, in ms (or `'brutal_kill'`). Default 5000. */
+  shutdown?: Shutdown;
+  /** Where `await` timeouts and shutdown timeouts get their time. */
+  clock?: Clock;
+  name?: string;
+}
+
+/** @internal Turns a task's exit into what `await` rejects with. */
+export function exitError(reason: unknown): unknown {
+  return reason === 'killed' || reason === 'shutdown' ? new StageExitError(reason, `task stopped: ${reason}`) : reason;
+}
+
+/**
+ * A task started by `TaskSupervisor.async`: a supervised, temporary child whose
+ * result you can await.
+ *
+ * ## Example
+ * ```ts
+ * const task = tasks.async((signal) => fetch(url, { signal }).then((r) => r.json()));
+ * const body = await task.await(2000); // rejects with TaskTimeoutError after 2 s, and stops the task
+ * ```
+ */
+export class Task<T> {
+  private child: Child | undefined = undefined;
+  private exit: Exit | undefined = undefined;
+  private readonly waiters: ((exit: Exit) => void)[] = [];
+
+  /** @internal */
+  constructor(
+    private readonly owner: TaskSupervisor,
+    /** @internal */ readonly spec: NormalizedSpec,
+  ) {}
+
+  /** The task's child id in its supervisor, once it has started. */
+  get id(): number | undefined {
+    return this.child?.id;
+  }
+
+  /** @internal */
+  bind(child: Child): void {
+    this.child = child;
+  }
+
+  /** @internal */
+  settle(exit: Exit): void {
+    if (this.exit !== undefined) return;
+    this.exit = exit;
+    for (const w of this.waiters.splice(0)) w(exit);
+  }
+
+  /**
+   * Resolves with the task's result, or rejects with its error (a `StartChildError`
+   * if it could not start, a `StageExitError` if it was stopped). Past `timeoutMs`
+   * (default 5000, `Infinity` waits for ever) it rejects with a `TaskTimeoutError`
+   * and stops the task (its signal fires). Awaiting a task means its crash is not
+   * also logged.
+   */
+  await(timeoutMs = 5000): Promise<T> {
+    if (timeoutMs !== Infinity) expectInteger('timeoutMs', timeoutMs, 0);
+    this.spec.report = false;
+    return new Promise<T>((resolve, reject) => {
+      const clock = this.owner.clock;
+      let timer: ReturnType<Clock['setTimeout']> | undefined;
+      const done = (exit: Exit): void => {
+        if (timer !== undefined) clock.clearTimeout(timer);
+        if (exit.reason === 'normal') resolve(exit.value as T);
+        else reject(exitError(exit.reason));
+      };
+      if (this.exit !== undefined) return done(this.exit);
+      if (timeoutMs !== Infinity) {
+        timer = clock.setTimeout(() => {
+          timer = undefined;
+          const i = this.waiters.indexOf(done);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(new TaskTimeoutError(timeoutMs));
+          void this.shutdown();
+        }, timeoutMs);
+      }
+      this.waiters.push(done);
+    });
+  }
+
+  /** Stops the task by its shutdown policy (its signal fires). Resolves once it is gone. */
+  shutdown(): Promise<void> {
+    return this.owner.supervisor.process
+      .request(() => {
+        const child = this.child;
+        if (child === undefined) return undefined;
+        return this.owner.supervisor.process.children.stop(child).then(() => undefined);
+      })
+      .catch(() => undefined);
+  }
+}
+
+const KEYS = ['maxChildren', 'shutdown', 'clock', 'name'] as const;
+let nextName = 1;
+
+/**
+ * A supervisor of tasks, on `DynamicSupervisor`: one-off async functions you await
+ * (`async`), and bounded parallel maps (`asyncStream`: pmap, chunked map, farming).
+ *
+ * Tasks are temporary children: never restarted. Each gets an `AbortSignal` that
+ * fires when the task is stopped (its `await` timed out, `shutdown()`, the stream
+ * was left early, or the supervisor stopped).
+ *
+ * ## Example
+ * ```ts
+ * const tasks = await TaskSupervisor.start();
+ * for await (const size of tasks.asyncStream(urls, (url, signal) => download(url, signal), { maxConcurrency: 8 })) {
+ *   console.log(size); // in the order of urls
+ * }
+ * await tasks.stop();
+ * ```
+ */
+export class TaskSupervisor {
+  private constructor(
+    /** The DynamicSupervisor that holds the tasks. */
+    readonly supervisor: DynamicSupervisor,
+    /** @internal */ readonly clock: Clock,
+    private readonly shutdownPolicy: Shutdown,
+  ) {}
+
+  /** Starts a task supervisor. Options are checked here and throw. */
+  static start(options: TaskSupervisorOptions = {}): Promise<TaskSupervisor> {
+    const o = expectObject('options', options);
+    expectKnownKeys('TaskSupervisor.start options', o, KEYS);
+    const shutdown = o.shutdown === undefined ? 5000 : checkShutdown('shutdown', o.shutdown);
+    if (o.maxChildren !== undefined) expectCount('maxChildren', o.maxChildren, 1);
+    const name = (o.name as string | undefined) ?? `TaskSupervisor#${nextName++}`;
+    const start = DynamicSupervisor.start({
+      name,
+      ...(o.maxChildren === undefined ? {} : { maxChildren: o.maxChildren as number }),
+      ...(o.clock === undefined ? {} : { clock: o.clock as Clock }),
+    });
+    return start.then((sup) => new TaskSupervisor(sup, sup.process.clock, shutdown));
+  }
+
+  /** @internal */
+  get process(): DynamicSupervisor['process'] {
+    return this.supervisor.process;
+  }
+
+  get name(): string {
+    return this.supervisor.name;
+  }
+
+  get alive(): boolean {
+    return this.supervisor.alive;
+  }
+
+  get done(): Promise<unknown> {
+    return this.supervisor.done;
+  }
+
+  /** @internal Starts `fn(...args, signal)` as a temporary child; `onExit` gets its exit. */
+  spawn(fn: (...args: unknown[]) => unknown, args: unknown[], onExit: (exit: Exit) => void, report: boolean): Task<unknown> {
+    const spec: NormalizedSpec = { type: 'task', start: fn, restart: 'temporary', shutdown: this.shutdownPolicy, name: fn.name || undefined, report };
+    const task = new Task<unknown>(this, spec);
+    const process = this.supervisor.process;
+    process.post({
+      run: () => {
+        let child: Child;
+        try {
+          child = process.children.start(spec, args) as Child;
+        } catch (error) {
+          task.settle({ reason: startError(error), value: undefined });
+          onExit({ reason: startError(error), value: undefined });
+          return undefined;
+        }
+        task.bind(child);
+        child.onExit = (exit) => {
+          task.settle(exit);
+          onExit(exit);
+        };
+        return undefined;
+      },
+      dead: (reason) => {
+        const exit = { reason: new StageExitError(reason, `${process.name} is not running`), value: undefined };
+        task.settle(exit);
+        onExit(exit);
+      },
+    });
+    return task;
+  }
+
+  /**
+   * Starts `fn(signal)` as a supervised task and returns it at once. Resolving is
+   * its result; rejecting, its error. `fn` is checked here.
+   */
+  async<T>(fn: (signal: AbortSignal) => T | Promise<T>): Task<Awaited<T>> {
+    expectFunction('fn', fn);
+    return this.spawn(fn as (...args: unknown[]) => unknown, [], () => {}, true) as Task<Awaited<T>>;
+  }
+
+  /**
+   * Runs `fn(item, signal)` as a supervised task for each item of `source`, at most
+   * `maxConcurrency` at once, and yields the results: in source order (`ordered`,
+   * the default) or as they finish. Never pulls the source more than
+   * `maxConcurrency` items ahead of what the loop has taken, so a slow loop slows
+   * the source. A task that rejects makes the loop throw its error; a task past
+   * `timeout` ms (default 5000) is handled by `onTimeout`: `'throw'` (default,
+   * `TaskTimeoutError`), `'skip'` (stop it, yield nothing for it), or a function
+   * `(item) => replacement` (stop it, yield the replacement). Leaving the loop, or
+   * throwing, stops the tasks still running and closes the source.
+   */
+  asyncStream<T, R>(
+    source: Iterable<T> | AsyncIterable<T>,
+    fn: (item: T, signal: AbortSignal) => R | Promise<R>,
+    options: AsyncStreamOptions<T, Awaited<R>> = {},
+  ): AsyncIterable<Awaited<R>> {
+    return asyncStream(this, source, fn as (item: T, signal: AbortSignal) => unknown, options) as AsyncIterable<Awaited<R>>;
+  }
+
+  /** The running tasks. */
+  whichChildren(): Promise<ChildInfo[]> {
+    return this.supervisor.whichChildren();
+  }
+
+  countChildren(): Promise<ChildCounts> {
+    return this.supervisor.countChildren();
+  }
+
+  /** Stops a task by id. */
+  terminateChild(child: number | ProcessHandle): Promise<boolean> {
+    return this.supervisor.terminateChild(child);
+  }
+
+  /** Stops every task (newest first), then the supervisor. */
+  stop(reason: unknown = 'normal'): Promise<void> {
+    return this.supervisor.stop(reason);
+  }
+
+  toString(): string {
+    return `TaskSupervisor(${this.name}, ${show(this.shutdownPolicy)})`;
+  }
+}
