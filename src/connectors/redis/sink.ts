@@ -4,7 +4,7 @@ import type { Stage } from '../../stage/handle.js';
 import type { SubscribeTo } from '../../stage/types.js';
 import { expectFunction, show } from '../../runtime/validate.js';
 import {
-  closeConnection, command, delay, flattenFields, isConnectionError, openConnection,
+  closeConnection, delay, flattenFields, isConnectionError, openConnection,
   type RedisClient, type RedisConnectionOptions,
 } from './connection.js';
 import { expectName, expectOptions, optionalInteger } from './options.js';
@@ -29,14 +29,14 @@ const KNOWN = ['stream', 'maxLen', 'toFields', 'redis', 'retryMs'] as const;
  * A consumer that appends every event it receives to a Redis stream.
  *
  * Each batch goes out as one pipeline of `XADD`s (written together, one round
- * trip), and `handleEvents` resolves only once Redis has confirmed all of them, so
+ * trip, not a transaction), and `handleEvents` resolves only once Redis has confirmed all of them, so
  * the sink asks its producers for more only after that: at most one subscription's
  * `maxDemand` of events is ever between the producers and Redis, and nothing piles
  * up in the client. Entries keep the order of the events.
  *
  * While Redis is unreachable the batch waits and is sent again once the client has
- * reconnected; only the `XADD`s that did not succeed are repeated (one whose reply
- * was lost with the connection may be added twice: delivery is at least once).
+ * reconnected. The whole batch is repeated, so entries of a batch that was cut off
+ * half-way can be added twice: delivery is at least once.
  * Another error (the key holds something else than a stream) stops the stage.
  *
  * ## Example
@@ -73,22 +73,18 @@ export class RedisStreamSink<T> extends Consumer<T> {
   }
 
   async handleEvents(events: T[]): Promise<void> {
-    let commands = events.map((event) => this.xadd(event));
-    while (commands.length > 0) {
-      const client = this.client!;
-      const results = await Promise.allSettled(commands.map((args) => command(client, args)));
-      const failed: string[][] = [];
-      for (let i = 0; i < results.length; i++) {
-        const r = results[i]!;
-        if (r.status === 'fulfilled') {
-          this.written++;
-          continue;
-        }
-        if (!isConnectionError(r.reason) || this.signal.stopped) throw r.reason;
-        failed.push(commands[i]!);
+    const commands = events.map((event) => this.xadd(event));
+    for (;;) {
+      const multi = this.client!.multi();
+      for (const args of commands) multi.addCommand(args);
+      try {
+        await multi.execAsPipeline();
+        this.written += commands.length;
+        return;
+      } catch (error) {
+        if (this.signal.stopped || !isConnectionError(error)) throw firstError(error);
       }
-      commands = failed;
-      if (commands.length > 0) await delay(this.retryMs, this.signal);
+      await delay(this.retryMs, this.signal);
     }
   }
 
@@ -109,6 +105,14 @@ export class RedisStreamSink<T> extends Consumer<T> {
     flattenFields(fields, args);
     return args;
   }
+}
+
+/** node-redis reports a pipeline with failed commands as one error holding the replies: surface the first failure. */
+function firstError(error: unknown): unknown {
+  const replies = (error as { replies?: unknown[]; errorIndexes?: number[] }).replies;
+  const indexes = (error as { errorIndexes?: number[] }).errorIndexes;
+  if (Array.isArray(replies) && Array.isArray(indexes) && indexes.length > 0) return replies[indexes[0]!] ?? error;
+  return error;
 }
 
 function defaultFields(event: unknown): Readonly<Record<string, unknown>> {
