@@ -13,6 +13,7 @@ export { redisStreamProducer, RedisStreamProducer, type RedisStreamProducerOptio
 export { redisStreamSink, RedisStreamSink, type RedisStreamSinkOptions } from './sink.js';
 export type { RedisStreamEvent, Ackable } from './event.js';
 export { AckConsumer, acknowledge, ackAll, type AckOptions } from './ack.js';
+export { ack } from './ack-operator.js';
 export { StreamConsumer, type StreamConsumerOptions, type AckableEvent } from './consumer.js';
 export { moveToDeadLetter, type DeadLetterEntry } from './dead-letter.js';
 export { RedisCheckpoint, type RedisCheckpointOptions, type Checkpoint } from './checkpoint.js';
