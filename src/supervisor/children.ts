@@ -75,12 +75,17 @@ export class ChildExit {
   ) {}
 }
 
+/** @internal Exits gathered in one turn of the event loop, delivered as one message. */
+export class ChildExits {
+  constructor(readonly notes: readonly ChildExit[]) {}
+}
+
 /** @internal What a host (a supervisor process or stage) gives its children. */
 export interface ChildHost {
   readonly name: string;
   clock(): Clock;
-  /** Posts `note` to the host's mailbox; the host hands it back to `handleExit`. */
-  deliver(note: ChildExit): void;
+  /** Posts `exits` to the host's mailbox; the host hands each note back to `handleExit`. */
+  deliver(exits: ChildExits): void;
 }
 
 export interface Limits {
@@ -116,11 +121,33 @@ export class ChildSet {
   private restarts: number[] = [];
   private nextId = 1;
   private closed = false;
+  /**
+   * Exits wait here until the poll/timer callbacks of this event-loop turn are done,
+   * then go to the host as one message: 100 children whose timers fire together cost
+   * one message, one batch of results and one ask, not 100 of each.
+   */
+  private exits: ChildExit[] = [];
+  private flushing = false;
 
   constructor(
     private readonly host: ChildHost,
     private readonly limits: Limits,
   ) {}
+
+  private queueExit(note: ChildExit): void {
+    this.exits.push(note);
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.flushing = false;
+    const notes = this.exits;
+    this.exits = [];
+    this.host.deliver(new ChildExits(notes));
+  };
 
   get size(): number {
     return this.children.size;
@@ -166,7 +193,7 @@ export class ChildSet {
     child.controller = controller;
     child.status = 'running';
     const ended = (reason: unknown, value: unknown): Exit => {
-      if (child.gen === gen && child.status === 'running') this.host.deliver(new ChildExit(child, gen, reason, value));
+      if (child.gen === gen && child.status === 'running') this.queueExit(new ChildExit(child, gen, reason, value));
       return { reason, value };
     };
     child.exited = Promise.resolve(result).then(
@@ -193,7 +220,7 @@ export class ChildSet {
       child.exited = new Promise<Exit>((resolve) => {
         process.monitor((reason) => {
           resolve({ reason, value: undefined });
-          if (child.gen === gen && child.status === 'running') this.host.deliver(new ChildExit(child, gen, reason, undefined));
+          if (child.gen === gen && child.status === 'running') this.queueExit(new ChildExit(child, gen, reason, undefined));
         });
       });
       if (child.status === 'stopping' || child.status === 'exited' || this.closed) {
@@ -245,7 +272,7 @@ export class ChildSet {
   private failRestart(child: Child, error: unknown): void {
     if (child.status !== 'restarting') return;
     child.status = 'running';
-    this.host.deliver(new ChildExit(child, child.gen, error, undefined));
+    this.queueExit(new ChildExit(child, child.gen, error, undefined));
   }
 
   /** Restart intensity: true while at most `maxRestarts` restarts fell within the last `maxSeconds`. */

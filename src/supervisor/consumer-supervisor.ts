@@ -8,7 +8,7 @@ import { getLogger } from '../runtime/logger.js';
 import { describeReason, isNormalReason } from '../runtime/reason.js';
 import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { checkSupervisorOptions, normalizeSpec, type NormalizedSpec, type ProcessChildSpec, type ProcessHandle, type TaskChildSpec, type TaskFunction } from './child-spec.js';
-import { ChildExit, ChildSet, type Child, type ChildCounts, type ChildInfo, type Limits } from './children.js';
+import { ChildExits, ChildSet, type ChildExit, type Child, type ChildCounts, type ChildInfo, type Limits } from './children.js';
 import { checkChildTarget, findChild, startError, type StartedChild } from './dynamic-supervisor.js';
 
 /** Options of `ConsumerSupervisor.start`. */
@@ -127,23 +127,25 @@ export class ConsumerSupervisorStage<T> extends Consumer<T> {
   }
 
   override handleInfo(message: unknown): void | Promise<void> {
-    if (!(message instanceof ChildExit)) {
+    if (!(message instanceof ChildExits)) {
       getLogger().warn(`${this.process!.name} received an unexpected message: ${show(message)}`);
       return undefined;
     }
-    const outcome = this.children.handleExit(message);
-    switch (outcome.kind) {
-      case 'shutdown':
+    return this.onExits(message.notes, 0);
+  }
+
+  private onExits(notes: readonly ChildExit[], from: number): void | Promise<void> {
+    for (let i = from; i < notes.length; i++) {
+      const outcome = this.children.handleExit(notes[i]!);
+      if (outcome.kind === 'shutdown') {
         this.stop('shutdown');
         return undefined;
-      case 'restarted':
-        return outcome.wait; // a restarted child keeps its slot
-      case 'exited':
-        this.release(outcome.child.tag);
-        return undefined;
-      default:
-        return undefined;
+      }
+      if (outcome.kind === 'exited') this.release(outcome.child.tag);
+      // a restarted child keeps its slot
+      else if (outcome.kind === 'restarted' && outcome.wait !== undefined) return outcome.wait.then(() => this.onExits(notes, i + 1));
     }
+    return undefined;
   }
 
   /**

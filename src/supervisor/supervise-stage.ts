@@ -4,7 +4,7 @@ import type { CancelMode, CancelReason } from '../stage/types.js';
 import { isNormalReason } from '../runtime/reason.js';
 import { expectFunction, expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../runtime/validate.js';
 import { checkShutdown, type NormalizedSpec, type Shutdown } from './child-spec.js';
-import { ChildExit, ChildSet } from './children.js';
+import { ChildExits, ChildSet } from './children.js';
 
 /** Options of `superviseStage` (and of the `supervise` Flow operator). */
 export interface SuperviseOptions<In> {
@@ -112,11 +112,16 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
       try {
         this.children.start(this.spec, [event], pending);
       } catch (error) {
-        const emitted = this.failed(pending, error);
-        if (emitted !== undefined) (out ??= []).push(...emitted);
+        if (this.onError === undefined) {
+          this.stop(error);
+          return undefined;
+        }
+        this.onError(error, event);
+        const freed = this.done(pending, SKIP, (out ??= []));
+        if (freed > 0) this.asyncInfo(new FreeSlots(freed));
       }
     }
-    return out;
+    return out !== undefined && out.length > 0 ? out : undefined;
   }
 
   override handleInfo(message: unknown): Out[] | undefined | Promise<void> {
@@ -126,58 +131,46 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
       this.stopIfDrained();
       return undefined;
     }
-    if (!(message instanceof ChildExit)) return undefined;
-    const outcome = this.children.handleExit(message);
-    switch (outcome.kind) {
-      case 'restarted':
-        return outcome.wait;
-      case 'exited':
-        return outcome.reason === 'normal'
-          ? this.done(outcome.child.tag as Pending, outcome.value)
-          : this.failed(outcome.child.tag as Pending, outcome.reason);
-      case 'shutdown':
-        return this.failed(outcome.child.tag as Pending, outcome.reason);
-      default:
-        return undefined;
-    }
-  }
-
-  /** A result: emitted now (unordered) or once every earlier event is done (ordered). */
-  private done(pending: Pending, value: unknown): Out[] | undefined {
-    if (!this.ordered) {
-      this.asyncInfo(new FreeSlots(1));
-      return [value as Out];
-    }
-    this.finished.set(pending.seq, value);
-    return this.flushOrdered();
-  }
-
-  private flushOrdered(): Out[] | undefined {
-    let out: Out[] | undefined;
+    if (!(message instanceof ChildExits)) return undefined;
+    // Children here are tasks: restarts are synchronous, so the batch is handled in one go.
+    const out: Out[] = [];
     let freed = 0;
-    while (this.finished.has(this.nextOut)) {
-      const value = this.finished.get(this.nextOut);
-      this.finished.delete(this.nextOut++);
-      freed++;
-      if (value !== SKIP) (out ??= []).push(value as Out);
+    for (const note of message.notes) {
+      const outcome = this.children.handleExit(note);
+      if (outcome.kind === 'exited' && outcome.reason === 'normal') {
+        freed += this.done(outcome.child.tag as Pending, outcome.value, out);
+      } else if (outcome.kind === 'exited' || outcome.kind === 'shutdown') {
+        if (this.onError === undefined) {
+          this.stop(outcome.reason);
+          return undefined;
+        }
+        this.onError(outcome.reason, (outcome.child.tag as Pending).event as In);
+        freed += this.done(outcome.child.tag as Pending, SKIP, out);
+      }
     }
     if (freed > 0) this.asyncInfo(new FreeSlots(freed));
-    return out;
+    return out.length > 0 ? out : undefined;
   }
 
-  /** A crash nobody will restart: the stage fails, or `onError` takes it and the event yields nothing. */
-  private failed(pending: Pending, error: unknown): Out[] | undefined {
-    if (this.onError === undefined) {
-      this.stop(error);
-      return undefined;
-    }
-    this.onError(error, pending.event as In);
+  /**
+   * A result (or `SKIP` for a failure `onError` took): into `out` now (unordered) or
+   * once every earlier event is done (ordered). Returns the slots it frees once `out`
+   * has left the buffer.
+   */
+  private done(pending: Pending, value: unknown, out: Out[]): number {
     if (!this.ordered) {
-      this.asyncInfo(new FreeSlots(1));
-      return undefined;
+      if (value !== SKIP) out.push(value as Out);
+      return 1;
     }
-    this.finished.set(pending.seq, SKIP);
-    return this.flushOrdered();
+    this.finished.set(pending.seq, value);
+    let freed = 0;
+    while (this.finished.has(this.nextOut)) {
+      const next = this.finished.get(this.nextOut);
+      this.finished.delete(this.nextOut++);
+      freed++;
+      if (next !== SKIP) out.push(next as Out);
+    }
+    return freed;
   }
 
   /**

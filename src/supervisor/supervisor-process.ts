@@ -26,18 +26,21 @@ export class SupervisorProcess extends Process<SupervisorMessage> {
   ) {
     super();
     this.children = new ChildSet(
-      { name, clock: () => clock, deliver: (note) => this.post({ run: () => this.onChildExit(note), dead: ignore }) },
+      { name, clock: () => clock, deliver: (exits) => this.post({ run: () => this.onChildExits(exits.notes, 0), dead: ignore }) },
       limits,
     );
   }
 
-  private onChildExit(note: ChildExit): unknown {
-    const outcome = this.children.handleExit(note);
-    if (outcome.kind === 'shutdown') {
-      this.requestExit('shutdown');
-      return undefined;
+  private onChildExits(notes: readonly ChildExit[], from: number): unknown {
+    for (let i = from; i < notes.length; i++) {
+      const outcome = this.children.handleExit(notes[i]!);
+      if (outcome.kind === 'shutdown') {
+        this.requestExit('shutdown');
+        return undefined;
+      }
+      if (outcome.kind === 'restarted' && outcome.wait !== undefined) return outcome.wait.then(() => this.onChildExits(notes, i + 1));
     }
-    return outcome.kind === 'restarted' ? outcome.wait : undefined;
+    return undefined;
   }
 
   /** Runs `work` in the supervisor's turn and resolves with its result; its errors reject, they do not crash the supervisor. */

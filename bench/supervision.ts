@@ -1,0 +1,100 @@
+/**
+ * Supervised concurrency: 20,000 events, each a task awaiting a 1 ms timer, at most
+ * 100 at once. genstage forks a supervised child per event (`superviseStage` between
+ * a `fromIterable` producer and a consumer, and `TaskSupervisor.asyncStream`),
+ * against RxJS `mergeMap(…, 100)` and a plain promise pool, in the same run. The
+ * ideal is 20,000 / 100 × 1 ms = 0.2 s; timers on Node fire after at least 1 ms, so
+ * every runner lands a little above it.
+ *
+ * Run alone: npx tsx bench/supervision.ts
+ */
+import { from, lastValueFrom, mergeMap, count } from 'rxjs';
+import { Consumer, GenStage, TaskSupervisor, superviseStage } from '../src/index.js';
+
+export interface SupervisionRow {
+  name: string;
+  seconds: number;
+  /** This runner's time over the faster of the two peers (RxJS, promise pool). */
+  vsFasterPeer: number;
+}
+
+const EVENTS = 20_000;
+const CONCURRENCY = 100;
+const tick = (): Promise<number> => new Promise((resolve) => setTimeout(() => resolve(1), 1));
+
+class Count extends Consumer<number> {
+  n = 0;
+  handleEvents(events: number[]): void {
+    this.n += events.length;
+  }
+}
+
+function range(): number[] {
+  return Array.from({ length: EVENTS }, (_, i) => i);
+}
+
+async function genstageSupervise(): Promise<number> {
+  const source = await GenStage.fromIterable(range());
+  const middle = await GenStage.start(superviseStage(() => tick(), { maxConcurrency: CONCURRENCY }), { subscribeTo: [source] });
+  const sink = new Count();
+  const end = await GenStage.start(sink, { subscribeTo: [{ to: middle, maxDemand: 1000 }] });
+  await end.done;
+  return sink.n;
+}
+
+async function genstageAsyncStream(): Promise<number> {
+  const tasks = await TaskSupervisor.start();
+  let n = 0;
+  for await (const v of tasks.asyncStream(range(), () => tick(), { maxConcurrency: CONCURRENCY, ordered: false })) n += v;
+  await tasks.stop();
+  return n;
+}
+
+function rxjsMergeMap(): Promise<number> {
+  return lastValueFrom(from(range()).pipe(mergeMap(() => tick(), CONCURRENCY), count()));
+}
+
+async function promisePool(): Promise<number> {
+  const items = range();
+  let next = 0;
+  let n = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      next++;
+      const v = await tick();
+      n += v;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return n;
+}
+
+async function time(run: () => Promise<number>): Promise<number> {
+  const t0 = performance.now();
+  const n = await run();
+  const s = (performance.now() - t0) / 1000;
+  if (n !== EVENTS) throw new Error(`${run.name}: expected ${EVENTS} results, got ${n}`);
+  return s;
+}
+
+/** Best of `rounds` for each runner, interleaved so they share the machine's state alike. */
+export async function supervisionBench(rounds = 5): Promise<SupervisionRow[]> {
+  const runners: [string, () => Promise<number>][] = [
+    ['genstage superviseStage (20k × 1 ms timer, 100 at once)', genstageSupervise],
+    ['genstage TaskSupervisor.asyncStream (same)', genstageAsyncStream],
+    ['rxjs mergeMap(…, 100) (same)', rxjsMergeMap],
+    ['promise pool of 100 (same)', promisePool],
+  ];
+  const best = new Map<string, number>();
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, run] of runners) best.set(name, Math.min(best.get(name) ?? Infinity, await time(run)));
+  }
+  const peer = Math.min(best.get(runners[2]![0])!, best.get(runners[3]![0])!);
+  return runners.map(([name]) => ({ name, seconds: best.get(name)!, vsFasterPeer: best.get(name)! / peer }));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const row of await supervisionBench()) {
+    console.log(`${row.name.padEnd(60)} ${row.seconds.toFixed(3)} s  ${row.vsFasterPeer.toFixed(2)}×`);
+  }
+}
