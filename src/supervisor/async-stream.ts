@@ -6,7 +6,7 @@ import type { Task, TaskSupervisor } from './task-supervisor.js';
 import { exitError } from './task-supervisor.js';
 
 /** Options of `TaskSupervisor.asyncStream`. */
-export interface AsyncStreamOptions<T, R> {
+export interface AsyncStreamOptions<T, F = never> {
   /** Tasks at once, and how far ahead of the loop the source is read. Default 10. */
   maxConcurrency?: number;
   /** Yield in source order (default `true`) or as tasks finish. */
@@ -14,7 +14,7 @@ export interface AsyncStreamOptions<T, R> {
   /** Milliseconds a task may run (from its start). Default 5000; `Infinity` for none. */
   timeout?: number;
   /** What a timed-out task becomes: `'throw'` (default), `'skip'`, or `(item) => replacement`. */
-  onTimeout?: 'throw' | 'skip' | ((item: T) => R);
+  onTimeout?: 'throw' | 'skip' | ((item: T) => F);
 }
 
 interface Entry {

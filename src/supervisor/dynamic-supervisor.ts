@@ -28,6 +28,9 @@ export interface StartedChild<P> {
   readonly child: P;
 }
 
+/** `A`, where TypeScript must not infer `A` (it comes from `startChild`'s arguments). */
+type ArgsOf<A extends unknown[]> = [A][A extends unknown ? 0 : never];
+
 export const SUPERVISOR_OPTIONS = ['maxRestarts', 'maxSeconds', 'maxChildren', 'clock', 'name'] as const;
 let nextName = 1;
 
@@ -109,7 +112,7 @@ export class DynamicSupervisor {
    * rejects with a `StartChildError` when its start fails (no restart) or the
    * supervisor already has `maxChildren`. Default restart: `'permanent'`.
    */
-  startChild<A extends unknown[]>(spec: TaskFunction<A> | TaskChildSpec<A>, ...args: A): Promise<StartedChild<undefined>>;
+  startChild<A extends unknown[]>(spec: TaskFunction<ArgsOf<A>> | TaskChildSpec<ArgsOf<A>>, ...args: A): Promise<StartedChild<undefined>>;
   startChild<A extends unknown[], P extends ProcessHandle>(spec: ProcessChildSpec<A, P>, ...args: A): Promise<StartedChild<P>>;
   startChild(spec: ChildSpec<unknown[]>, ...args: unknown[]): Promise<StartedChild<ProcessHandle | undefined>> {
     const normalized = normalizeSpec(spec, 'child spec', 'permanent');

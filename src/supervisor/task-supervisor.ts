@@ -216,12 +216,12 @@ export class TaskSupervisor {
    * `(item) => replacement` (stop it, yield the replacement). Leaving the loop, or
    * throwing, stops the tasks still running and closes the source.
    */
-  asyncStream<T, R>(
+  asyncStream<T, R, F = never>(
     source: Iterable<T> | AsyncIterable<T>,
     fn: (item: T, signal: AbortSignal) => R | Promise<R>,
-    options: AsyncStreamOptions<T, Awaited<R>> = {},
-  ): AsyncIterable<Awaited<R>> {
-    return asyncStream(this, source, fn as (item: T, signal: AbortSignal) => unknown, options) as AsyncIterable<Awaited<R>>;
+    options: AsyncStreamOptions<T, F> = {},
+  ): AsyncIterable<Awaited<R> | F> {
+    return asyncStream(this, source, fn as (item: T, signal: AbortSignal) => unknown, options) as AsyncIterable<Awaited<R> | F>;
   }
 
   /** The running tasks. */
