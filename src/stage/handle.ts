@@ -4,6 +4,8 @@ import { Subscription } from './subscription.js';
 import type { DemandMode, StageKind, SubscribeOptions } from './types.js';
 import { expectInteger, expectObject, expectOneOf, show } from '../runtime/validate.js';
 import { resolveSubscription } from './options.js';
+import { openSink } from './sink.js';
+import { sinkObservable, symbolObservable, type InteropObservable } from './observable.js';
 
 /**
  * A running stage, as seen from outside. Every method sends a message: nothing runs
@@ -139,4 +141,24 @@ export class Stage<Out = unknown> {
   toString(): string {
     return `Stage(${this.name})`;
   }
+
+  /**
+   * The stage as an interop observable (RxJS's `from(stage)` accepts it): each
+   * `subscribe` subscribes a new consumer to this producer with automatic demand and
+   * pushes its events; `unsubscribe` cancels that subscription. Completes when the
+   * producer exits normally, errors with its reason otherwise.
+   */
+  '@@observable'(): InteropObservable<Out> {
+    return sinkObservable<Out>((onEvents) => openSink(this, onEvents));
+  }
+}
+
+if (symbolObservable !== undefined) {
+  Object.defineProperty(Stage.prototype, symbolObservable, {
+    value: function (this: Stage<unknown>) {
+      return this['@@observable']();
+    },
+    configurable: true,
+    writable: true,
+  });
 }

@@ -1,0 +1,76 @@
+import { Flow } from '../flow/flow.js';
+import { runToSink } from '../flow/ends.js';
+import type { FlowRun } from '../flow/materialize.js';
+import { Stage } from '../stage/handle.js';
+import { openSink, type SinkDemand, type SinkHandle } from '../stage/sink.js';
+import { expectInteger, show } from '../runtime/validate.js';
+
+/** What the `to...` conversions read: a flow (run once per conversion) or a running producer stage. */
+export type Source<T> = Flow<T> | Stage<T>;
+
+/** Throws a TypeError unless `source` is a Flow or a producer (or producer-consumer) Stage. */
+export function checkSource(where: string, source: unknown): void {
+  if (source instanceof Flow) return;
+  if (source instanceof Stage && source.kind !== 'consumer') return;
+  throw new TypeError(`${where}: expected a Flow or a producer Stage, got: ${show(source)}`);
+}
+
+/** Checks `maxDemand`/`minDemand` options shared by the conversions. */
+export function checkDemand(where: string, maxDemand: unknown, minDemand: unknown): SinkDemand {
+  const demand: SinkDemand = {};
+  if (maxDemand !== undefined) demand.maxDemand = expectInteger(`${where} maxDemand`, maxDemand, 1);
+  if (minDemand !== undefined) {
+    demand.minDemand = expectInteger(`${where} minDemand`, minDemand, 0);
+    if (demand.minDemand >= (demand.maxDemand ?? 1000)) {
+      throw new RangeError(`expected ${where} minDemand to be an integer >= 0 and < maxDemand (${demand.maxDemand ?? 1000}), got: ${demand.minDemand}`);
+    }
+  }
+  return demand;
+}
+
+/**
+ * Runs `source` into `onEvents`, batch by batch. A promise returned by `onEvents`
+ * holds back further demand until it settles (that is how every conversion
+ * applies back-pressure). A flow is materialised here, each call a fresh run; a
+ * stage gets a new subscription. `cancel` stops the run (every stage of a flow) or
+ * cancels the subscription (a stage), and resolves once that is done.
+ * @internal
+ */
+export function openSource<T>(source: Source<T>, onEvents: (events: T[]) => void | Promise<void>, demand: SinkDemand = {}): SinkHandle {
+  if (source instanceof Stage) return openSink(source, onEvents, demand);
+  let run: FlowRun | undefined;
+  let cancelled = false;
+  let release: (() => void) | undefined;
+  const done = runToSink(
+    source.plan,
+    (events) => {
+      if (cancelled) return undefined;
+      const result = onEvents(events as T[]);
+      if (result === undefined) return undefined;
+      // `cancel` lets a pending batch go, so the sink can take the stop.
+      return new Promise<void>((resolve, reject) => {
+        release = resolve;
+        result.then(resolve, reject);
+      });
+    },
+    (r) => {
+      run = r;
+      if (cancelled) r.abort('shutdown');
+    },
+    demand,
+  );
+  return {
+    done,
+    async cancel(): Promise<void> {
+      if (cancelled) return;
+      cancelled = true;
+      release?.();
+      if (run === undefined) {
+        await done.catch(() => {});
+        return;
+      }
+      run.abort('shutdown');
+      await run.whenExited();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { Consumer } from './stage.js';
+import { GenStage } from './gen-stage.js';
+import type { Stage } from './handle.js';
+import type { Subscription } from './subscription.js';
+import type { CancelReason } from './types.js';
+import { isNormalReason } from '../runtime/reason.js';
+import { isPromiseLike } from '../runtime/validate.js';
+
+/** Options of `openSink`: the demand the sink keeps open on its producer. */
+export interface SinkDemand {
+  maxDemand?: number;
+  minDemand?: number;
+}
+
+/** A running sink: `done` settles when the producer ends; `cancel` ends it early. */
+export interface SinkHandle {
+  /** Resolves when the producer exits normally, rejects with its reason otherwise; resolves after `cancel`. */
+  readonly done: Promise<void>;
+  /** Cancels the subscription (the producer's `handleCancel` sees it) and stops the sink; resolves once stopped. */
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/**
+ * The consumer behind `openSink`: hands each batch to `onEvents` and, when that
+ * returns a promise, asks for nothing more until it settles.
+ */
+class SinkConsumer<T> extends Consumer<T> {
+  /** Lets `cancel` through while `onEvents` is still pending. */
+  release: (() => void) | undefined;
+  /** Set by `cancel`: the next batch (or the end of this one) cancels instead of asking again. */
+  cancelling: { reason: unknown } | undefined;
+  constructor(
+    private readonly onEvents: (events: T[]) => void | Promise<void>,
+    private readonly settle: (error: { reason: unknown } | undefined) => void,
+  ) {
+    super();
+  }
+  handleEvents(events: T[]): void | Promise<void> {
+    if (this.cancelling !== undefined) return this.finish();
+    const result = this.onEvents(events);
+    if (!isPromiseLike(result)) return this.finish();
+    return new Promise<void>((resolve, reject) => {
+      this.release = resolve;
+      result.then(() => {
+        this.release = undefined;
+        resolve();
+      }, reject);
+    }).then(() => this.finish());
+  }
+  /** Cancels before the automatic ask that follows a batch, once `cancel` was called. */
+  private finish(): void {
+    const cancelling = this.cancelling;
+    if (cancelling === undefined) return;
+    for (const sub of this.process?.producers ?? []) this.cancel(sub as Subscription<T>, cancelling.reason);
+    this.stop('normal');
+  }
+  override handleCancel(reason: CancelReason): void {
+    const why = 'down' in reason ? reason.down : reason.cancel;
+    this.settle(isNormalReason(why) ? undefined : { reason: why });
+    this.stop('normal');
+  }
+}
+
+let sinkNames = 1;
+
+/**
+ * Subscribes a new consumer to `producer` and hands it every batch the producer
+ * emits. Demand is automatic (`maxDemand`, default 1000); while the promise
+ * `onEvents` returned is pending, no more demand is sent, so a slow `onEvents` slows
+ * the producer. The subscription is `'temporary'`: the producer's exit settles `done`
+ * and stops the sink. Cancelling reaches the producer as a cancel (a
+ * `fromIterable` producer then closes its iterator if it was started with
+ * `onCancel: 'stop'`; the producer's own policy decides).
+ * @internal Used by the interop helpers and by the `Stage` handle's observable.
+ */
+export function openSink<T>(producer: Stage<T>, onEvents: (events: T[]) => void | Promise<void>, demand: SinkDemand = {}): SinkHandle {
+  let settleDone!: (error: { reason: unknown } | undefined) => void;
+  let settled = false;
+  const done = new Promise<void>((resolve, reject) => {
+    settleDone = (error) => {
+      if (settled) return;
+      settled = true;
+      if (error === undefined) resolve();
+      else reject(error.reason);
+    };
+  });
+  let cancelled = false;
+  let subscription: Subscription<T> | undefined;
+  const consumer = new SinkConsumer<T>(onEvents, settleDone);
+  const stage = GenStage.start(consumer, { name: `sink#${sinkNames++}` });
+  const started = stage.then(async (sink) => {
+    // A sink that crashed (onEvents threw) settles `done` with the error.
+    void sink.done; // its error goes to `done`, so it is observed
+    sink.process.monitor((reason) => settleDone(isNormalReason(reason) ? undefined : { reason }));
+    if (cancelled) return sink;
+    subscription = await sink.subscribe(producer, { ...demand, cancel: 'temporary' });
+    return sink;
+  });
+  started.catch((error: unknown) => settleDone({ reason: error }));
+  return {
+    done,
+    async cancel(reason: unknown = 'normal'): Promise<void> {
+      if (cancelled) return;
+      cancelled = true;
+      consumer.cancelling = { reason };
+      consumer.release?.();
+      settleDone(undefined);
+      const sink = await started.catch(() => undefined);
+      if (sink === undefined || !sink.alive) return;
+      if (subscription !== undefined) sink.cancel(subscription as Subscription<unknown>, reason);
+      await sink.stop('normal');
+    },
+  };
+}
