@@ -107,6 +107,14 @@ export abstract class SourceProducer<T> extends Producer<T> {
   /** An item dropped by the overflow policy (or left in the queue at exit): release it if needed. */
   protected discard(_item: T): void {}
 
+  /** Demand received and not yet met. */
+  protected get demandLeft(): number {
+    return this.demand;
+  }
+
+  /** Runs inside the stage after every emission (or attempt): a sink may call its writers back here. */
+  protected afterTake(): void {}
+
   /** How many more items consumers want than the queue holds. */
   protected get wanted(): number {
     return this.demand - this.queue.length;
@@ -153,7 +161,8 @@ export abstract class SourceProducer<T> extends Producer<T> {
     this.self.send(new Fail(reason));
   }
 
-  private wake(): void {
+  /** Has the stage look at its queue and its source again (after the source signalled data). */
+  protected wake(): void {
     if (this.woken) return;
     this.woken = true;
     this.self.send(WAKE);
@@ -192,6 +201,8 @@ export abstract class SourceProducer<T> extends Producer<T> {
   }
 
   private take(): T[] | undefined {
+    // A pull source reads what it has at hand first, so it goes out in this batch.
+    if (this.demand > this.queue.length && !this.closed && !this.ending) this.onWant();
     let out: T[] | undefined;
     const n = Math.min(this.demand, this.queue.length);
     if (n > 0) {
@@ -200,10 +211,11 @@ export abstract class SourceProducer<T> extends Producer<T> {
       this.demand -= n;
       this.stats.emitted += n;
     }
-    if (this.ending && this.queue.length === 0) {
+    if (this.ending && this.queue.length === 0 && !this.closed) {
       this.closed = true;
       this.stop('normal');
-    } else if (this.demand > this.queue.length && !this.closed) this.onWant();
+    }
+    this.afterTake();
     return out;
   }
 

@@ -1,0 +1,80 @@
+import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import type { Stage } from '../../stage/handle.js';
+import type { Clock } from '../../runtime/clock.js';
+import { expectInteger, expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
+import { startReadableProducer, type ChunkDecoder } from './from-readable.js';
+
+/** Options of `fromLines`. */
+export interface FromLinesOptions {
+  /** Default `'utf8'`. */
+  encoding?: BufferEncoding;
+  /** Bytes read from the file at a time (default 64 KiB). */
+  highWaterMark?: number;
+  name?: string;
+  clock?: Clock;
+}
+
+/** Splits decoded text on `\n` (dropping a `\r` before it), keeping a partial last line for the next chunk. */
+class LineDecoder implements ChunkDecoder<Buffer, string> {
+  private partial = '';
+  private readonly decoder: StringDecoder;
+  constructor(encoding: BufferEncoding) {
+    this.decoder = new StringDecoder(encoding);
+  }
+  write(chunk: Buffer): string[] {
+    const text = this.partial + this.decoder.write(chunk);
+    const lines = text.split('\n');
+    this.partial = lines.pop() as string;
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
+    }
+    return lines;
+  }
+  end(): string[] {
+    const rest = this.partial + this.decoder.end();
+    this.partial = '';
+    if (rest.length === 0) return [];
+    return [rest.endsWith('\r') ? rest.slice(0, -1) : rest];
+  }
+}
+
+let names = 1;
+
+/**
+ * A producer stage that emits the lines of a text file, without their line
+ * endings (`\n` or `\r\n`); a last line without a newline is emitted too.
+ *
+ * The file is opened at the first demand and read a chunk at a time, only while
+ * consumers want more lines than are already split out; it is closed when the
+ * stage stops. The stage exits `'normal'` after the last line has gone out, and
+ * with the read error (a missing file: `ENOENT`) if reading fails.
+ *
+ * ## Example
+ * ```ts
+ * import { Flow, flatMap, reduce } from 'genstage';
+ * import { fromLines } from 'genstage/node';
+ *
+ * const lines = await fromLines('words.txt');
+ * const total = await Flow.fromStages([lines]).pipe(map((l: string) => l.length)).toArray();
+ * ```
+ *
+ * @param path the file.
+ * @param options `encoding` ('utf8'), `highWaterMark` (65536), `name`, `clock`.
+ * @returns the started producer.
+ */
+export function fromLines(path: string, options: FromLinesOptions = {}): Promise<Stage<string>> {
+  if (typeof path !== 'string' || path.length === 0) throw new TypeError(`fromLines: expected path to be a non-empty string, got: ${show(path)}`);
+  const o = expectObject('fromLines options', options);
+  expectKnownKeys('fromLines options', o, ['encoding', 'highWaterMark', 'name', 'clock']);
+  const encoding = (o.encoding ?? 'utf8') as BufferEncoding;
+  if (typeof encoding !== 'string' || !Buffer.isEncoding(encoding)) throw new TypeError(`expected encoding to be a Buffer encoding, got: ${show(o.encoding)}`);
+  const highWaterMark = o.highWaterMark === undefined ? 65_536 : expectInteger('highWaterMark', o.highWaterMark, 1);
+  return startReadableProducer<Buffer, string>(() => createReadStream(path, { highWaterMark }), new LineDecoder(encoding), {
+    destroyOnStop: true,
+    lazy: true,
+    name: options.name ?? `fromLines#${names++}`,
+    clock: options.clock,
+  });
+}

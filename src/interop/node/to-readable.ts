@@ -1,0 +1,88 @@
+import { Readable } from 'node:stream';
+import type { SinkHandle } from '../../stage/sink.js';
+import { expectInteger, expectKnownKeys, expectObject } from '../../runtime/validate.js';
+import { checkDemand, checkSource, openSource, type Source } from '../source.js';
+
+/** Options of `toReadable`. */
+export interface ToReadableOptions {
+  /** Events the stream buffers before it stops pulling (default 16, as for object streams). */
+  highWaterMark?: number;
+  /** Events asked for at a time (default: `highWaterMark`). */
+  maxDemand?: number;
+}
+
+/**
+ * An object-mode Node `Readable` of a flow's or a producer stage's events.
+ *
+ * Lazy: nothing is pulled until the stream is first read (`read()`, `'data'`,
+ * `pipe`, `for await`); then the flow runs (or a consumer subscribes to the stage)
+ * and asks for `maxDemand` events at a time. When the stream's buffer reaches
+ * `highWaterMark` no more demand is sent until it is read again, so at most
+ * `highWaterMark + maxDemand` events are held. The stream ends when the flow ends
+ * (the stage exits normally) and is destroyed with the error when it fails.
+ * Destroying the stream (as `break` in `for await` and a failed `pipeline` do)
+ * stops the flow, or cancels the subscription, and `'close'` comes after that.
+ * Events must not be `null` (a Readable's end marker): a `null` event destroys the
+ * stream with a TypeError.
+ *
+ * ## Example
+ * ```ts
+ * import { pipeline } from 'node:stream/promises';
+ * import { Flow, map } from 'genstage';
+ * import { toReadable } from 'genstage/node';
+ *
+ * await pipeline(toReadable(Flow.from(rows).pipe(map(toCsvLine))), createWriteStream('out.csv'));
+ * ```
+ *
+ * @param source a `Flow` or a running producer `Stage`.
+ * @param options `highWaterMark` (16), `maxDemand` (`highWaterMark`).
+ */
+export function toReadable<T>(source: Source<T>, options: ToReadableOptions = {}): Readable {
+  checkSource('toReadable', source);
+  const o = expectObject('toReadable options', options);
+  expectKnownKeys('toReadable options', o, ['highWaterMark', 'maxDemand']);
+  const highWaterMark = o.highWaterMark === undefined ? 16 : expectInteger('highWaterMark', o.highWaterMark, 1);
+  const demand = checkDemand('toReadable', o.maxDemand ?? highWaterMark, undefined);
+  let sink: SinkHandle | undefined;
+  let resume: (() => void) | undefined;
+  const readable: Readable = new Readable({
+    objectMode: true,
+    highWaterMark,
+    read() {
+      if (sink !== undefined) {
+        const go = resume;
+        resume = undefined;
+        go?.();
+        return;
+      }
+      sink = openSource(source, (events) => {
+        let room = true;
+        for (let i = 0; i < events.length; i++) {
+          const event = events[i];
+          if (event === null) {
+            readable.destroy(new TypeError('toReadable: a null event cannot go into a Readable (null ends the stream)'));
+            return undefined;
+          }
+          room = readable.push(event);
+        }
+        if (room || readable.destroyed) return undefined;
+        return new Promise<void>((resolve) => (resume = resolve));
+      }, demand);
+      sink.done.then(
+        () => {
+          if (!readable.destroyed) readable.push(null);
+        },
+        (error: unknown) => readable.destroy(error instanceof Error ? error : new Error(String(error), { cause: error })),
+      );
+    },
+    destroy(error, callback) {
+      const running = sink;
+      if (running === undefined) {
+        callback(error);
+        return;
+      }
+      running.cancel().then(() => callback(error), () => callback(error));
+    },
+  });
+  return readable;
+}
