@@ -138,19 +138,21 @@ let names = 1;
  *
  * @param options `objectMode` (true), `name`, `clock`.
  */
-export async function toWritable<T = unknown>(options: ToWritableOptions = {}): Promise<WritableProducer<T>> {
+export function toWritable<T = unknown>(options: ToWritableOptions = {}): Promise<WritableProducer<T>> {
   const o = expectObject('toWritable options', options);
   expectKnownKeys('toWritable options', o, ['objectMode', 'name', 'clock']);
   if (o.objectMode !== undefined && typeof o.objectMode !== 'boolean') throw new TypeError(`expected objectMode to be a boolean, got: ${show(o.objectMode)}`);
   const producer = new WritesProducer<T>();
   const start: { name: string; clock?: Clock } = { name: options.name ?? `toWritable#${names++}` };
   if (options.clock !== undefined) start.clock = options.clock;
-  const stage = (await GenStage.start(producer, start)) as Stage<T>;
-  const writable = new StageWritable<T>(producer, options.objectMode ?? true);
-  producer.writable = writable;
-  stage.process.monitor((reason) => {
-    if (writable.destroyed || writable.writableEnded) return; // after end(), _final reports the exit
-    writable.destroy(isNormalReason(reason) ? undefined : new StageExitError(reason));
+  return GenStage.start(producer, start).then((started) => {
+    const stage = started as Stage<T>;
+    const writable = new StageWritable<T>(producer, options.objectMode ?? true);
+    producer.writable = writable;
+    stage.process.monitor((reason) => {
+      if (writable.destroyed || writable.writableEnded) return; // after end(), _final reports the exit
+      writable.destroy(isNormalReason(reason) ? undefined : new StageExitError(reason));
+    });
+    return { writable, stage };
   });
-  return { writable, stage };
 }

@@ -1,0 +1,103 @@
+import { GenStage } from '../../stage/gen-stage.js';
+import type { Stage } from '../../stage/handle.js';
+import type { Clock } from '../../runtime/clock.js';
+import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
+import { SourceProducer } from '../source-producer.js';
+
+/** Options of `fromReadableStream`. */
+export interface FromReadableStreamOptions {
+  /** When the stage stops before the stream is done: only release the lock, do not cancel the stream (default false). */
+  preventCancel?: boolean;
+  name?: string;
+  clock?: Clock;
+}
+
+/**
+ * Reads one chunk per unmet unit of demand, one `read()` in flight at a time, outside
+ * the stage's callbacks: the stage never waits on the stream, so a stop is handled at
+ * once and cancels the read.
+ */
+class ReadableStreamProducer<T> extends SourceProducer<T> {
+  private reader: ReadableStreamDefaultReader<T> | undefined;
+  private reading = false;
+  private done = false;
+
+  constructor(
+    private readonly stream: ReadableStream<T>,
+    private readonly preventCancel: boolean,
+  ) {
+    super(Infinity, 'drop-newest', undefined);
+  }
+
+  protected override onFirstDemand(): void {
+    this.reader = this.stream.getReader();
+  }
+
+  protected override onWant(): void {
+    const reader = this.reader;
+    if (reader === undefined || this.reading || this.done) return;
+    this.reading = true;
+    reader.read().then(
+      (result) => {
+        this.reading = false;
+        if (result.done) {
+          this.done = true;
+          reader.releaseLock();
+          this.complete();
+          return;
+        }
+        this.push(result.value);
+      },
+      (error: unknown) => {
+        this.reading = false;
+        this.done = true;
+        this.fail(error);
+      },
+    );
+  }
+
+  protected async close(reason: unknown): Promise<void> {
+    const reader = this.reader;
+    if (reader === undefined || this.done) return;
+    this.done = true;
+    if (!this.preventCancel) await reader.cancel(reason).catch(() => {});
+    reader.releaseLock();
+  }
+}
+
+let names = 1;
+
+/**
+ * A producer stage that emits the chunks of a WHATWG `ReadableStream`.
+ *
+ * It locks the stream at the first demand and reads one chunk per event asked
+ * for, never more than consumers want (so the stream's own back-pressure reaches
+ * its source); without demand it reads nothing. At the end of the stream it
+ * releases the lock and exits `'normal'`; if a read fails it exits with that error.
+ * If the stage stops first, the stream is cancelled with the stop reason and the
+ * lock released (with `preventCancel`, only released).
+ *
+ * ## Example
+ * ```ts
+ * import { fromReadableStream } from 'genstage/web';
+ *
+ * const response = await fetch(url);
+ * const chunks = await fromReadableStream(response.body!.pipeThrough(new TextDecoderStream()));
+ * ```
+ *
+ * @param stream the stream; it must not be locked.
+ * @param options `preventCancel` (false), `name`, `clock`.
+ * @returns the started producer.
+ */
+export function fromReadableStream<T>(stream: ReadableStream<T>, options: FromReadableStreamOptions = {}): Promise<Stage<T>> {
+  if (stream === null || typeof stream !== 'object' || typeof (stream as ReadableStream<T>).getReader !== 'function') {
+    throw new TypeError(`fromReadableStream: expected a ReadableStream, got: ${show(stream)}`);
+  }
+  if (stream.locked) throw new TypeError('fromReadableStream: the stream is locked (another reader has it)');
+  const o = expectObject('fromReadableStream options', options);
+  expectKnownKeys('fromReadableStream options', o, ['preventCancel', 'name', 'clock']);
+  if (o.preventCancel !== undefined && typeof o.preventCancel !== 'boolean') throw new TypeError(`expected preventCancel to be a boolean, got: ${show(o.preventCancel)}`);
+  const start: { name: string; clock?: Clock } = { name: options.name ?? `fromReadableStream#${names++}` };
+  if (options.clock !== undefined) start.clock = options.clock;
+  return GenStage.start(new ReadableStreamProducer<T>(stream, options.preventCancel ?? false), start) as Promise<Stage<T>>;
+}
