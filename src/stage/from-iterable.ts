@@ -71,6 +71,7 @@ class IterableProducer<T> extends Producer<T> {
     const it = this.asyncIterator as AsyncIterator<T>;
     while (out.length < demand) {
       const r = await it.next();
+      if (typeof r !== 'object' || r === null) throw new TypeError(`the iterator's next() resolved to ${show(r)}, not an iterator result object`);
       if (r.done) {
         this.finish();
         break;
