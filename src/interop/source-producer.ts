@@ -38,7 +38,15 @@ export interface OverflowOptions {
   onDrop?: (dropped: number, stats: SourceStats) => void;
 }
 
-/** The reason a source producer with `overflow: 'error'` stops with. */
+/**
+ * The reason a source producer with `overflow: 'error'` stops with.
+ *
+ * ## Example
+ * ```ts
+ * const stage = await fromObservable(fast$, { bufferSize: 100, overflow: 'error' });
+ * if ((await stage.done) instanceof BufferOverflowError) console.warn('consumers fell behind');
+ * ```
+ */
 export class BufferOverflowError extends Error {
   override readonly name = 'BufferOverflowError';
   constructor(readonly bufferSize: number) {

@@ -147,6 +147,12 @@ export class Stage<Out = unknown> {
    * `subscribe` subscribes a new consumer to this producer with automatic demand and
    * pushes its events; `unsubscribe` cancels that subscription. Completes when the
    * producer exits normally, errors with its reason otherwise.
+   *
+   * ## Example
+   * ```ts
+   * import { from, take } from 'rxjs';
+   * from(await GenStage.fromIterable([1, 2, 3])).pipe(take(2)).subscribe(console.log); // 1, 2
+   * ```
    */
   '@@observable'(): InteropObservable<Out> {
     return sinkObservable<Out>((onEvents) => openSink(this, onEvents));
