@@ -83,9 +83,11 @@ describeWithRedis('RedisCheckpoint', () => {
     const p2 = await redisStreamProducer(options);
     const summer = new Summer(cp2, 100);
     await GenStage.start(summer, { subscribeTo: [{ to: p2, maxDemand: 50 }] });
-    await until('all counted', () => summer.state.count === 1000);
+    // The state counts an event before the commit that acknowledges it resolves: wait for both.
+    await until('all counted and acknowledged', async () => summer.state.count === 1000 && (await pendingCount(h.client, stream, 'g')) === 0);
     expect(summer.state).to.deep.equal({ sum: (999 * 1000) / 2, count: 1000 });
-    expect(await pendingCount(h.client, stream, 'g')).to.equal(0);
+    const saved = JSON.parse(String(await cmd(h.client, 'GET', cpKey))) as { state: Sum; commits: number };
+    expect(saved.state).to.deep.equal({ sum: (999 * 1000) / 2, count: 1000 });
     await p2.stop();
     cp2.close();
   });
