@@ -23,3 +23,8 @@ export {
   type SuperviseOptions, type StartedChild, type ChildInfo, type ChildCounts, type RestartMode, type Shutdown,
   type TaskFunction, type ProcessHandle, type TaskChildSpec, type ProcessChildSpec, type ChildSpec, type ChildType,
 } from './supervisor/index.js';
+export {
+  channels, type ChannelName, type ChannelMessages, type StageStartMessage, type StageExitMessage,
+  type SubscriptionStartMessage, type SubscriptionCancelMessage, type DemandMessage, type EventsMessage,
+  type BufferDiscardMessage,
+} from './runtime/diagnostics.js';

@@ -4,6 +4,7 @@ import { getLogger } from '../runtime/logger.js';
 import { CallTimeoutError, StageExitError, describeReason, isNormalReason } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
 import { Deque } from '../runtime/deque.js';
+import { channels } from '../runtime/diagnostics.js';
 import type { Dispatcher, DispatcherHost } from '../dispatchers/dispatcher.js';
 import { Buffer } from './buffer.js';
 import { Stage } from './handle.js';
@@ -65,6 +66,15 @@ class PendingCall implements CallFrom {
 }
 
 let nextId = 1;
+
+// Held directly so the hot path reads one property (`hasSubscribers`) per batch.
+const stageStartChannel = channels.stageStart;
+const stageExitChannel = channels.stageExit;
+const subscriptionStartChannel = channels.subscriptionStart;
+const subscriptionCancelChannel = channels.subscriptionCancel;
+const demandChannel = channels.demand;
+const eventsChannel = channels.events;
+const bufferDiscardChannel = channels.bufferDiscard;
 
 export interface StageConfig {
   kind: StageKind;
@@ -165,7 +175,10 @@ export class StageProcess extends Process<Msg> {
           }
           if (isPromiseLike(result)) {
             return Promise.resolve(result).then(
-              () => resolve(),
+              () => {
+                this.publishStart();
+                resolve();
+              },
               (error: unknown) => {
                 void this.done;
                 reject(error);
@@ -173,11 +186,16 @@ export class StageProcess extends Process<Msg> {
               },
             );
           }
+          this.publishStart();
           resolve();
           return undefined;
         }, () => {}),
       );
     });
+  }
+
+  private publishStart(): void {
+    if (stageStartChannel.hasSubscribers) stageStartChannel.publish({ stage: this.handle, name: this.name, kind: this.kind });
   }
 
   /** Registers cleanup to run when the stage stops (sockets, listeners, iterators). */
@@ -342,6 +360,7 @@ export class StageProcess extends Process<Msg> {
   }
 
   private afterChunk(sub: Subscription, count: number, out: unknown): void {
+    if (eventsChannel.hasSubscribers) eventsChannel.publish({ stage: this.handle, subscription: sub, count });
     if (out !== undefined) this.emit(out, 'handleEvents');
     if (sub.manual || !this.producers.has(sub)) return;
     let pending = sub.pending - count;
@@ -413,6 +432,9 @@ export class StageProcess extends Process<Msg> {
         return undefined;
       }
       this.consumers.add(sub);
+      if (subscriptionStartChannel.hasSubscribers) {
+        subscriptionStartChannel.publish({ subscription: sub, producer: this.handle, consumer: sub.consumerProcess.handle });
+      }
       return demand > 0 ? this.produceFor(demand) : undefined;
     };
     if (isPromiseLike(result)) return Promise.resolve(result).then(proceed);
@@ -425,6 +447,7 @@ export class StageProcess extends Process<Msg> {
       sub.consumerProcess.post(new Msg(C_CANCEL, sub, 'unknown_subscription', false));
       return undefined;
     }
+    if (demandChannel.hasSubscribers) demandChannel.publish({ stage: this.handle, subscription: sub, count });
     const demand = this.dispatcher!.ask(count, sub);
     return demand > 0 ? this.produceFor(demand) : undefined;
   }
@@ -433,6 +456,9 @@ export class StageProcess extends Process<Msg> {
   private onProducerCancel(sub: Subscription, reason: unknown, down: boolean): unknown {
     if (!this.consumers.delete(sub)) return undefined;
     if (!down) sub.consumerProcess.post(new Msg(C_CANCEL, sub, reason, false));
+    if (subscriptionCancelChannel.hasSubscribers) {
+      subscriptionCancelChannel.publish({ subscription: sub, producer: this.handle, consumer: sub.consumerProcess.handle, reason, down });
+    }
     const result = this.invokeOptional('handleCancel', down ? { down: reason } : { cancel: reason }, sub);
     const proceed = (out: unknown): unknown => {
       if (out !== undefined) this.emit(out, 'handleCancel');
@@ -507,7 +533,10 @@ export class StageProcess extends Process<Msg> {
     }
     if (left.length > 0) {
       const discarded = this.buffer!.store(left, this.fireInfo);
-      if (discarded > 0) this.reportDiscarded(discarded);
+      if (discarded > 0) {
+        if (bufferDiscardChannel.hasSubscribers) bufferDiscardChannel.publish({ stage: this.handle, name: this.name, count: discarded });
+        this.reportDiscarded(discarded);
+      }
     }
   }
 
@@ -659,6 +688,9 @@ export class StageProcess extends Process<Msg> {
     this.buffer?.clear();
     for (const pending of this.calls.values()) pending.reject(new StageExitError(reason, `${this.name} exited before replying: ${describeReason(reason)}`));
     this.calls.clear();
+    if (stageExitChannel.hasSubscribers) {
+      stageExitChannel.publish({ stage: this.handle, name: this.name, kind: this.kind, reason });
+    }
   }
 
   private hadConsumers = false;

@@ -1,0 +1,118 @@
+import diagnostics from 'node:diagnostics_channel';
+import type { Stage } from '../stage/handle.js';
+import type { Subscription } from '../stage/subscription.js';
+import type { StageKind } from '../stage/types.js';
+
+/**
+ * Instrumentation on `node:diagnostics_channel`, Node's convention for it: subscribe
+ * with `diagnostics_channel.subscribe(name, onMessage)` (or through `channels` below)
+ * and genstage publishes what happens. Nothing is built or sent while a channel has no
+ * subscriber, so an unobserved pipeline pays one property read per batch.
+ *
+ * | channel | message | when |
+ * |---|---|---|
+ * | `genstage:stage:start` | `{ stage, name, kind }` | a stage's `init` has run |
+ * | `genstage:stage:exit` | `{ stage, name, kind, reason }` | a stage has exited |
+ * | `genstage:subscription:start` | `{ subscription, producer, consumer }` | a producer accepted a subscription |
+ * | `genstage:subscription:cancel` | `{ subscription, producer, consumer, reason, down }` | a producer removed one (`down`: the consumer exited) |
+ * | `genstage:demand` | `{ stage, subscription, count }` | a producer received an ask of `count` |
+ * | `genstage:events` | `{ stage, subscription, count }` | a consumer (or producer-consumer) handled a batch of `count` events |
+ * | `genstage:buffer:discard` | `{ stage, name, count }` | a producer's buffer dropped `count` events |
+ *
+ * `stage` is the `Stage` handle, `subscription` the `Subscription`. Messages are
+ * published synchronously from inside the stage's process: a subscriber must not
+ * block, and one that throws does not affect the stage (Node reports the error as
+ * an uncaught exception on a later tick).
+ *
+ * ## Example
+ * ```ts
+ * import diagnostics from 'node:diagnostics_channel';
+import type { Stage } from '../stage/handle.js';
+import type { Subscription } from '../stage/subscription.js';
+import type { StageKind } from '../stage/types.js';
+ * diagnostics.subscribe('genstage:events', ({ stage, count }) => tally(stage.name, count));
+ * ```
+ */
+export const channels = {
+  stageStart: diagnostics.channel('genstage:stage:start'),
+  stageExit: diagnostics.channel('genstage:stage:exit'),
+  subscriptionStart: diagnostics.channel('genstage:subscription:start'),
+  subscriptionCancel: diagnostics.channel('genstage:subscription:cancel'),
+  demand: diagnostics.channel('genstage:demand'),
+  events: diagnostics.channel('genstage:events'),
+  bufferDiscard: diagnostics.channel('genstage:buffer:discard'),
+} as const;
+
+export type ChannelName = keyof typeof channels;
+
+/** `genstage:stage:start`: `init` has run (a stage whose `init` fails publishes only `stage:exit`). */
+export interface StageStartMessage {
+  readonly stage: Stage<unknown>;
+  readonly name: string;
+  readonly kind: StageKind;
+}
+
+/** `genstage:stage:exit`: the stage has exited with `reason` (after `terminate`, before `done` resolves). */
+export interface StageExitMessage {
+  readonly stage: Stage<unknown>;
+  readonly name: string;
+  readonly kind: StageKind;
+  readonly reason: unknown;
+}
+
+/** `genstage:subscription:start`: `producer` accepted `subscription` from `consumer`. */
+export interface SubscriptionStartMessage {
+  readonly subscription: Subscription<unknown>;
+  readonly producer: Stage<unknown>;
+  readonly consumer: Stage<unknown>;
+}
+
+/**
+ * `genstage:subscription:cancel`: `producer` removed `subscription`, because either
+ * side cancelled it (`down: false`) or the consumer exited (`down: true`, `reason`
+ * is the consumer's exit reason). A producer that exits publishes `stage:exit`, not
+ * one cancel per subscription.
+ */
+export interface SubscriptionCancelMessage {
+  readonly subscription: Subscription<unknown>;
+  readonly producer: Stage<unknown>;
+  readonly consumer: Stage<unknown>;
+  readonly reason: unknown;
+  readonly down: boolean;
+}
+
+/** `genstage:demand`: the producer `stage` received an ask of `count` on `subscription`. */
+export interface DemandMessage {
+  readonly stage: Stage<unknown>;
+  readonly subscription: Subscription<unknown>;
+  readonly count: number;
+}
+
+/**
+ * `genstage:events`: the consumer or producer-consumer `stage` handled `count`
+ * events from `subscription` (one message per `handleEvents` call, after it returned
+ * or its promise resolved).
+ */
+export interface EventsMessage {
+  readonly stage: Stage<unknown>;
+  readonly subscription: Subscription<unknown>;
+  readonly count: number;
+}
+
+/** `genstage:buffer:discard`: the producer `stage` (named `name`) dropped `count` events from its buffer. */
+export interface BufferDiscardMessage {
+  readonly stage: Stage<unknown>;
+  readonly name: string;
+  readonly count: number;
+}
+
+/** The message type of each channel, by its key in `channels`. */
+export interface ChannelMessages {
+  stageStart: StageStartMessage;
+  stageExit: StageExitMessage;
+  subscriptionStart: SubscriptionStartMessage;
+  subscriptionCancel: SubscriptionCancelMessage;
+  demand: DemandMessage;
+  events: EventsMessage;
+  bufferDiscard: BufferDiscardMessage;
+}
