@@ -11,6 +11,7 @@ import { newLayer, type LayerSpec, type OpFactory, type Plan, type ReducerSpec, 
 import { checkLayerOptions, partitionRouting, type LayerOptions } from './routing.js';
 import { asObservable, toIterable, type ObservableLike, type ReadableStreamLike } from './sources.js';
 import { Window } from './window.js';
+import { sinkObservable, symbolObservable, type InteropObservable } from '../stage/observable.js';
 
 /** A step of a flow: takes a flow, returns a new one (the first is unchanged). */
 export type FlowOperator<In, Out> = (flow: Flow<In>) => Flow<Out>;
@@ -28,10 +29,7 @@ export interface MergeOptions<T = unknown> extends LayerOptions<T> {
 }
 
 /** What `[Symbol.observable]()` / `['@@observable']()` returns: subscribe to run the flow. */
-export interface FlowObservable<T> {
-  subscribe(observer: Partial<FlowObserver<T>> | ((value: T) => void)): { unsubscribe(): void; readonly closed: boolean };
-  '@@observable'(): FlowObservable<T>;
-}
+export type FlowObservable<T> = InteropObservable<T>;
 
 export interface FlowObserver<T> {
   next(value: T): void;
@@ -238,50 +236,21 @@ export class Flow<T> {
    */
   '@@observable'(): FlowObservable<T> {
     const plan = this.plan;
-    const observable: FlowObservable<T> = {
-      subscribe(observerOrNext) {
-        const observer: Partial<FlowObserver<T>> = typeof observerOrNext === 'function' ? { next: observerOrNext } : observerOrNext ?? {};
-        let closed = false;
-        let stop: (() => void) | undefined;
-        runToSink(
-          plan,
-          (events) => {
-            for (let i = 0; i < events.length && !closed; i++) observer.next?.(events[i] as T);
-          },
-          (run) => {
-            stop = () => run.abort('shutdown');
-            if (closed) stop();
-          },
-        ).then(
-          () => {
-            if (closed) return;
-            closed = true;
-            observer.complete?.();
-          },
-          (error: unknown) => {
-            if (closed) return;
-            closed = true;
-            if (observer.error === undefined) throw error;
-            observer.error(error);
-          },
-        );
-        return {
-          unsubscribe() {
-            if (closed) return;
-            closed = true;
-            stop?.();
-          },
-          get closed() {
-            return closed;
-          },
-        };
-      },
-      '@@observable'() {
-        return observable;
-      },
-    };
-    if (symbolObservable !== undefined) (observable as unknown as Record<symbol, unknown>)[symbolObservable] = () => observable;
-    return observable;
+    return sinkObservable<T>((onEvents) => {
+      let cancelled = false;
+      let stop: (() => void) | undefined;
+      const done = runToSink(plan, onEvents as (events: unknown[]) => void, (run) => {
+        stop = () => run.abort('shutdown');
+        if (cancelled) stop();
+      });
+      return {
+        done,
+        cancel: async () => {
+          cancelled = true;
+          stop?.();
+        },
+      };
+    });
   }
 
   /**
@@ -326,7 +295,6 @@ export class Flow<T> {
   }
 }
 
-const symbolObservable: symbol | undefined = (Symbol as unknown as { observable?: symbol }).observable;
 if (symbolObservable !== undefined) {
   Object.defineProperty(Flow.prototype, symbolObservable, {
     value: function (this: Flow<unknown>) {
