@@ -87,15 +87,18 @@ describe('superviseStage', () => {
     expect(tasks.runs.length).to.equal(0); // no downstream demand yet
     end.cast(1);
     await settle();
-    expect(tasks.started).to.deep.equal([0, 1, 2]);
-    for (const run of tasks.runs) run.finish(run.args[0]);
+    expect(tasks.started).to.deep.equal([0]); // demand for one result: one child
+    tasks.runs[0]!.finish('r0');
     await settle();
-    expect(manual.events).to.deep.equal([0]);
-    expect(tasks.runs.length).to.equal(3); // two results wait downstream: their slots stay taken
+    expect(manual.events).to.deep.equal(['r0']);
+    expect(tasks.runs.length).to.equal(1); // the demand was met: nothing more starts
     end.cast(5);
     await settle();
-    expect(manual.events).to.deep.equal([0, 1, 2]);
-    expect(tasks.started).to.deep.equal([0, 1, 2, 3, 4, 5]);
+    expect(tasks.started).to.deep.equal([0, 1, 2, 3]); // demand 5, but maxConcurrency 3
+    for (const run of tasks.open) run.finish(`r${String(run.args[0])}`);
+    await settle();
+    expect(manual.events).to.deep.equal(['r0', 'r1', 'r2', 'r3']);
+    expect(tasks.started).to.deep.equal([0, 1, 2, 3, 4, 5]); // demand left for 2 more
     await middle.stop();
     await source.stop();
   });
@@ -135,7 +138,7 @@ describe('superviseStage', () => {
     const { sink, end } = await pipeline(source, superviseStage((n: number, signal) => tasks.task(n, signal), {
       restart: 'temporary',
       ordered: true,
-      onError: (error, event) => failures.push([(error as Error).message, event]),
+      onError: (event, error) => failures.push([(error as Error).message, event]),
     }));
     await settle();
     tasks.runs[1]!.crash(new Error('two failed'));

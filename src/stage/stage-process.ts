@@ -89,6 +89,8 @@ export interface StageConfig {
 type AnyCallbacks = StageCallbacks<unknown, unknown> & {
   handleDemand?(n: number): unknown;
   handleEvents?(events: unknown[], from: Subscription): unknown;
+  /** @internal A producer-consumer that paces its own upstream demand hears when downstream asks (superviseStage). */
+  handleDownstreamDemand?(pending: number): void;
 };
 
 /**
@@ -475,6 +477,7 @@ export class StageProcess extends Process<Msg> {
     if (demand <= 0 || this.exitRequested) return undefined;
     if (this.isPC) {
       this.pcCounter += demand;
+      this.impl.handleDownstreamDemand?.(this.pcCounter);
       return this.takePcEvents();
     }
     if (this.demandMode === 'accumulate') {
@@ -584,6 +587,11 @@ export class StageProcess extends Process<Msg> {
 
   bufferedInfo(message: unknown): void {
     this.post(new Msg(BUFFERED_INFO, message));
+  }
+
+  /** Producer-consumer: demand downstream has asked for and not yet received. */
+  get downstreamDemand(): number {
+    return this.pcCounter;
   }
 
   get bufferedCount(): number {

@@ -22,19 +22,14 @@ export interface SuperviseOptions<In> {
   /**
    * A crash that will not be restarted (temporary child, or restarts ran out).
    * Without `onError`, the stage exits with the error (the flow fails). With it,
-   * `onError(error, event)` is called, the event yields nothing, and the stage goes on.
+   * `onError(event, reason)` is called, the event yields nothing, and the stage goes on.
    */
-  onError?: (error: unknown, event: In) => void;
+  onError?: (event: In, reason: unknown) => void;
 }
 
 /** A slot being given back once the events emitted before it left the buffer. */
 class FreeSlots {
   constructor(readonly count: number) {}
-}
-
-interface Pending {
-  readonly seq: number;
-  readonly event: unknown;
 }
 
 interface Upstream {
@@ -51,6 +46,12 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
   private readonly upstream = new Map<Subscription<In>, Upstream>();
   /** Slots in use: outstanding asks, running children, results not yet dispatched. */
   private busy = 0;
+  /**
+   * Outstanding asks, running children, and finished results held for order: each
+   * will take one unit of downstream demand when it is emitted, so it never exceeds
+   * the demand downstream has asked for.
+   */
+  private inflight = 0;
   private nextSeq = 0;
   /** Ordered mode: finished results by sequence number (`SKIP` for dropped events). */
   private readonly finished = new Map<number, unknown>();
@@ -65,7 +66,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     restart: 'transient' | 'temporary',
     private readonly limits: { maxRestarts: number; maxSeconds: number },
     shutdown: Shutdown,
-    private readonly onError: ((error: unknown, event: In) => void) | undefined,
+    private readonly onError: ((event: In, reason: unknown) => void) | undefined,
   ) {
     super();
     this.spec = { type: 'task', start: fn as (...args: unknown[]) => unknown, restart, shutdown, name: fn.name || undefined, report: false };
@@ -88,9 +89,18 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     return 'manual';
   }
 
-  /** Gives free slots to the producers, the one with the fewest outstanding asks first. */
+  /** Downstream asked for more: room for children that were waiting for demand. */
+  handleDownstreamDemand(): void {
+    this.refill();
+  }
+
+  /**
+   * Gives free slots to the producers, the one with the fewest outstanding asks
+   * first. A slot is free when fewer than `maxConcurrency` are busy and downstream
+   * has demand left for one more result.
+   */
   private refill(): void {
-    let free = this.max - this.busy;
+    let free = Math.min(this.max - this.busy, this.process!.downstreamDemand - this.inflight);
     if (free <= 0 || this.draining !== undefined || this.upstream.size === 0) return;
     const subs = [...this.upstream].sort((a, b) => a[1].outstanding - b[1].outstanding);
     for (let i = 0; i < subs.length && free > 0; i++) {
@@ -98,6 +108,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
       const n = Math.ceil(free / (subs.length - i));
       up.outstanding += n;
       this.busy += n;
+      this.inflight += n;
       free -= n;
       this.ask(sub, n);
     }
@@ -108,16 +119,16 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     if (up !== undefined) up.outstanding -= events.length;
     let out: Out[] | undefined;
     for (const event of events) {
-      const pending: Pending = { seq: this.nextSeq++, event };
+      const seq = this.nextSeq++;
       try {
-        this.children.start(this.spec, [event], pending);
+        this.children.start(this.spec, [event], seq);
       } catch (error) {
         if (this.onError === undefined) {
           this.stop(error);
           return undefined;
         }
-        this.onError(error, event);
-        const freed = this.done(pending, SKIP, (out ??= []));
+        this.onError(event, error);
+        const freed = this.done(seq, SKIP, (out ??= []));
         if (freed > 0) this.asyncInfo(new FreeSlots(freed));
       }
     }
@@ -138,14 +149,14 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     for (const note of message.notes) {
       const outcome = this.children.handleExit(note);
       if (outcome.kind === 'exited' && outcome.reason === 'normal') {
-        freed += this.done(outcome.child.tag as Pending, outcome.value, out);
+        freed += this.done(outcome.child.tag as number, outcome.value, out);
       } else if (outcome.kind === 'exited' || outcome.kind === 'shutdown') {
         if (this.onError === undefined) {
           this.stop(outcome.reason);
           return undefined;
         }
-        this.onError(outcome.reason, (outcome.child.tag as Pending).event as In);
-        freed += this.done(outcome.child.tag as Pending, SKIP, out);
+        this.onError(outcome.child.args[0] as In, outcome.reason);
+        freed += this.done(outcome.child.tag as number, SKIP, out);
       }
     }
     if (freed > 0) this.asyncInfo(new FreeSlots(freed));
@@ -157,12 +168,13 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
    * once every earlier event is done (ordered). Returns the slots it frees once `out`
    * has left the buffer.
    */
-  private done(pending: Pending, value: unknown, out: Out[]): number {
+  private done(seq: number, value: unknown, out: Out[]): number {
     if (!this.ordered) {
       if (value !== SKIP) out.push(value as Out);
+      this.inflight--;
       return 1;
     }
-    this.finished.set(pending.seq, value);
+    this.finished.set(seq, value);
     let freed = 0;
     while (this.finished.has(this.nextOut)) {
       const next = this.finished.get(this.nextOut);
@@ -170,6 +182,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
       freed++;
       if (next !== SKIP) out.push(next as Out);
     }
+    this.inflight -= freed;
     return freed;
   }
 
@@ -183,6 +196,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     if (up === undefined) return;
     this.upstream.delete(from as Subscription<In>);
     this.busy -= up.outstanding;
+    this.inflight -= up.outstanding;
     const reason = 'down' in cancel ? cancel.down : cancel.cancel;
     const stop = up.mode === 'permanent' || (up.mode === 'transient' && !isNormalReason(reason));
     if (!stop) {
@@ -197,6 +211,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     this.draining = { reason };
     for (const [sub, other] of this.upstream) {
       this.busy -= other.outstanding;
+      this.inflight -= other.outstanding;
       this.cancel(sub, reason);
     }
     this.upstream.clear();
@@ -222,11 +237,12 @@ const SKIP = Symbol('skip');
  * Results are emitted as children finish (`ordered: false`, the default) or in event
  * order (`ordered: true`, holding finished results until the earlier ones are in).
  * Demand upstream is manual: at most `maxConcurrency` events are asked for, running,
- * or waiting as results downstream has not taken, so a slow consumer stops the
- * forking. A child that crashes is run again with the same event (`restart:
- * 'transient'`, the default) while restarts last (`maxRestarts` within
- * `maxSeconds`); past that, or with `restart: 'temporary'`, the crash fails the
- * stage with the error, unless `onError(error, event)` is given: then the event
+ * or waiting as results downstream has not taken; and no more are asked for than
+ * downstream has demand left for (each running child's result has a place to go),
+ * so a slow consumer stops the forking. A child that crashes is run again with the
+ * same event (`restart: 'transient'`, the default) while restarts last
+ * (`maxRestarts` within `maxSeconds`); past that, or with `restart: 'temporary'`,
+ * the crash fails the stage with the error, unless `onError(event, reason)` is given: then the event
  * yields nothing and the stage goes on. When the stage stops, the running children
  * are aborted (their signal fires). When its producer ends normally, running
  * children finish and their results are emitted before the stage exits.
@@ -262,6 +278,6 @@ export function superviseStage<In, Out>(
     restart,
     { maxRestarts, maxSeconds },
     shutdown,
-    o.onError as ((error: unknown, event: In) => void) | undefined,
+    o.onError as ((event: In, reason: unknown) => void) | undefined,
   );
 }
