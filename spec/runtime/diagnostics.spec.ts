@@ -1,0 +1,342 @@
+import { expect } from 'chai';
+import diagnostics from 'node:diagnostics_channel';
+import {
+  GenStage, Producer, ProducerConsumer, Consumer, PartitionDispatcher, channels, type Stage, type Subscription,
+  type CallFrom, type CallResult,
+} from '../../src/index.js';
+import { settle } from '../../src/testing/index.js';
+
+const NAMES = {
+  stageStart: 'genstage:stage:start',
+  stageExit: 'genstage:stage:exit',
+  subscriptionStart: 'genstage:subscription:start',
+  subscriptionCancel: 'genstage:subscription:cancel',
+  demand: 'genstage:demand',
+  events: 'genstage:events',
+  bufferDiscard: 'genstage:buffer:discard',
+} as const;
+
+type Key = keyof typeof NAMES;
+type Message = Record<string, unknown>;
+
+/** Subscribes to every channel; keeps the messages about stages of this test (named `t:`). */
+class Recorder {
+  readonly seen: { channel: Key; message: Message }[] = [];
+  private readonly handlers: [string, (message: unknown) => void][] = [];
+
+  constructor() {
+    for (const key of Object.keys(NAMES) as Key[]) {
+      const handler = (message: unknown): void => {
+        const m = message as Message;
+        const stage = (m.stage ?? m.producer) as Stage<unknown>;
+        if (stage.name.startsWith('t:')) this.seen.push({ channel: key, message: m });
+      };
+      diagnostics.subscribe(NAMES[key], handler);
+      this.handlers.push([NAMES[key], handler]);
+    }
+  }
+
+  on(channel: Key): Message[] {
+    return this.seen.filter((s) => s.channel === channel).map((s) => s.message);
+  }
+
+  close(): void {
+    for (const [name, handler] of this.handlers) diagnostics.unsubscribe(name, handler);
+  }
+}
+
+class Collect<T> extends Consumer<T> {
+  readonly got: T[] = [];
+  handleEvents(events: T[]): void {
+    this.got.push(...events);
+  }
+}
+
+class Pass<T> extends ProducerConsumer<T, T> {
+  handleEvents(events: T[]): T[] {
+    return events;
+  }
+}
+
+/** Emits whatever a `call` hands it; answers demand with nothing. */
+class Pushed extends Producer<number> {
+  handleDemand(): undefined {
+    return undefined;
+  }
+  override handleCall(request: unknown, _from: CallFrom): CallResult<number> {
+    return { reply: 'ok', events: request as number[] };
+  }
+  override formatDiscarded(): boolean {
+    return false;
+  }
+}
+
+/** Manual demand: asks only when told (by a call). */
+class Manual extends Consumer<number> {
+  sub: Subscription<number> | undefined;
+  override handleSubscribe(_kind: 'producer' | 'consumer', _o: unknown, from: Subscription<number>): 'manual' {
+    this.sub = from;
+    return 'manual';
+  }
+  handleEvents(): void {}
+  override handleCall(request: unknown): CallResult<never> {
+    this.ask(this.sub as Subscription<number>, request as number);
+    return { reply: 'asked' };
+  }
+}
+
+describe('diagnostics channels', () => {
+  let rec: Recorder;
+  beforeEach(() => {
+    rec = new Recorder();
+  });
+  afterEach(() => rec.close());
+
+  it('should export the channels under their genstage: names', () => {
+    for (const key of Object.keys(NAMES) as Key[]) {
+      expect(channels[key]).to.equal(diagnostics.channel(NAMES[key]));
+      expect(channels[key].name).to.equal(NAMES[key]);
+    }
+  });
+
+  it('should publish nothing when no channel has subscribers', async () => {
+    rec.close();
+    for (const key of Object.keys(NAMES) as Key[]) expect(channels[key].hasSubscribers, key).to.equal(false);
+    const source = await GenStage.fromIterable([1, 2, 3], { name: 't:quiet' });
+    const sink = new Collect<number>();
+    const s = await GenStage.start(sink, { name: 't:quiet-sink', subscribeTo: [source] });
+    await s.done;
+    expect(sink.got).to.deep.equal([1, 2, 3]);
+    expect(rec.seen).to.deep.equal([]);
+  });
+
+  describe('genstage:stage:start', () => {
+    it('should publish { stage, name, kind } once init has run, before start resolves', async () => {
+      let initRan = false;
+      class P extends Pushed {
+        override init(): void {
+          initRan = true;
+          expect(rec.on('stageStart')).to.have.length(0);
+        }
+      }
+      const started = GenStage.start(new P(), { name: 't:p' });
+      const stage = await started;
+      expect(initRan).to.equal(true);
+      expect(rec.on('stageStart')).to.deep.equal([{ stage, name: 't:p', kind: 'producer' }]);
+      const pc = await GenStage.start(new Pass<number>(), { name: 't:pc' });
+      const c = await GenStage.start(new Collect<number>(), { name: 't:c' });
+      expect(rec.on('stageStart').map((m) => [m.name, m.kind, m.stage])).to.deep.equal([
+        ['t:p', 'producer', stage],
+        ['t:pc', 'producer_consumer', pc],
+        ['t:c', 'consumer', c],
+      ]);
+      await Promise.all([stage.stop(), pc.stop(), c.stop()]);
+    });
+
+    it('should publish start after an async init resolves, and only stage:exit when init fails', async () => {
+      class Slow extends Pushed {
+        override async init(): Promise<void> {
+          await Promise.resolve();
+        }
+      }
+      const slow = await GenStage.start(new Slow(), { name: 't:slow' });
+      expect(rec.on('stageStart')).to.deep.equal([{ stage: slow, name: 't:slow', kind: 'producer' }]);
+      const failure = new Error('init failed');
+      class Broken extends Pushed {
+        override init(): void {
+          throw failure;
+        }
+      }
+      let error: unknown;
+      await GenStage.start(new Broken(), { name: 't:broken' }).catch((e: unknown) => (error = e));
+      await settle();
+      expect(error).to.equal(failure);
+      expect(rec.on('stageStart').map((m) => m.name)).to.deep.equal(['t:slow']);
+      const exits = rec.on('stageExit');
+      expect(exits.map((m) => [m.name, m.kind, m.reason])).to.deep.equal([['t:broken', 'producer', failure]]);
+      await slow.stop();
+    });
+  });
+
+  describe('genstage:stage:exit', () => {
+    it('should publish { stage, name, kind, reason } before done resolves, in exit order', async () => {
+      const source = await GenStage.fromIterable([1, 2, 3], { name: 't:src' });
+      const sink = await GenStage.start(new Collect<number>(), { name: 't:sink', subscribeTo: [source] });
+      const reason = await sink.done;
+      expect(reason).to.equal('normal');
+      expect(rec.on('stageExit')).to.deep.equal([
+        { stage: source, name: 't:src', kind: 'producer', reason: 'normal' },
+        { stage: sink, name: 't:sink', kind: 'consumer', reason: 'normal' },
+      ]);
+    });
+
+    it('should carry a crash reason as given (the same Error)', async () => {
+      const boom = new Error('boom');
+      class Crash extends Consumer<number> {
+        handleEvents(): void {
+          throw boom;
+        }
+      }
+      const source = await GenStage.fromIterable([1], { name: 't:src2' });
+      const crash = await GenStage.start(new Crash(), { name: 't:crash' });
+      const done = crash.done;
+      await crash.subscribe(source, { cancel: 'temporary' });
+      expect(await done).to.equal(boom);
+      const exit = rec.on('stageExit').find((m) => m.name === 't:crash');
+      expect(exit).to.deep.equal({ stage: crash, name: 't:crash', kind: 'consumer', reason: boom });
+      expect(exit?.reason).to.equal(boom);
+      await source.stop();
+    });
+  });
+
+  describe('genstage:subscription:start', () => {
+    it('should publish { subscription, producer, consumer } when the producer accepts', async () => {
+      const producer = await GenStage.start(new Pushed(), { name: 't:prod' });
+      const consumer = await GenStage.start(new Collect<number>(), { name: 't:cons' });
+      const sub = await consumer.subscribe(producer, { maxDemand: 4 });
+      await settle();
+      expect(rec.on('subscriptionStart')).to.deep.equal([{ subscription: sub, producer, consumer }]);
+      expect(rec.on('subscriptionStart')[0]?.subscription).to.equal(sub);
+      await Promise.all([consumer.stop(), producer.stop()]);
+    });
+
+    it('should not publish when the dispatcher rejects the subscription', async () => {
+      const producer = await GenStage.start(new Pushed(), { name: 't:prod2', dispatcher: new PartitionDispatcher<number>({ partitions: 1 }) });
+      const a = await GenStage.start(new Collect<number>(), { name: 't:a' });
+      const b = await GenStage.start(new Collect<number>(), { name: 't:b' });
+      const sub = await a.subscribe(producer, { partition: 0 });
+      await b.subscribe(producer, { partition: 0, cancel: 'temporary' }); // partition 0 is taken: rejected
+      await settle();
+      expect(rec.on('subscriptionStart')).to.deep.equal([{ subscription: sub, producer, consumer: a }]);
+      expect(rec.on('subscriptionCancel')).to.deep.equal([]);
+      await Promise.all([a.stop(), b.stop(), producer.stop()]);
+    });
+  });
+
+  describe('genstage:subscription:cancel', () => {
+    it('should publish down: false with the reason when the consumer cancels', async () => {
+      const producer = await GenStage.start(new Pushed(), { name: 't:prod3' });
+      const consumer = await GenStage.start(new Collect<number>(), { name: 't:cons3' });
+      const sub = await consumer.subscribe(producer, { cancel: 'temporary' });
+      consumer.cancel(sub, 'enough');
+      await settle();
+      expect(rec.on('subscriptionCancel')).to.deep.equal([
+        { subscription: sub, producer, consumer, reason: 'enough', down: false },
+      ]);
+      await Promise.all([consumer.stop(), producer.stop()]);
+    });
+
+    it('should publish down: true with the exit reason when the consumer exits', async () => {
+      const producer = await GenStage.start(new Pushed(), { name: 't:prod4' });
+      const consumer = await GenStage.start(new Collect<number>(), { name: 't:cons4' });
+      const sub = await consumer.subscribe(producer);
+      await consumer.stop('shutdown');
+      await settle();
+      expect(rec.on('subscriptionCancel')).to.deep.equal([
+        { subscription: sub, producer, consumer, reason: 'shutdown', down: true },
+      ]);
+      await producer.stop();
+    });
+  });
+
+  describe('genstage:demand', () => {
+    it('should publish { stage, subscription, count } for each ask the producer receives', async () => {
+      const producer = await GenStage.start(new Pushed(), { name: 't:prod5' });
+      const manual = await GenStage.start(new Manual(), { name: 't:manual' });
+      const sub = await manual.subscribe(producer);
+      await manual.call(4);
+      await manual.call(3);
+      await settle();
+      expect(rec.on('demand')).to.deep.equal([
+        { stage: producer, subscription: sub, count: 4 },
+        { stage: producer, subscription: sub, count: 3 },
+      ]);
+      await Promise.all([manual.stop(), producer.stop()]);
+    });
+
+    it('should show automatic demand: maxDemand first, then maxDemand - minDemand per handled chunk', async () => {
+      const source = await GenStage.fromIterable(Array.from({ length: 30 }, (_, i) => i), { name: 't:src5' });
+      const sink = await GenStage.start(new Collect<number>(), { name: 't:sink5' });
+      const sub = await sink.subscribe(source, { maxDemand: 10, minDemand: 5 });
+      await sink.done;
+      const asks = rec.on('demand');
+      expect(asks.slice(0, 3)).to.deep.equal([
+        { stage: source, subscription: sub, count: 10 },
+        { stage: source, subscription: sub, count: 5 },
+        { stage: source, subscription: sub, count: 5 },
+      ]);
+      expect(asks.every((m) => m.count === 5 || m === asks[0])).to.equal(true);
+    });
+  });
+
+  describe('genstage:events', () => {
+    it('should publish { stage, subscription, count } per handleEvents call, for consumers and producer-consumers', async () => {
+      const producer = await GenStage.start(new Pushed(), { name: 't:prod6' });
+      const pc = await GenStage.start(new Pass<number>(), { name: 't:pc6' });
+      const sink = new Collect<number>();
+      const consumer = await GenStage.start(sink, { name: 't:cons6' });
+      const up = await pc.subscribe(producer, { maxDemand: 10, minDemand: 5 });
+      const down = await consumer.subscribe(pc, { maxDemand: 100 });
+      await settle();
+      await producer.call(Array.from({ length: 10 }, (_, i) => i));
+      await settle();
+      expect(sink.got).to.have.length(10);
+      // The producer-consumer cuts the batch of 10 into chunks of maxDemand - minDemand = 5,
+      // both handled in one turn; each chunk reaches the consumer as its own batch.
+      expect(rec.on('events')).to.deep.equal([
+        { stage: pc, subscription: up, count: 5 },
+        { stage: pc, subscription: up, count: 5 },
+        { stage: consumer, subscription: down, count: 5 },
+        { stage: consumer, subscription: down, count: 5 },
+      ]);
+      await Promise.all([consumer.stop(), pc.stop(), producer.stop()]);
+    });
+
+    it('should publish after an async handleEvents has resolved', async () => {
+      const order: string[] = [];
+      const listener = (m: unknown): void => {
+        if ((m as { stage: Stage<unknown> }).stage.name === 't:async') order.push(`published ${(m as { count: number }).count}`);
+      };
+      diagnostics.subscribe('genstage:events', listener);
+      try {
+        class Slow extends Consumer<number> {
+          async handleEvents(events: number[]): Promise<void> {
+            order.push(`handling ${events.length}`);
+            await Promise.resolve();
+            order.push('handled');
+          }
+        }
+        const source = await GenStage.fromIterable([1, 2, 3], { name: 't:src7' });
+        const slow = await GenStage.start(new Slow(), { name: 't:async', subscribeTo: [source] });
+        await slow.done;
+        expect(order).to.deep.equal(['handling 3', 'handled', 'published 3']);
+      } finally {
+        diagnostics.unsubscribe('genstage:events', listener);
+      }
+    });
+  });
+
+  describe('genstage:buffer:discard', () => {
+    it("should publish { stage, name, count } when the buffer drops events (bufferKeep 'last')", async () => {
+      const producer = await GenStage.start(new Pushed(), { name: 't:buf', bufferSize: 3 });
+      await producer.call([1, 2, 3, 4, 5]);
+      await producer.call([6]);
+      expect(rec.on('bufferDiscard')).to.deep.equal([
+        { stage: producer, name: 't:buf', count: 2 },
+        { stage: producer, name: 't:buf', count: 1 },
+      ]);
+      const sink = new Collect<number>();
+      const consumer = await GenStage.start(sink, { name: 't:buf-sink', subscribeTo: [producer] });
+      await settle();
+      expect(sink.got).to.deep.equal([4, 5, 6]);
+      await Promise.all([consumer.stop(), producer.stop()]);
+    });
+
+    it("should count the incoming events dropped with bufferKeep 'first'", async () => {
+      const producer = await GenStage.start(new Pushed(), { name: 't:buf2', bufferSize: 2, bufferKeep: 'first' });
+      await producer.call([1, 2, 3, 4, 5]);
+      expect(rec.on('bufferDiscard')).to.deep.equal([{ stage: producer, name: 't:buf2', count: 3 }]);
+      await producer.stop();
+    });
+  });
+});
