@@ -156,6 +156,24 @@ describe('BroadcastDispatcher', () => {
     expect(b.rec.events).to.deep.equal([]);
   });
 
+  it('R10: should serve an ask from the buffer even while upstream demand is still outstanding', async () => {
+    // A asks 6, all of it sent upstream. B joins, so delivery waits for B. The source
+    // then emits only 3 (3 of the 6 stay outstanding for good), which wait in the
+    // buffer. B's ask of 3 must take them from the buffer rather than count them as
+    // part of the 3 still outstanding.
+    const { source, producer } = await startSource<number>(broadcast());
+    const a = await join(producer);
+    await a.ask(6);
+    const b = await join(producer);
+    await emit(producer, [1, 2, 3]);
+    expect(await producer.estimateBufferedCount()).to.equal(3);
+    await b.ask(3);
+    expect(a.rec.events).to.deep.equal([1, 2, 3]);
+    expect(b.rec.events).to.deep.equal([1, 2, 3]);
+    expect(await producer.estimateBufferedCount()).to.equal(0);
+    expect(source.demands).to.deep.equal([6]);
+  });
+
   it('R10: should reject the same consumer subscribing twice with already_subscribed, keeping the first subscription', async () => {
     const { producer } = await startSource<number>(broadcast());
     const a = await join(producer);

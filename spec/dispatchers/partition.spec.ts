@@ -167,6 +167,37 @@ describe('PartitionDispatcher', () => {
     expect(source.demands).to.deep.equal([5, 2]);
   });
 
+  it('R11: should serve an ask from the buffer even while a departed consumer\'s demand is pending', async () => {
+    // A (partition 0) asks 8 and leaves: its 8 become pending (already asked upstream).
+    // Eleven events then arrive at once, beyond the 9 asked: 1 goes to B, the eight
+    // evens wait in partition 0's queue, and 3 and 5 go to the producer's buffer. The
+    // producer never answers the pending 8 (a hand source answers nothing), so B's
+    // next asks must take 3 and 5 from the buffer, not be absorbed by pending.
+    const { source, producer } = await startSource<number>({ dispatcher: new PartitionDispatcher<number>({ partitions: 2, hash: parity }) });
+    const a = await join(producer, { partition: 0 });
+    const b = await join(producer, { partition: 1 });
+    await a.ask(8);
+    await b.ask(1);
+    await a.cancel();
+    await emit(producer, [1, 0, 2, 4, 6, 8, 10, 12, 14, 3, 5]);
+    expect(b.rec.events).to.deep.equal([1]);
+    expect(await producer.estimateBufferedCount()).to.equal(2);
+    await b.ask(1);
+    await b.ask(1);
+    expect(b.rec.events).to.deep.equal([1, 3, 5]);
+    expect(await producer.estimateBufferedCount()).to.equal(0);
+    // Asks beyond the buffer are still reduced by what is pending, not asked twice.
+    expect(source.demands).to.deep.equal([8, 1]);
+    await b.ask(6);
+    expect(source.demands).to.deep.equal([8, 1]);
+    await b.ask(4);
+    expect(source.demands).to.deep.equal([8, 1, 2]);
+    // Partition 0's queued events wait for its next consumer.
+    const c = await join(producer, { partition: 0 });
+    await c.ask(8);
+    expect(c.rec.events).to.deep.equal([0, 2, 4, 6, 8, 10, 12, 14]);
+  });
+
   it('R11: should queue events for a partition without a consumer until one subscribes', async () => {
     const { producer } = await startSource<number>({ dispatcher: new PartitionDispatcher<number>({ partitions: 2, hash: parity }) });
     const p1 = await join(producer, { partition: 1 });

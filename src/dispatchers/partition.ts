@@ -52,6 +52,12 @@ export class PartitionDispatcher<T = unknown, P = number | string> implements Di
   private waiting = 0;
   /** Demand of consumers that left, already asked upstream. */
   private pending = 0;
+  /**
+   * Events handed back to the producer's buffer (they came beyond what was asked).
+   * `pending` may never be answered (a producer may produce less than asked), so an
+   * ask is served from the buffer before `pending` absorbs it.
+   */
+  private buffered = 0;
   private held: HeldInfo[] = [];
 
   constructor(options: PartitionDispatcherOptions<T, P>) {
@@ -133,7 +139,9 @@ export class PartitionDispatcher<T = unknown, P = number | string> implements Di
       if (queue.length === 0) this.releaseInfos(partition);
     }
     partition.demand += demand;
-    const already = Math.min(this.pending, count);
+    const fromBuffer = Math.min(this.buffered, count);
+    this.buffered -= fromBuffer;
+    const already = Math.min(this.pending, count - fromBuffer);
     this.pending -= already;
     const upstream = count - already;
     this.waiting += upstream;
@@ -167,6 +175,7 @@ export class PartitionDispatcher<T = unknown, P = number | string> implements Di
     }
     if (touched !== null) for (const [partition, batch] of touched) this.host.deliver(partition.sub as Subscription<T>, batch);
     if (i === len) return NO_EVENTS;
+    this.buffered += len - i;
     return events.slice(i);
   }
 

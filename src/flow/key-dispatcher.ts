@@ -27,6 +27,8 @@ export class KeyDispatcher implements Dispatcher<unknown> {
   private readonly bySub = new Map<Subscription, Slot>();
   private waiting = 0;
   private pending = 0;
+  /** Events handed back to the producer's buffer: asks take them before `pending` absorbs any (as in PartitionDispatcher). */
+  private buffered = 0;
   private held: { message: unknown; waitFor: Set<Slot> }[] = [];
 
   constructor(partitions: number, private readonly index: (event: unknown) => number) {
@@ -78,7 +80,9 @@ export class KeyDispatcher implements Dispatcher<unknown> {
       if (queue.length === 0) this.releaseInfos(slot);
     }
     slot.demand += demand;
-    const already = Math.min(this.pending, count);
+    const fromBuffer = Math.min(this.buffered, count);
+    this.buffered -= fromBuffer;
+    const already = Math.min(this.pending, count - fromBuffer);
     this.pending -= already;
     const upstream = count - already;
     this.waiting += upstream;
@@ -111,7 +115,9 @@ export class KeyDispatcher implements Dispatcher<unknown> {
         this.host.deliver(slot.sub as Subscription, batch);
       }
     }
-    return n === len ? NO_EVENTS : events.slice(n);
+    if (n === len) return NO_EVENTS;
+    this.buffered += len - n;
+    return events.slice(n);
   }
 
   info(message: unknown): void {
