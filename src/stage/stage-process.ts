@@ -461,10 +461,14 @@ export class StageProcess extends Process<Msg> {
     if (subscriptionCancelChannel.hasSubscribers) {
       subscriptionCancelChannel.publish({ subscription: sub, producer: this.handle, consumer: sub.consumerProcess.handle, reason, down });
     }
+    // The dispatcher forgets the consumer before handleCancel runs, so events that
+    // handleCancel emits go to the consumers that remain (the original dispatches
+    // them to the departed one too, where they are lost); the demand the cancel
+    // releases is served after them.
+    const demand = this.dispatcher!.cancel(sub);
     const result = this.invokeOptional('handleCancel', down ? { down: reason } : { cancel: reason }, sub);
     const proceed = (out: unknown): unknown => {
       if (out !== undefined) this.emit(out, 'handleCancel');
-      const demand = this.dispatcher!.cancel(sub);
       return demand > 0 ? this.produceFor(demand) : undefined;
     };
     if (isPromiseLike(result)) return Promise.resolve(result).then(proceed);
