@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { GenStage, Consumer, ProducerConsumer, BroadcastDispatcher, PartitionDispatcher } from '../../src/index.js';
 import { settle } from '../../src/testing/index.js';
 import { KeyDispatcher } from '../../src/flow/key-dispatcher.js';
+import type { Dispatcher } from '../../src/index.js';
 import { emit, join, startSource } from '../dispatchers/support.js';
 
 class Collect<T> extends Consumer<T> {
@@ -94,7 +95,7 @@ describe('reliability: regressions', () => {
       // A (partition 0) asks 8 and leaves: 8 pending. Eleven events arrive beyond the 9
       // asked: 1 to B, the evens queue for partition 0, 3 and 5 go to the buffer. The
       // hand source never answers the pending 8, so B's asks must drain the buffer.
-      const { producer } = await startSource<number>({ dispatcher: new KeyDispatcher(2, (e) => (e as number) % 2) });
+      const { producer } = await startSource<number>({ dispatcher: new KeyDispatcher(2, (e) => (e as number) % 2) as unknown as Dispatcher<number> });
       const a = await join(producer, { partition: 0 });
       const b = await join(producer, { partition: 1 });
       await a.ask(8);
