@@ -162,8 +162,9 @@ describe('stage: events without demand and the producer buffer (R5)', () => {
   it('R5: should drop events a consumer returns and log that a consumer cannot dispatch them', async () => {
     class Returns extends Consumer<number> {
       handleEvents(): void {}
-      override handleCast(): number[] {
-        return [1, 2, 3];
+      // A consumer's callbacks are typed to emit nothing; this one returns events anyway.
+      override handleCast(): never[] {
+        return [1, 2, 3] as never[];
       }
     }
     const consumer = await GenStage.start(new Returns(), { name: 'returns' });
