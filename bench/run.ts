@@ -1,0 +1,146 @@
+/**
+ * `npm run bench`: every suite in one process, each printed as a markdown table
+ * under a heading, with the machine and the load average at the top and the end.
+ *
+ *   npm run bench                      all suites, full size
+ *   npm run bench -- --quick           fewer rounds and events (a smoke check; figures not comparable)
+ *   npm run bench -- --only=pipeline   one suite (comma-separate several); names below
+ *
+ * Redis is separate (`npm run bench:redis`): it needs redis-server.
+ */
+import { conversions } from './conversions.js';
+import { fairnessBench } from './fairness.js';
+import { loadLine, machineLine, rowsTable } from './lib.js';
+import { MAX_DEMAND, pipelineBench, pipelineLarge } from './pipeline.js';
+import { supervisionBench } from './supervision.js';
+import { wordCount } from './word-count.js';
+
+/** A table of a suite, with an optional heading of its own. */
+export interface Section {
+  title?: string;
+  rows: readonly object[];
+}
+
+export interface Suite {
+  /** For `--only=` (matched ignoring case, `-` and `_`). */
+  name: string;
+  title: string;
+  /** What is measured and how, printed under the heading (full mode). */
+  about?: string;
+  /** Row objects (one table), or several sections. */
+  run(quick: boolean): Promise<readonly object[] | readonly Section[]>;
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+/** The suites, in order. Adding one is one entry. */
+export const suites: Suite[] = [
+  {
+    name: 'pipeline',
+    title: 'Core pipeline: integers → map(x * 2) → sum',
+    about:
+      `Median of 7 interleaved rounds after 3 warm-up rounds; runs shorter than 100 ms are repeated within a sample. ` +
+      `genstage rows use maxDemand ${n(MAX_DEMAND)} on every subscription unless marked "default". Every run's sum is checked against the loop's.`,
+    run: async (quick) => [
+      { title: `${n(quick ? 100_000 : 1_000_000)} events`, rows: await pipelineBench(quick ? { events: 100_000, rounds: 1, warmup: 1, minSampleMs: 0 } : {}) },
+      { title: `${n(quick ? 1_000_000 : 10_000_000)} events, heap`, rows: [await pipelineLarge(quick ? { events: 1_000_000, runs: 1 } : {})] },
+    ],
+  },
+  {
+    name: 'fairness',
+    title: 'Fairness: a 1 ms timer while the pipeline runs',
+    about: 'Lag = time since the previous tick minus 1 ms, over the ticks of 5 interleaved runs; the last tick counted is the first after the work ends.',
+    run: (quick) => fairnessBench(quick ? { events: 1_000_000, runs: 1, longEvents: 0 } : {}),
+  },
+  {
+    name: 'word-count',
+    title: 'Word count: 200,000 lines × 10 words',
+    about: 'Best of 5 interleaved rounds; ratio against the hand-written loop.',
+    run: (quick) => wordCount(quick ? 1 : 5),
+  },
+  {
+    name: 'supervision',
+    title: 'Supervised concurrency: 20,000 tasks of a 1 ms timer, 100 at once',
+    about: 'Best of 5 interleaved rounds; the ideal is 0.2 s. vs faster peer: time over the faster of RxJS and the promise pool (lower is better).',
+    run: (quick) => supervisionBench(quick ? 1 : 5),
+  },
+  {
+    name: 'conversions',
+    title: 'Conversions: a flow into ReadableStream, Readable and Observable',
+    about: '1,000,000 numbers doubled and summed; best of 5 interleaved rounds; ratio against the native pipeline of the same kind.',
+    run: (quick) => conversions(quick ? 1 : 5),
+  },
+];
+
+const simple = (s: string): string => s.toLowerCase().replace(/[-_\s]/g, '');
+
+function isSections(result: readonly object[] | readonly Section[]): result is readonly Section[] {
+  return result.length > 0 && result.every((r) => 'rows' in r && Array.isArray((r as Section).rows));
+}
+
+/** Runs the selected suites and prints them; returns the markdown. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<string> {
+  const quick = argv.includes('--quick');
+  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const unknown = argv.filter((a) => a !== '--quick' && !a.startsWith('--only='));
+  if (unknown.length > 0) throw new TypeError(`unknown argument ${JSON.stringify(unknown[0])}; expected --quick or --only=<${suites.map((s) => s.name).join('|')}>`);
+  let selected = suites;
+  if (only !== undefined) {
+    const wanted = only.split(',').map(simple);
+    const missing = wanted.filter((w) => !suites.some((s) => simple(s.name) === w));
+    if (missing.length > 0) throw new RangeError(`--only: no suite named ${JSON.stringify(missing[0])}; suites: ${suites.map((s) => s.name).join(', ')}`);
+    selected = suites.filter((s) => wanted.includes(simple(s.name)));
+  }
+  const out: string[] = [];
+  const print = (text: string): void => {
+    out.push(text);
+    console.log(text);
+  };
+  print(`# genstage benchmarks${quick ? ' (--quick: smoke check, figures not comparable)' : ''}`);
+  print('');
+  print(`- Machine: ${machineLine()}`);
+  print(`- Load average (1, 5, 15 min) at start: ${loadLine()}`);
+  let failed = 0;
+  for (const suite of selected) {
+    const t0 = performance.now();
+    print('');
+    print(`## ${suite.title}`);
+    print('');
+    if (suite.about && !quick) {
+      print(suite.about);
+      print('');
+    }
+    let result: readonly object[] | readonly Section[];
+    try {
+      result = await suite.run(quick);
+    } catch (error) {
+      // One broken suite does not hide the others; the run still exits non-zero.
+      failed++;
+      print(`**FAILED**: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(error);
+      continue;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const sections: readonly Section[] = isSections(result) ? result : [{ rows: result }];
+    sections.forEach((section, i) => {
+      if (section.title) print(`### ${section.title}\n`);
+      print(rowsTable(section.rows));
+      if (i < sections.length - 1) print('');
+    });
+    print('');
+    print(`_(suite took ${seconds.toFixed(1)} s; load average after it: ${loadLine()})_`);
+  }
+  if (failed > 0) process.exitCode = 1;
+  print('');
+  print(`- Load average (1, 5, 15 min) at end: ${loadLine()}`);
+  return out.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    await main();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  }
+}
