@@ -631,7 +631,7 @@ export class StageProcess extends Process<Msg> {
     const result = this.impl.handleCall(request, pending);
     const proceed = (value: unknown): void => {
       if (typeof value !== 'object' || value === null || !('reply' in value || 'noreply' in value || 'stop' in value)) {
-        this.calls.delete(pending.id);
+        // Left in `calls`: the crash this throw causes rejects it with StageExitError at once.
         throw new TypeError(`${this.name}: handleCall must return { reply }, { noreply: true } or { stop }, got: ${show(value)}`);
       }
       const r = value as CallResult<unknown> & { reply?: unknown; stop?: unknown };
