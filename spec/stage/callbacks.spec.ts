@@ -10,14 +10,15 @@ class Answering extends Source {
   readonly pending: CallFrom[] = [];
   override handleCall(request: { kind: string; events?: number[]; value?: unknown }, from: CallFrom): CallResult<number> | Promise<CallResult<number>> {
     this.timeline.push(['call', request.kind]);
+    const ev = request.events === undefined ? {} : { events: request.events };
     switch (request.kind) {
       case 'reply':
-        return { reply: request.value, events: request.events };
+        return { reply: request.value, ...ev };
       case 'later':
         this.pending.push(from);
-        return { noreply: true, events: request.events };
+        return { noreply: true, ...ev };
       case 'stop':
-        return { stop: 'asked to', reply: 'bye', events: request.events };
+        return { stop: 'asked to', reply: 'bye', ...ev };
       case 'async':
         return new Promise((resolve) => setImmediate(() => resolve({ reply: request.value })));
       default:

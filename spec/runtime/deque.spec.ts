@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { Deque } from '../../src/runtime/deque.js';
+
+describe('runtime: Deque', () => {
+  it('should shift items in the order they were pushed, and undefined once empty', () => {
+    const d = new Deque<number>();
+    d.push(1);
+    d.pushAll([2, 3]);
+    expect([d.shift(), d.shift(), d.shift(), d.shift()]).to.deep.equal([1, 2, 3, undefined]);
+    expect(d.length).to.equal(0);
+  });
+
+  it('should peek at the head without removing it', () => {
+    const d = new Deque<string>();
+    expect(d.peek()).to.equal(undefined);
+    d.pushAll(['a', 'b']);
+    expect(d.peek()).to.equal('a');
+    expect(d.length).to.equal(2);
+  });
+
+  it('should count items as they come and go', () => {
+    const d = new Deque<number>();
+    d.pushAll([1, 2, 3, 4]);
+    d.shift();
+    d.push(5);
+    expect(d.length).to.equal(4);
+  });
+
+  it('should drain every item oldest first and be empty after', () => {
+    const d = new Deque<number>();
+    d.pushAll([1, 2, 3]);
+    d.shift();
+    d.push(4);
+    expect(d.drain()).to.deep.equal([2, 3, 4]);
+    expect(d.length).to.equal(0);
+    expect(d.shift()).to.equal(undefined);
+  });
+
+  it('should iterate the current items in order without consuming them', () => {
+    const d = new Deque<number>();
+    d.pushAll([1, 2, 3]);
+    d.shift();
+    expect([...d]).to.deep.equal([2, 3]);
+    expect(d.length).to.equal(2);
+  });
+
+  it('should clear everything', () => {
+    const d = new Deque<number>();
+    d.pushAll([1, 2]);
+    d.clear();
+    expect(d.length).to.equal(0);
+    expect([...d]).to.deep.equal([]);
+    d.push(9);
+    expect(d.shift()).to.equal(9);
+  });
+
+  it('should keep FIFO order across its internal compaction (10,000 interleaved pushes and shifts)', () => {
+    const d = new Deque<number>();
+    const out: number[] = [];
+    let next = 0;
+    for (let round = 0; round < 100; round++) {
+      for (let i = 0; i < 150; i++) d.push(next++);
+      for (let i = 0; i < 100; i++) out.push(d.shift() as number);
+    }
+    while (d.length > 0) out.push(d.shift() as number);
+    expect(out).to.have.length(15_000);
+    expect(out.every((n, i) => n === i)).to.equal(true);
+  });
+
+  it('should hold falsy items (0, empty string, false, null) like any other', () => {
+    const d = new Deque<unknown>();
+    d.pushAll([0, '', false, null]);
+    expect(d.length).to.equal(4);
+    expect(d.drain()).to.deep.equal([0, '', false, null]);
+  });
+});

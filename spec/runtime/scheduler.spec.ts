@@ -1,0 +1,160 @@
+import { expect } from 'chai';
+import { scheduler, type Runnable } from '../../src/runtime/scheduler.js';
+import { Consumer, GenStage, Producer } from '../../src/index.js';
+import { settle } from '../../src/testing/index.js';
+
+/** A runnable that always has more work: it puts itself back in the run queue after each slice until stopped. */
+class Busy implements Runnable {
+  queued = false;
+  slices = 0;
+  budgets = new Set<number>();
+  running = true;
+  constructor(private readonly log?: string[], private readonly name = 'busy', private remaining = Infinity) {}
+  runSlice(budget: number): void {
+    this.slices++;
+    this.budgets.add(budget);
+    this.log?.push(this.name);
+    if (this.running && --this.remaining > 0) scheduler.enqueue(this);
+  }
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs `n` setImmediate callbacks one after the other and returns `sample()` taken in each. */
+async function sampleOnTicks(n: number, sample: () => number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    await tick();
+    out.push(sample());
+  }
+  return out;
+}
+
+describe('runtime: scheduler', () => {
+  it('should run queued processes round robin, one slice each', async () => {
+    const log: string[] = [];
+    scheduler.enqueue(new Busy(log, 'a', 3));
+    scheduler.enqueue(new Busy(log, 'b', 3));
+    await settle();
+    expect(log).to.deep.equal(['a', 'b', 'a', 'b', 'a', 'b']);
+  });
+
+  it('should ignore enqueue of a process already waiting in the run queue', async () => {
+    const log: string[] = [];
+    const once = new Busy(log, 'once', 1);
+    scheduler.enqueue(once);
+    scheduler.enqueue(once);
+    scheduler.enqueue(once);
+    await settle();
+    expect(log).to.deep.equal(['once']);
+  });
+
+  it('should give each slice a budget of many messages, not one', async () => {
+    const busy = new Busy(undefined, 'budget', 2);
+    scheduler.enqueue(busy);
+    await settle();
+    expect([...busy.budgets]).to.deep.equal([64]);
+  });
+
+  it('should let setImmediate callbacks run while a process stays busy, with many slices between two of them', async () => {
+    const busy = new Busy();
+    scheduler.enqueue(busy);
+    try {
+      const marks = await sampleOnTicks(6, () => busy.slices);
+      // Work continued between every two callbacks, and more than one slice ran per turn.
+      for (let i = 1; i < marks.length; i++) expect(marks[i]! - marks[i - 1]!).to.be.greaterThan(1);
+    } finally {
+      busy.running = false;
+    }
+    await settle();
+  });
+
+  it('should let a timer fire while a process stays busy, and keep working after it', async () => {
+    const busy = new Busy();
+    scheduler.enqueue(busy);
+    try {
+      while (busy.slices === 0) await tick();
+      const before = busy.slices;
+      let fired = false;
+      await new Promise<void>((resolve) =>
+        setTimeout(() => {
+          fired = busy.running;
+          resolve();
+        }, 1),
+      );
+      const atTimer = busy.slices;
+      await tick();
+      await tick();
+      expect(fired).to.equal(true);
+      expect(atTimer).to.be.at.least(before);
+      expect(busy.slices).to.be.greaterThan(atTimer);
+    } finally {
+      busy.running = false;
+    }
+    await settle();
+  });
+
+  it('should resolve whenIdle at once with nothing queued, and after the last slice otherwise', async () => {
+    await scheduler.whenIdle();
+    const log: string[] = [];
+    scheduler.enqueue(new Busy(log, 'w', 5));
+    await scheduler.whenIdle();
+    expect(log).to.have.length(5);
+  });
+
+  it('should keep the event loop turning during a long pipeline: setImmediate callbacks see the count grow', async () => {
+    class Endless extends Producer<number> {
+      private n = 0;
+      handleDemand(demand: number): number[] {
+        const out = new Array<number>(demand);
+        for (let i = 0; i < demand; i++) out[i] = this.n++;
+        return out;
+      }
+    }
+    class Count extends Consumer<number> {
+      seen = 0;
+      handleEvents(events: number[]): void {
+        this.seen += events.length;
+      }
+    }
+    const producer = await GenStage.start(new Endless());
+    const count = new Count();
+    const consumer = await GenStage.start(count, { subscribeTo: [{ to: producer, maxDemand: 100 }] });
+    const samples = await sampleOnTicks(8, () => count.seen);
+    await producer.stop('shutdown');
+    expect(await consumer.done).to.equal('shutdown');
+    // Every callback ran while events were flowing, and events flowed between every two.
+    for (let i = 1; i < samples.length; i++) expect(samples[i]).to.be.greaterThan(samples[i - 1]!);
+    // Many batches (of at most 50 events) between two callbacks: many messages handled per turn.
+    expect(samples[samples.length - 1]! - samples[samples.length - 2]!).to.be.greaterThan(50);
+  });
+
+  it('should run a stage whose handler is blocked on a promise again once it settles, with other stages running meanwhile', async () => {
+    const log: string[] = [];
+    let release!: () => void;
+    class Waiter extends Consumer<number> {
+      handleEvents(): void {}
+      override handleInfo(m: string): void | Promise<void> {
+        log.push(`waiter ${m}`);
+        if (m === 'block') return new Promise<void>((resolve) => (release = resolve));
+      }
+    }
+    class Other extends Consumer<number> {
+      handleEvents(): void {}
+      override handleInfo(m: string): void {
+        log.push(`other ${m}`);
+      }
+    }
+    const waiter = await GenStage.start(new Waiter());
+    const other = await GenStage.start(new Other());
+    waiter.send('block');
+    waiter.send('after');
+    other.send('1');
+    other.send('2');
+    await settle();
+    expect(log).to.deep.equal(['waiter block', 'other 1', 'other 2']);
+    release();
+    await settle();
+    expect(log).to.deep.equal(['waiter block', 'other 1', 'other 2', 'waiter after']);
+  });
+});
