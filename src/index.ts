@@ -16,9 +16,11 @@ export { defaultHash } from './dispatchers/hash.js';
 export { type Clock, type TimerHandle, systemClock } from './runtime/clock.js';
 export { type Logger, setLogger, getLogger } from './runtime/logger.js';
 export { type ExitReason, isNormalReason, StageExitError, CallTimeoutError } from './runtime/reason.js';
+export { WorkerError } from './runtime/worker-thread.js';
 export * from './flow/index.js';
 export {
-  DynamicSupervisor, ConsumerSupervisor, TaskSupervisor, Task, superviseStage, StartChildError, TaskTimeoutError,
+  DynamicSupervisor, ConsumerSupervisor, TaskSupervisor, Task, superviseStage, StartChildError, TaskTimeoutError, workerTask,
+  type WorkerTask, type WorkerTaskOptions,
   type DynamicSupervisorOptions, type ConsumerSupervisorOptions, type TaskSupervisorOptions, type AsyncStreamOptions,
   type SuperviseOptions, type StartedChild, type ChildInfo, type ChildCounts, type RestartMode, type Shutdown,
   type TaskFunction, type ProcessHandle, type TaskChildSpec, type ProcessChildSpec, type ChildSpec, type ChildType,

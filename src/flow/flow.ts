@@ -345,11 +345,11 @@ export function withLayer<U>(flow: Flow<unknown>, layer: LayerSpec): Flow<U> {
   return new Flow<U>({ ...flow.plan, layers: [...flow.plan.layers, layer] });
 }
 
-/** @internal Adds a mapper: before the reducer if the stage has none yet, else on what it emits. */
+/** @internal Adds a mapper: before the reducer (or the workers) if the stage has none yet, else on what it emits. */
 export function withMapper<U>(flow: Flow<unknown>, op: OpFactory): Flow<U> {
   checkFlow(flow);
   const last = lastLayer(flow);
-  if (last.reducer === undefined) return withLastLayer(flow, { ...last, pre: [...last.pre, op] });
+  if (last.reducer === undefined && last.worker === undefined) return withLastLayer(flow, { ...last, pre: [...last.pre, op] });
   return withLastLayer(flow, { ...last, post: [...last.post, op] });
 }
 
@@ -357,6 +357,9 @@ export function withMapper<U>(flow: Flow<unknown>, op: OpFactory): Flow<U> {
 export function withReducer<U>(flow: Flow<unknown>, reducer: ReducerSpec): Flow<U> {
   checkFlow(flow);
   const last = lastLayer(flow);
+  if (last.worker !== undefined) {
+    throw new TypeError(`${reducer.name}: this stage runs in workers (${last.worker.target.label}); add partition(), shuffle() or departition() after inWorkers, or put the reducer in its workerStage(...)`);
+  }
   if (last.reducer !== undefined) {
     throw new TypeError(`${reducer.name}: this stage already has a reducer (${last.reducer.name}); add partition(), shuffle() or departition() between them`);
   }

@@ -27,3 +27,5 @@ export { departition } from './operators/departition.js';
 export { takeSort } from './operators/takeSort.js';
 export { batch, type BatchOptions } from './operators/batch.js';
 export { rateLimit, type RateLimitOptions } from './operators/rateLimit.js';
+export { inWorkers, type InWorkersOptions } from './operators/inWorkers.js';
+export { workerStage, type WorkerStage } from './worker-stage.js';

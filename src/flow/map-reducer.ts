@@ -8,11 +8,17 @@ import { runOps } from './fuse.js';
 import type { BatchFn, Head, HeadHost, LayerSpec } from './plan.js';
 import { Window } from './window.js';
 import { WindowState, type WindowHost } from './window-state.js';
+import { LayerWorker } from './layer-worker.js';
 
 const STOP_WHEN_DRAINED = new InternalInfo((process) => process.requestExit('normal'));
 
 class HeadMessage {
   constructor(readonly message: unknown) {}
+}
+
+/** Events a worker sent on its own (a timer of its window). */
+class WorkerEmit {
+  constructor(readonly events: unknown[]) {}
 }
 
 type Out = unknown[] | undefined | Promise<unknown[] | undefined>;
@@ -21,7 +27,9 @@ type Out = unknown[] | undefined | Promise<unknown[] | undefined>;
  * The stage every flow layer compiles to. For each batch it receives it runs:
  * the head (if any), the fused mappers before the reducer, the reducer with its
  * window and triggers, and the mappers after the reducer on what the triggers emit.
- * A layer without a reducer emits each batch once mapped, in order.
+ * A layer without a reducer emits each batch once mapped, in order. A layer of
+ * `inWorkers` sends each batch (after the head and `pre`) to its worker thread,
+ * which runs the worker stage's mappers and reducer, and runs `post` on the reply.
  *
  * It ends on its own: when every producer it expects has ended normally it fires
  * `'done'` for its open windows, emits, and stops once downstream has taken all it
@@ -33,6 +41,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
   private pre: BatchFn[] = [];
   private post: BatchFn[] = [];
   private windows: WindowState | undefined;
+  private worker: LayerWorker | undefined;
   private remaining: number;
   private inputDone = false;
   private finished = false;
@@ -48,7 +57,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
     this.remaining = producers;
   }
 
-  override init(): void {
+  override init(): void | Promise<void> {
     const layer = this.layer;
     this.pre = layer.pre.map((make) => make());
     this.post = layer.post.map((make) => make());
@@ -71,11 +80,25 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
       };
       this.windows = WindowState.create(layer.reducer, layer.onTrigger, layer.window ?? Window.global(), host);
     }
+    if (layer.worker !== undefined) {
+      const handle = this.process!.handle;
+      this.worker = new LayerWorker(layer.worker, { index: this.index, count: this.count, producers: this.remaining }, {
+        clock: this.clock,
+        emit: (events) => handle.send(new WorkerEmit(events)),
+        crash: (reason) => handle.send(new InternalInfo((p) => p.requestExit(reason))),
+      });
+      return this.worker.start();
+    }
+  }
+
+  override terminate(): Promise<void> | undefined {
+    return this.worker?.close();
   }
 
   override handleSubscribe(kind: 'producer' | 'consumer', _options: unknown, from: Subscription): DemandManagement {
     if (kind === 'producer') {
       this.windows?.addProducer(from);
+      this.worker?.subscribe(from);
       this.head?.onSubscribe?.(from);
       if (this.head?.manual === true) return 'manual';
     }
@@ -96,6 +119,8 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
   }
 
   private reduce(events: unknown[], from: Subscription | null): Out {
+    const worker = this.worker;
+    if (worker !== undefined) return events.length === 0 ? undefined : worker.batch(events, from).then((out) => this.emit(out));
     const windows = this.windows;
     if (windows === undefined) return this.post.length === 0 ? events : runOps(this.post, events);
     const out: unknown[] = [];
@@ -122,12 +147,19 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
     const out: unknown[] = [];
     this.windows?.removeProducer(from, out);
     this.remaining--;
+    if (this.worker !== undefined) {
+      const released = this.worker.cancel(from).then((xs) => this.emit(xs));
+      if (this.remaining > 0) return released;
+      this.inputDone = true;
+      return this.then(released, () => this.maybeFinish());
+    }
     if (this.remaining > 0) return this.emit(out);
     this.inputDone = true;
     return this.then(this.emit(out), () => this.maybeFinish());
   }
 
   override handleInfo(message: unknown): Out {
+    if (message instanceof WorkerEmit) return this.emit(message.events);
     if (message instanceof HeadMessage) {
       const events = this.head?.onInfo?.(message.message);
       const emitted = events === undefined || events.length === 0 ? undefined : this.run(events, null);
@@ -149,6 +181,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
       const out: unknown[] = [];
       this.windows?.finish(out);
       this.asyncInfo(STOP_WHEN_DRAINED);
+      if (this.worker !== undefined) return this.worker.finish().then((xs) => this.emit(xs));
       return this.emit(out);
     });
   }

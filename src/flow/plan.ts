@@ -1,4 +1,5 @@
 import type { Clock } from '../runtime/clock.js';
+import type { WorkerTarget } from '../runtime/worker-thread.js';
 import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { Window } from './window.js';
@@ -106,6 +107,19 @@ export interface LayerSpec {
   readonly post: readonly OpFactory[];
   /** Set by `departition`: the layer's triggers emit envelopes for the departition stage. */
   readonly departitioned?: boolean;
+  /** Set by `inWorkers`: each stage sends its batches (after `pre`) to a worker thread; `post` runs on what comes back. */
+  readonly worker?: WorkerLayerSpec;
+}
+
+/** How the stages of a layer run their work in worker threads (`inWorkers`). */
+export interface WorkerLayerSpec {
+  readonly target: WorkerTarget;
+  /** `'transient'`: a worker that crashed is replaced and the batch it held is sent again. */
+  readonly restart: 'temporary' | 'transient';
+  readonly maxRestarts: number;
+  readonly maxSeconds: number;
+  /** Move ArrayBuffers across instead of copying them. */
+  readonly transfer: boolean;
 }
 
 export interface FlowInput {
@@ -157,7 +171,7 @@ export function newLayer(name: string, fields: Partial<LayerSpec> = {}): LayerSp
 export function isPassThrough(layer: LayerSpec): boolean {
   return (
     layer.head === undefined && layer.pre.length === 0 && layer.reducer === undefined &&
-    layer.onTrigger === undefined && layer.post.length === 0 && layer.departitioned !== true
+    layer.onTrigger === undefined && layer.post.length === 0 && layer.departitioned !== true && layer.worker === undefined
   );
 }
 

@@ -4,6 +4,7 @@ import type { Exit } from './children.js';
 import { TaskTimeoutError } from './errors.js';
 import type { Task, TaskSupervisor } from './task-supervisor.js';
 import { exitError } from './task-supervisor.js';
+import { checkWorkers, poolFor } from './worker-task.js';
 
 /** Options of `TaskSupervisor.asyncStream`. */
 export interface AsyncStreamOptions<T, F = never> {
@@ -15,6 +16,12 @@ export interface AsyncStreamOptions<T, F = never> {
   timeout?: number;
   /** What a timed-out task becomes: `'throw'` (default), `'skip'`, or `(item) => replacement`. */
   onTimeout?: 'throw' | 'skip' | ((item: T) => F);
+  /**
+   * With a `workerTask(...)` as `fn`: the worker threads the tasks run on (default
+   * `maxConcurrency`, at most the number of cores), started when the loop begins and
+   * ended when it ends.
+   */
+  workers?: number;
 }
 
 interface Entry {
@@ -25,7 +32,7 @@ interface Entry {
   task: Task<unknown> | undefined;
 }
 
-const KEYS = ['maxConcurrency', 'ordered', 'timeout', 'onTimeout'] as const;
+const KEYS = ['maxConcurrency', 'ordered', 'timeout', 'onTimeout', 'workers'] as const;
 
 /** @internal See `TaskSupervisor.asyncStream`. */
 export function asyncStream<T>(
@@ -49,9 +56,14 @@ export function asyncStream<T>(
   if (onTimeout !== 'throw' && onTimeout !== 'skip' && typeof onTimeout !== 'function') {
     throw new TypeError(`expected onTimeout to be 'throw', 'skip' or a function, got: ${show(onTimeout)}`);
   }
+  const workers = checkWorkers(o.workers);
+  poolFor(fn, workers, max, 'asyncStream'); // checks workers against fn now; each loop makes its own pool
 
   return {
     async *[Symbol.asyncIterator]() {
+      const pool = poolFor(fn, workers, max, 'asyncStream');
+      if (pool !== undefined) await pool.start();
+      const task = pool === undefined ? fn : (item: T, signal: AbortSignal) => pool.run([item], signal);
       const iterator = isAsync ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();
       const clock = owner.clock;
       /** Ordered: every entry in source order. Unordered: finished entries, in finishing order. */
@@ -108,7 +120,7 @@ export function asyncStream<T>(
         inWindow++;
         running.add(entry);
         if (ordered) queue.push(entry);
-        entry.task = owner.spawn(fn as (...args: unknown[]) => unknown, [item], onExit(entry), false);
+        entry.task = owner.spawn(task as (...args: unknown[]) => unknown, [item], onExit(entry), false);
         if (timeout !== Infinity) entry.timer = clock.setTimeout(() => expire(entry), timeout);
       };
 
@@ -139,7 +151,11 @@ export function asyncStream<T>(
           void entry.task?.shutdown();
         }
         running.clear();
-        if (!sourceDone) await iterator.return?.();
+        try {
+          if (!sourceDone) await iterator.return?.();
+        } finally {
+          await pool?.close();
+        }
       }
     },
   };

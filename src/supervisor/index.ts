@@ -6,3 +6,4 @@ export { ConsumerSupervisor, type ConsumerSupervisorOptions } from './consumer-s
 export { TaskSupervisor, Task, type TaskSupervisorOptions } from './task-supervisor.js';
 export type { AsyncStreamOptions } from './async-stream.js';
 export { superviseStage, type SuperviseOptions } from './supervise-stage.js';
+export { workerTask, type WorkerTask, type WorkerTaskOptions } from './worker-task.js';

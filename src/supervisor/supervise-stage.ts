@@ -5,6 +5,8 @@ import { isNormalReason } from '../runtime/reason.js';
 import { expectFunction, expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../runtime/validate.js';
 import { checkShutdown, type NormalizedSpec, type Shutdown } from './child-spec.js';
 import { ChildExits, ChildSet } from './children.js';
+import type { WorkerPool } from '../runtime/worker-pool.js';
+import { checkWorkers, poolFor } from './worker-task.js';
 
 /** Options of `superviseStage` (and of the `supervise` Flow operator). */
 export interface SuperviseOptions<In> {
@@ -25,6 +27,12 @@ export interface SuperviseOptions<In> {
    * `onError(event, reason)` is called, the event yields nothing, and the stage goes on.
    */
   onError?: (event: In, reason: unknown) => void;
+  /**
+   * With a `workerTask(...)` as `fn`: the worker threads the children run on (default
+   * `maxConcurrency`, at most the number of cores). Started with the stage, ended
+   * when it stops.
+   */
+  workers?: number;
 }
 
 /** A slot being given back once the events emitted before it left the buffer. */
@@ -38,7 +46,7 @@ interface Upstream {
   readonly mode: CancelMode;
 }
 
-const KEYS = ['maxConcurrency', 'ordered', 'restart', 'maxRestarts', 'maxSeconds', 'shutdown', 'onError'] as const;
+const KEYS = ['maxConcurrency', 'ordered', 'restart', 'maxRestarts', 'maxSeconds', 'shutdown', 'onError', 'workers'] as const;
 
 /** @internal The stage behind `superviseStage`. */
 export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
@@ -67,17 +75,21 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     private readonly limits: { maxRestarts: number; maxSeconds: number },
     shutdown: Shutdown,
     private readonly onError: ((event: In, reason: unknown) => void) | undefined,
+    /** Set when `fn` is a `workerTask`: the threads its children run on. */
+    private readonly pool: WorkerPool | undefined = undefined,
   ) {
     super();
-    this.spec = { type: 'task', start: fn as (...args: unknown[]) => unknown, restart, shutdown, name: fn.name || undefined, report: false };
+    const start = (pool === undefined ? fn : (event: unknown, signal: AbortSignal) => pool.run([event], signal)) as (...args: unknown[]) => unknown;
+    this.spec = { type: 'task', start, restart, shutdown, name: fn.name || undefined, report: false };
   }
 
-  override init(): void {
+  override init(): void | Promise<void> {
     const process = this.process!;
     this.children = new ChildSet(
       { name: process.name, clock: () => process.clock, deliver: (note) => process.handle.send(note) },
       { ...this.limits, maxChildren: Infinity },
     );
+    return this.pool?.start();
   }
 
   override handleSubscribe(kind: 'producer' | 'consumer', _options: unknown, from: Subscription<In>): 'manual' | 'automatic' {
@@ -223,7 +235,8 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
   }
 
   override terminate(): Promise<void> {
-    return this.children.shutdownAll();
+    const pool = this.pool;
+    return pool === undefined ? this.children.shutdownAll() : this.children.shutdownAll().then(() => pool.close());
   }
 }
 
@@ -246,6 +259,10 @@ const SKIP = Symbol('skip');
  * yields nothing and the stage goes on. When the stage stops, the running children
  * are aborted (their signal fires). When its producer ends normally, running
  * children finish and their results are emitted before the stage exits.
+ *
+ * With a `workerTask(module, exportName)` as `fn`, the children run in worker
+ * threads (`workers` of them, owned by the stage): CPU-bound children use several
+ * cores, and a thread that dies is a crashed child, restarted like any other.
  *
  * ## Example
  * ```ts
@@ -271,6 +288,7 @@ export function superviseStage<In, Out>(
   const maxSeconds = o.maxSeconds === undefined ? 5 : expectPositiveNumber('maxSeconds', o.maxSeconds);
   const shutdown = o.shutdown === undefined ? 5000 : checkShutdown('shutdown', o.shutdown);
   if (o.onError !== undefined) expectFunction('onError', o.onError);
+  const pool = poolFor(fn, checkWorkers(o.workers), max, 'superviseStage');
   return new SuperviseStage<In, Awaited<Out>>(
     fn as (event: In, signal: AbortSignal) => Awaited<Out>,
     max,
@@ -279,5 +297,6 @@ export function superviseStage<In, Out>(
     { maxRestarts, maxSeconds },
     shutdown,
     o.onError as ((event: In, reason: unknown) => void) | undefined,
+    pool,
   );
 }

@@ -22,6 +22,7 @@ export function window<T>(w: Window<NoInfer<T>> | Window<unknown>): FlowOperator
     checkFlow(flow);
     const last = lastLayer(flow);
     if (last.reducer !== undefined) throw new TypeError(`window: set the window before the reducer (${last.reducer.name}), or after a partition()`);
+    if (last.worker !== undefined) throw new TypeError(`window: this stage runs in workers (${last.worker.target.label}); set the window inside its workerStage(...)`);
     return withLastLayer(flow, { ...last, window: checked });
   };
 }

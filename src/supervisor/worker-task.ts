@@ -1,0 +1,90 @@
+import { availableParallelism } from 'node:os';
+import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
+import { WorkerPool } from '../runtime/worker-pool.js';
+import { checkWorkerTarget, type WorkerTarget } from '../runtime/worker-thread.js';
+
+/** Options of `workerTask`. */
+export interface WorkerTaskOptions {
+  /** Move ArrayBuffers (and typed arrays spanning their whole buffer) of the input and result instead of copying them. Default `false`. */
+  transfer?: boolean;
+}
+
+interface WorkerTaskRef {
+  readonly target: WorkerTarget;
+  readonly transfer: boolean;
+}
+
+const WORKER_TASK = Symbol('genstage.workerTask');
+
+/**
+ * A task function whose work runs in a worker thread: `exportName` of `module`,
+ * called with the task's input. Made by `workerTask`.
+ */
+export interface WorkerTask<In, Out> {
+  (input: In, signal?: AbortSignal): Promise<Out>;
+  /** @internal */
+  readonly [WORKER_TASK]: WorkerTaskRef;
+}
+
+/**
+ * A task function that runs `exportName` of the worker module `module` in a worker
+ * thread, for the supervisors: give it to `superviseStage` (and the Flow `supervise`
+ * operator) or `TaskSupervisor.asyncStream` in place of an async function, and their
+ * children run on a pool of worker threads that the stage (or the stream) owns:
+ * `workers` threads (default: `maxConcurrency`, at most the number of cores), started
+ * with it (a module that cannot be loaded, or an export that is missing or not a
+ * function, fails the start with a TypeError) and ended when it stops.
+ *
+ * The export is called with the child's input (its event or item), one call at a
+ * time per thread, and may be async; its result is the child's result. Input and
+ * result cross by structured clone (see `inWorkers`). A thread that dies (or a call
+ * that throws) is a crashed child: the supervisor's restart policy applies, and a
+ * restarted child runs on a fresh thread with the same input. Stopping a child (its
+ * signal fires: shutdown, timeout) ends its thread at once.
+ *
+ * Called anywhere else (a `ConsumerSupervisor` child, `TaskSupervisor.async`, by
+ * hand), the function starts a thread for the one call and ends it after.
+ *
+ * ## Example
+ * ```ts
+ * const hash = workerTask<string, string>(new URL('./hash.worker.mjs', import.meta.url), 'sha256');
+ * const digests = await GenStage.start(superviseStage(hash, { maxConcurrency: 4, workers: 2 }), { subscribeTo: [texts] });
+ * ```
+ * @param module the worker module: a `URL` or an absolute path.
+ * @param exportName the function to call.
+ */
+export function workerTask<In = unknown, Out = unknown>(module: URL | string, exportName: string, options: WorkerTaskOptions = {}): WorkerTask<In, Out> {
+  const target = checkWorkerTarget('workerTask', module, exportName);
+  const o = expectObject('workerTask options', options);
+  expectKnownKeys('workerTask options', o, ['transfer']);
+  if (o.transfer !== undefined && typeof o.transfer !== 'boolean') throw new TypeError(`expected transfer to be a boolean, got: ${show(o.transfer)}`);
+  const ref: WorkerTaskRef = { target, transfer: o.transfer === true };
+  const once = async (input: In, signal?: AbortSignal): Promise<Out> => {
+    const pool = new WorkerPool(target, 1, ref.transfer, 'workerTask');
+    await pool.start();
+    try {
+      return (await pool.run([input], signal)) as Out;
+    } finally {
+      await pool.close();
+    }
+  };
+  Object.defineProperty(once, 'name', { value: target.exportName });
+  Object.defineProperty(once, WORKER_TASK, { value: ref });
+  return once as WorkerTask<In, Out>;
+}
+
+/** @internal The pool that runs `fn` when it is a `workerTask`, sized `workers` (or `maxConcurrency`, at most the cores). */
+export function poolFor(fn: unknown, workers: number | undefined, maxConcurrency: number, where: string): WorkerPool | undefined {
+  const ref = typeof fn === 'function' ? (fn as Partial<WorkerTask<unknown, unknown>>)[WORKER_TASK] : undefined;
+  if (ref === undefined) {
+    if (workers !== undefined) throw new TypeError(`${where}: workers applies to a workerTask(...) function, got: ${show(fn)}`);
+    return undefined;
+  }
+  const size = workers ?? Math.max(1, Math.min(maxConcurrency, availableParallelism()));
+  return new WorkerPool(ref.target, size, ref.transfer, where);
+}
+
+/** @internal Checks a `workers` option. */
+export function checkWorkers(value: unknown): number | undefined {
+  return value === undefined ? undefined : expectInteger('workers', value, 1);
+}
