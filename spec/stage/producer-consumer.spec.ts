@@ -147,6 +147,49 @@ describe('stage: producer-consumer (R6)', () => {
     expect(pc.alive).to.equal(true);
   });
 
+  it('R6/R12: should hold an asyncInfo behind the output events it buffers', async () => {
+    const { producer, pass, pc } = await chain();
+    const c = await manual(pc);
+    await c.ask(1);
+    await emit(producer, [1, 2, 3]);
+    pc.asyncInfo('after-3');
+    await settle();
+    expect(pass.infos).to.deep.equal([]);
+    await c.ask(2);
+    expect(pass.infos).to.deep.equal(['after-3']);
+    expect(c.sink.events).to.deep.equal([1, 2, 3]);
+  });
+
+  it('R6/R12: should fire an asyncInfo after the upstream events queued before it are processed', async () => {
+    const timeline: Entry[] = [];
+    const { producer, pc } = await chain('hand', undefined, timeline);
+    await emit(producer, [1, 2]);
+    pc.asyncInfo('behind');
+    await settle();
+    expect(timeline).to.deep.equal([]);
+    const c = await manual(pc);
+    await c.ask(5);
+    expect(timeline).to.deep.equal([['pc-events', 1, 2], ['pc-info', 'behind']]);
+  });
+
+  it('R6: should keep taking upstream messages while a filter leaves downstream demand unused', async () => {
+    const { producer, dispatcher, pc } = await chain('hand', (events) => events.filter((e) => e % 2 === 0));
+    const c = await manual(pc);
+    await c.ask(2);
+    await emit(producer, [1, 3]);
+    await emit(producer, [5, 6]);
+    await emit(producer, [7, 8]);
+    expect(c.sink.batches).to.deep.equal([[6], [8]]);
+    // 6 events through 10/5: pending 8, then 6, then 4 <= 5 asks 6.
+    expect(dispatcher.asks).to.deep.equal([10, 6]);
+    // Demand used up: the next message waits in the queue, unprocessed (not in the buffer).
+    await emit(producer, [10]);
+    expect(c.sink.events).to.deep.equal([6, 8]);
+    expect(await pc.estimateBufferedCount()).to.equal(0);
+    await c.ask(1);
+    expect(c.sink.events).to.deep.equal([6, 8, 10]);
+  });
+
   it('R6: should handle upstream messages in order when handleEvents is async', async () => {
     const rig = await startSource('hand');
     class Slow extends Pass {
