@@ -43,7 +43,13 @@ export class LayerWorker {
   async start(): Promise<void> {
     const thread = this.spawn();
     this.thread = thread;
-    const info = await thread.ready;
+    let info: { stateful: boolean };
+    try {
+      info = await thread.ready;
+    } catch (error) {
+      await thread.terminate(error);
+      throw error;
+    }
     if (info.stateful && this.spec.restart === 'transient') {
       await thread.terminate();
       throw new TypeError(

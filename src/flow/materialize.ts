@@ -211,6 +211,8 @@ export async function materialize(plan: Plan, out: Routing = { kind: 'demand' },
     return { run, built };
   } catch (error) {
     run.abort('shutdown');
+    // The flow's promise settles once nothing of it runs (worker threads included).
+    await run.whenExited();
     throw error;
   }
 }

@@ -58,6 +58,13 @@ export function checkWorkerTarget(where: string, module: unknown, exportName: un
   return { url, exportName, label: `${file}#${exportName}` };
 }
 
+let live = 0;
+
+/** @internal Worker threads started by genstage that have not exited yet (for specs and leak checks). */
+export function liveWorkerThreads(): number {
+  return live;
+}
+
 let tsxApi: string | null | undefined;
 
 /**
@@ -81,19 +88,6 @@ function tsxLoader(): string | undefined {
     }
   }
   return tsxApi ?? undefined;
-}
-
-/** `execArgv` without tsx's own flags (`--import tsx`, `--require …/tsx/dist/preflight.cjs`...). */
-function withoutTsx(argv: readonly string[]): string[] {
-  const mentions = (a: string): boolean => /(^|[=/\\])tsx([/\\]|$)/.test(a);
-  const takesValue = /^(--import|--require|-r|--loader|--experimental-loader)$/;
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (takesValue.test(arg) && i + 1 < argv.length && mentions(argv[i + 1] as string)) i++;
-    else if (!(/^--(import|require|loader|experimental-loader)=/.test(arg) && mentions(arg))) out.push(arg);
-  }
-  return out;
 }
 
 interface Pending {
@@ -139,8 +133,6 @@ export class WorkerThread {
     const tsx = tsxLoader();
     this.worker = new Worker(bootstrapSource(), {
       eval: true,
-      // Under tsx the worker loads through tsx's API; its hooks, inherited, would only slow the start.
-      ...(tsx === undefined ? {} : { execArgv: withoutTsx(process.execArgv) }),
       workerData: {
         module: target.url,
         export: target.exportName,
@@ -178,7 +170,9 @@ export class WorkerThread {
     this.worker.on('error', (error) => {
       this.crash ??= error;
     });
+    live++;
     this.worker.on('exit', (code) => {
+      live--;
       if (this.terminating !== undefined) return;
       const reason = this.crash !== undefined
         ? new WorkerError(`worker thread of ${target.label} crashed: ${describe(this.crash)}`, undefined, { cause: this.crash })
