@@ -28,7 +28,8 @@ interface Entry {
   readonly item: unknown;
   state: 'running' | 'done' | 'skip';
   value: unknown;
-  timer: TimerHandle | undefined;
+  /** When the task times out, on the supervisor's clock. */
+  readonly deadline: number;
   task: Task<unknown> | undefined;
 }
 
@@ -78,12 +79,33 @@ export function asyncStream<T>(
         wake = undefined;
         w?.();
       };
+      // Tasks share one timeout, so deadlines follow start order: one timer, set for
+      // the oldest running task, serves them all (`running` keeps start order).
+      let timer: TimerHandle | undefined;
+      const stopTimer = (): void => {
+        if (timer !== undefined) clock.clearTimeout(timer);
+        timer = undefined;
+      };
+      const armTimer = (): void => {
+        if (timer !== undefined || timeout === Infinity || failure !== undefined) return;
+        const oldest = running.values().next();
+        if (oldest.done === true) return;
+        timer = clock.setTimeout(onTimer, Math.max(0, oldest.value.deadline - clock.now()));
+      };
+      const onTimer = (): void => {
+        timer = undefined;
+        const now = clock.now();
+        for (const entry of running) {
+          if (entry.deadline > now || failure !== undefined) break;
+          expire(entry);
+        }
+        armTimer();
+      };
       const finish = (entry: Entry, state: 'done' | 'skip', value: unknown): void => {
-        if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
-        entry.timer = undefined;
         entry.state = state;
         entry.value = value;
         running.delete(entry);
+        if (running.size === 0) stopTimer();
         if (!ordered) queue.push(entry);
         notify();
       };
@@ -97,7 +119,6 @@ export function asyncStream<T>(
         else fail(exitError(exit.reason));
       };
       const expire = (entry: Entry): void => {
-        entry.timer = undefined;
         if (entry.state !== 'running') return;
         if (onTimeout === 'throw') {
           fail(new TaskTimeoutError(timeout));
@@ -115,13 +136,14 @@ export function asyncStream<T>(
         finish(entry, onTimeout === 'skip' ? 'skip' : 'done', replacement);
         void entry.task?.shutdown();
       };
+      const spec = owner.taskSpec(task as (...args: unknown[]) => unknown, false);
       const launch = (item: T): void => {
-        const entry: Entry = { item, state: 'running', value: undefined, timer: undefined, task: undefined };
+        const entry: Entry = { item, state: 'running', value: undefined, deadline: timeout === Infinity ? Infinity : clock.now() + timeout, task: undefined };
         inWindow++;
         running.add(entry);
         if (ordered) queue.push(entry);
-        entry.task = owner.spawn(task as (...args: unknown[]) => unknown, [item], onExit(entry), false);
-        if (timeout !== Infinity) entry.timer = clock.setTimeout(() => expire(entry), timeout);
+        entry.task = owner.spawnTask(spec, [item], onExit(entry));
+        armTimer();
       };
 
       try {
@@ -145,8 +167,8 @@ export function asyncStream<T>(
           await new Promise<void>((resolve) => (wake = resolve));
         }
       } finally {
+        stopTimer();
         for (const entry of running) {
-          if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
           entry.state = 'skip';
           void entry.task?.shutdown();
         }

@@ -251,14 +251,15 @@ export class ChildSet {
     }
     child.controller = controller;
     child.status = 'running';
-    const ended = (reason: unknown, value: unknown): Exit => {
-      if (child.gen === gen && child.status === 'running') this.queueExit(new ChildExit(child, gen, reason, value));
-      return { reason, value };
-    };
     child.exited = Promise.resolve(result).then(
-      (value) => ended('normal', value),
-      (error: unknown) => ended(error, undefined),
+      (value) => this.taskEnded(child, gen, 'normal', value),
+      (error: unknown) => this.taskEnded(child, gen, error, undefined),
     );
+  }
+
+  private taskEnded(child: Child, gen: number, reason: unknown, value: unknown): Exit {
+    if (child.gen === gen && child.status === 'running') this.queueExit(new ChildExit(child, gen, reason, value));
+    return { reason, value };
   }
 
   private launchProcess(child: Child): Promise<void> {

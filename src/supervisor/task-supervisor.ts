@@ -4,6 +4,7 @@ import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObje
 import { checkShutdown, type NormalizedSpec, type ProcessHandle, type Shutdown } from './child-spec.js';
 import type { Child, ChildCounts, ChildInfo, Exit } from './children.js';
 import { DynamicSupervisor, startError } from './dynamic-supervisor.js';
+import type { SupervisorMessage, SupervisorProcess } from './supervisor-process.js';
 import { TaskTimeoutError } from './errors.js';
 import { asyncStream, type AsyncStreamOptions } from './async-stream.js';
 
@@ -105,6 +106,41 @@ export class Task<T> {
   }
 }
 
+/** Starts a task in the supervisor's turn (a class, not closures: one of these per task). */
+class SpawnMessage implements SupervisorMessage {
+  constructor(
+    private readonly process: SupervisorProcess,
+    private readonly task: Task<unknown>,
+    private readonly args: unknown[],
+    private readonly onExit: (exit: Exit) => void,
+  ) {}
+
+  run(): undefined {
+    const { task, onExit } = this;
+    let child: Child;
+    try {
+      child = this.process.children.start(task.spec, this.args) as Child;
+    } catch (error) {
+      const exit = { reason: startError(error), value: undefined };
+      task.settle(exit);
+      onExit(exit);
+      return undefined;
+    }
+    task.bind(child);
+    child.onExit = (exit) => {
+      task.settle(exit);
+      onExit(exit);
+    };
+    return undefined;
+  }
+
+  dead(reason: unknown): void {
+    const exit = { reason: new StageExitError(reason, `${this.process.name} is not running`), value: undefined };
+    this.task.settle(exit);
+    this.onExit(exit);
+  }
+}
+
 const KEYS = ['maxChildren', 'shutdown', 'clock', 'name'] as const;
 let nextName = 1;
 
@@ -165,34 +201,20 @@ export class TaskSupervisor {
     return this.supervisor.done;
   }
 
+  /** @internal The spec of a temporary task child running `fn`. */
+  taskSpec(fn: (...args: unknown[]) => unknown, report: boolean): NormalizedSpec {
+    return { type: 'task', start: fn, restart: 'temporary', shutdown: this.shutdownPolicy, name: fn.name || undefined, report };
+  }
+
   /** @internal Starts `fn(...args, signal)` as a temporary child; `onExit` gets its exit. */
   spawn(fn: (...args: unknown[]) => unknown, args: unknown[], onExit: (exit: Exit) => void, report: boolean): Task<unknown> {
-    const spec: NormalizedSpec = { type: 'task', start: fn, restart: 'temporary', shutdown: this.shutdownPolicy, name: fn.name || undefined, report };
+    return this.spawnTask(this.taskSpec(fn, report), args, onExit);
+  }
+
+  /** @internal As `spawn`, with a spec several tasks may share (`asyncStream`). */
+  spawnTask(spec: NormalizedSpec, args: unknown[], onExit: (exit: Exit) => void): Task<unknown> {
     const task = new Task<unknown>(this, spec);
-    const process = this.supervisor.process;
-    process.post({
-      run: () => {
-        let child: Child;
-        try {
-          child = process.children.start(spec, args) as Child;
-        } catch (error) {
-          task.settle({ reason: startError(error), value: undefined });
-          onExit({ reason: startError(error), value: undefined });
-          return undefined;
-        }
-        task.bind(child);
-        child.onExit = (exit) => {
-          task.settle(exit);
-          onExit(exit);
-        };
-        return undefined;
-      },
-      dead: (reason) => {
-        const exit = { reason: new StageExitError(reason, `${process.name} is not running`), value: undefined };
-        task.settle(exit);
-        onExit(exit);
-      },
-    });
+    this.supervisor.process.post(new SpawnMessage(this.supervisor.process, task, args, onExit));
     return task;
   }
 
