@@ -15,6 +15,8 @@ export class WorkerPool {
   private readonly threads: (WorkerThread | undefined)[];
   private readonly idle: number[] = [];
   private readonly queue: Call[] = [];
+  /** Threads ended by an abort, until they have exited (`close` waits for them too). */
+  private readonly ending = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -105,7 +107,10 @@ export class WorkerPool {
     this.threads[slot] = undefined;
     call.reject(reason);
     // The slot is free once its thread has ended (a new one starts on the next call).
-    void (thread === undefined ? Promise.resolve() : thread.terminate(reason)).then(() => {
+    const ended = thread === undefined ? Promise.resolve() : thread.terminate(reason);
+    this.ending.add(ended);
+    void ended.then(() => {
+      this.ending.delete(ended);
       if (this.closed) return;
       this.idle.push(slot);
       this.pump();
@@ -120,7 +125,7 @@ export class WorkerPool {
       if (call.onAbort !== undefined) call.signal!.removeEventListener('abort', call.onAbort);
       call.reject(error);
     }
-    await Promise.all(this.threads.map((t) => t?.terminate(error)));
+    await Promise.all([...this.threads.map((t) => t?.terminate(error)), ...this.ending]);
   }
 }
 
