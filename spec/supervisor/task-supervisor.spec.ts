@@ -188,6 +188,43 @@ describe('TaskSupervisor', () => {
       await sup.stop();
     });
 
+    it('should time each task out timeout ms after its own start (tasks started at 0, 0 and 30 ms time out at 100 and 130)', async () => {
+      const clock = new VirtualClock();
+      const tasks = new Tasks();
+      const sup = await TaskSupervisor.start({ clock });
+      const expired: [unknown, number][] = [];
+      const stream = sup.asyncStream([0, 1, 2], (n, signal) => tasks.task(n, signal), {
+        maxConcurrency: 2,
+        timeout: 100,
+        onTimeout: (n) => {
+          expired.push([n, clock.now()]);
+          return `late ${n}`;
+        },
+      });
+      const results: unknown[] = [];
+      const loop = (async () => {
+        for await (const v of stream) results.push(v);
+      })();
+      await settle();
+      expect(tasks.started).to.deep.equal([0, 1]);
+      await clock.advance(30);
+      tasks.runs[0]!.finish('zero');
+      await settle();
+      expect(tasks.started).to.deep.equal([0, 1, 2]);
+      await clock.advance(69);
+      expect(expired).to.deep.equal([]);
+      await clock.advance(1);
+      expect(expired).to.deep.equal([[1, 100]]);
+      await clock.advance(29);
+      expect(expired).to.deep.equal([[1, 100]]);
+      await clock.advance(1);
+      await loop;
+      expect(expired).to.deep.equal([[1, 100], [2, 130]]);
+      expect(results).to.deep.equal(['zero', 'late 1', 'late 2']);
+      expect(clock.pendingTimers).to.equal(0);
+      await sup.stop();
+    });
+
     it('should abort the running tasks when the loop breaks early', async () => {
       const tasks = new Tasks();
       const { source, closed } = counted(100);
