@@ -85,7 +85,7 @@ describe('workerTask', function () {
         ordered: true,
         restart: 'temporary',
         workers: 2,
-        onError: (event, reason) => failed.push([event, reason]),
+        onError: (event, reason) => failed.push([event as number, reason]),
       });
       expect(out).to.deep.equal(range(50).filter((n) => n !== 37).map((n) => n * 2));
       expect(failed.map(([event]) => event)).to.deep.equal([37]);
