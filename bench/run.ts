@@ -14,6 +14,7 @@ import { loadLine, machineLine, rowsTable } from './lib.js';
 import { MAX_DEMAND, pipelineBench, pipelineLarge } from './pipeline.js';
 import { supervisionBench } from './supervision.js';
 import { wordCount } from './word-count.js';
+import { workersBench } from './workers.js';
 
 /** A table of a suite, with an optional heading of its own. */
 export interface Section {
@@ -69,6 +70,15 @@ export const suites: Suite[] = [
     title: 'Conversions: a flow into ReadableStream, Readable and Observable',
     about: '1,000,000 numbers doubled and summed; best of 5 interleaved rounds; ratio against the native pipeline of the same kind.',
     run: (quick) => conversions(quick ? 1 : 5),
+  },
+  {
+    name: 'workers',
+    title: 'Worker stages: 20,000 events hashed (sha256 × 100 each), main thread against 1 and 2 worker threads',
+    about:
+      'Median of 5 interleaved rounds; worker start-up is inside each run. speedup: the main-thread flow\'s time over this row\'s. ' +
+      'Every run\'s digests are checked against the main thread\'s. The reference row splits the input over two threads by hand: ' +
+      'the most the machine gave at that moment (other processes share its cores; the load average is printed above).',
+    run: (quick) => (quick ? workersBench(1, 600) : workersBench(5)),
   },
 ];
 

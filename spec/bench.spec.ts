@@ -11,6 +11,7 @@ import { GENSTAGE_ROW, RXJS_ROW, genstageCounter, genstageStages, pipelineBench,
 import { main, suites } from '../bench/run.js';
 import { supervisionBench } from '../bench/supervision.js';
 import { wordCount } from '../bench/word-count.js';
+import { workersBench } from '../bench/workers.js';
 
 const positive = (x: unknown): void => {
   expect(x).to.be.a('number');
@@ -153,11 +154,22 @@ describe('bench', function () {
     });
   });
 
+  it('workersBench(1, 600): rows { name, seconds, speedup }, the one-thread row first', async () => {
+    const rows = await workersBench(1, 600);
+    expect(rows.map((r) => r.name)).to.have.length(4);
+    for (const row of rows) {
+      expect(Object.keys(row)).to.deep.equal(['name', 'seconds', 'speedup']);
+      positive(row.seconds);
+      positive(row.speedup);
+    }
+    expect(rows[0]!.speedup).to.equal(1);
+  });
+
   describe('run', () => {
     it('registers every suite once', () => {
       const names = suites.map((s) => s.name);
       expect(new Set(names).size).to.equal(names.length);
-      expect(names).to.include.members(['pipeline', 'fairness', 'word-count', 'supervision', 'conversions']);
+      expect(names).to.include.members(['pipeline', 'fairness', 'word-count', 'supervision', 'conversions', 'workers']);
     });
 
     it('rejects an unknown flag or suite name before running anything', async () => {
