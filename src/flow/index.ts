@@ -29,3 +29,4 @@ export { batch, type BatchOptions } from './operators/batch.js';
 export { rateLimit, type RateLimitOptions } from './operators/rateLimit.js';
 export { inWorkers, type InWorkersOptions } from './operators/inWorkers.js';
 export { workerStage, type WorkerStage } from './worker-stage.js';
+export { supervise } from './operators/supervise.js';

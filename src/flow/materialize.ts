@@ -81,7 +81,7 @@ export function clockOf(plan: Plan): Clock | undefined {
 }
 
 export function dispatcherFor(routing: Routing, partitions: number): Dispatcher<unknown> {
-  if (routing.kind === 'demand') return new DemandDispatcher();
+  if (routing.kind === 'demand' || routing.kind === 'aligned') return new DemandDispatcher(routing.maxAsk === undefined ? {} : { maxDemand: routing.maxAsk });
   if (routing.kind === 'key') return new KeyDispatcher(partitions, routing.index);
   return new PartitionDispatcher<unknown, number>({ partitions, hash: routing.hash as (e: unknown) => readonly [unknown, number] | null });
 }
@@ -89,7 +89,7 @@ export function dispatcherFor(routing: Routing, partitions: number): Dispatcher<
 function subscribeOptions(layer: LayerSpec, index: number, side: 'left' | 'right' | undefined, routing: Routing): SubscribeOptions {
   const options: SubscribeOptions = { maxDemand: layer.maxDemand, cancel: 'temporary' };
   if (layer.minDemand !== undefined) options.minDemand = layer.minDemand;
-  if (routing.kind !== 'demand') options.partition = index;
+  if (routing.kind === 'partition' || routing.kind === 'key') options.partition = index;
   if (side !== undefined) options.side = side;
   return options;
 }
@@ -150,9 +150,11 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i] as LayerSpec;
     const next: typeof group = [];
+    const aligned = layer.routing.kind === 'aligned' && group.length === layer.stages;
     for (let index = 0; index < layer.stages; index++) {
-      const stage = await startLayer(layer, index, layer.stages, group.length, run, routingInto(i + 1), countOf(i + 1), `flow${flowId}:${layer.name}${i}#${index}`);
-      for (const producer of group) {
+      const feeding = aligned ? [group[index]!] : group;
+      const stage = await startLayer(layer, index, layer.stages, feeding.length, run, routingInto(i + 1), countOf(i + 1), `flow${flowId}:${layer.name}${i}#${index}`);
+      for (const producer of feeding) {
         links.push({ consumer: stage, producer: producer.stage, options: subscribeOptions(layer, index, producer.side, producer.routing) });
       }
       next.push({ stage, side: undefined, routing: routingInto(i + 1) });
@@ -165,15 +167,21 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
 /**
  * Leaves out the layers that would only pass events on. The demand a left-out layer
  * asked for (`Flow.from(src, { maxDemand })`) goes to the next layer, unless that
- * one set its own.
+ * one set its own; an `'aligned'` layer after a left-out one takes its routing (it
+ * has as many stages), so a partition's events still reach the same partition.
  */
 function compile(all: readonly LayerSpec[], external: boolean): LayerSpec[] {
   const layers: LayerSpec[] = [];
   let carried: LayerSpec | undefined;
   all.forEach((original, i) => {
     let layer = original;
-    if (carried !== undefined && layer.maxDemand === DEFAULT_MAX_DEMAND && layer.minDemand === undefined) {
+    if (carried !== undefined && layer.stage === undefined && layer.maxDemand === DEFAULT_MAX_DEMAND && layer.minDemand === undefined) {
       layer = { ...layer, maxDemand: carried.maxDemand, minDemand: carried.minDemand };
+    }
+    if (carried !== undefined && layer.routing.kind === 'aligned' && carried.stages === layer.stages) layer = { ...layer, routing: carried.routing };
+    // A stage layer asks by hand, up to its maxDemand at once: its producers' demand dispatchers expect that much.
+    if (layer.stage !== undefined && (layer.routing.kind === 'demand' || layer.routing.kind === 'aligned')) {
+      layer = { ...layer, routing: { kind: layer.routing.kind, maxAsk: layer.maxDemand } };
     }
     carried = undefined;
     if (isPassThrough(layer) && !(i === 0 && external)) carried = layer;
@@ -186,7 +194,8 @@ async function startLayer(
   layer: LayerSpec, index: number, count: number, producers: number, run: FlowRun,
   out: Routing, outCount: number, name: string,
 ): Promise<Stage<unknown>> {
-  const stage = await GenStage.start(new MapReducerStage(layer, index, count, producers, run.clock), {
+  const impl = layer.stage !== undefined ? layer.stage.create(index, count, producers) : new MapReducerStage(layer, index, count, producers, run.clock);
+  const stage = await GenStage.start(impl, {
     dispatcher: dispatcherFor(out, outCount),
     clock: run.clock,
     name,

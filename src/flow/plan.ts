@@ -1,6 +1,7 @@
 import type { Clock } from '../runtime/clock.js';
 import type { WorkerTarget } from '../runtime/worker-thread.js';
 import type { Stage } from '../stage/handle.js';
+import type { ProducerConsumer } from '../stage/stage.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { Window } from './window.js';
 
@@ -22,10 +23,17 @@ export type OpFactory = () => BatchFn;
 
 /** How the stages of the previous layer route events into this one. */
 export type Routing =
-  | { readonly kind: 'demand' }
+  /** `maxAsk`: the most a consumer asks at once, when it asks by hand (a stage layer) rather than `maxDemand`. */
+  | { readonly kind: 'demand'; readonly maxAsk?: number }
   | { readonly kind: 'partition'; readonly hash: (event: unknown) => readonly [unknown, number] | null }
   /** By key: `index(event)` is the partition (the fast path, no pair per event). */
-  | { readonly kind: 'key'; readonly index: (event: unknown) => number };
+  | { readonly kind: 'key'; readonly index: (event: unknown) => number }
+  /**
+   * Stage i of the previous layer feeds stage i of this one only, so what a
+   * partition holds stays in that partition (the layer has as many stages). When
+   * the previous layer is left out when compiling, this layer takes its routing.
+   */
+  | { readonly kind: 'aligned'; readonly maxAsk?: number };
 
 export interface ReducerSpec {
   readonly init: () => unknown;
@@ -107,8 +115,23 @@ export interface LayerSpec {
   readonly post: readonly OpFactory[];
   /** Set by `departition`: the layer's triggers emit envelopes for the departition stage. */
   readonly departitioned?: boolean;
+  /**
+   * Set by `supervise`: each stage of the layer is this producer-consumer instead of
+   * a map-reducer (so the layer has no head, mappers, reducer or window of its own).
+   */
+  readonly stage?: StageLayerSpec;
   /** Set by `inWorkers`: each stage sends its batches (after `pre`) to a worker thread; `post` runs on what comes back. */
   readonly worker?: WorkerLayerSpec;
+}
+
+/** A layer whose stages are producer-consumers made by an operator (`supervise`). */
+export interface StageLayerSpec {
+  /**
+   * A fresh stage for partition `index` of `count`, fed by `producers` stages; it
+   * exits `'normal'` once all of them have ended normally and it has emitted all it
+   * holds, and with the reason of the first that exits abnormally.
+   */
+  create(index: number, count: number, producers: number): ProducerConsumer<unknown, unknown>;
 }
 
 /** How the stages of a layer run their work in worker threads (`inWorkers`). */
@@ -171,7 +194,8 @@ export function newLayer(name: string, fields: Partial<LayerSpec> = {}): LayerSp
 export function isPassThrough(layer: LayerSpec): boolean {
   return (
     layer.head === undefined && layer.pre.length === 0 && layer.reducer === undefined &&
-    layer.onTrigger === undefined && layer.post.length === 0 && layer.departitioned !== true && layer.worker === undefined
+    layer.onTrigger === undefined && layer.post.length === 0 && layer.departitioned !== true && layer.worker === undefined &&
+    layer.stage === undefined
   );
 }
 

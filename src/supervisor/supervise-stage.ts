@@ -65,6 +65,8 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
   private readonly finished = new Map<number, unknown>();
   private nextOut = 0;
   private draining: { reason: unknown } | undefined = undefined;
+  /** In a flow: producers still feeding the stage (it ends with the last of them). */
+  private flowProducers: number | undefined = undefined;
   private readonly spec: NormalizedSpec;
 
   constructor(
@@ -210,6 +212,22 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     this.busy -= up.outstanding;
     this.inflight -= up.outstanding;
     const reason = 'down' in cancel ? cancel.down : cancel.cancel;
+    if (this.flowProducers !== undefined) {
+      // 'noproc': a short source ended before this stage subscribed (the flow sees a crash through the stage itself).
+      const normal = isNormalReason(reason) || reason === 'noproc';
+      if (normal && --this.flowProducers > 0) {
+        this.refill();
+        return;
+      }
+      if (this.draining !== undefined) return;
+      if (!normal) {
+        this.stop(reason);
+        return;
+      }
+      this.draining = { reason: 'normal' };
+      this.stopIfDrained();
+      return;
+    }
     const stop = up.mode === 'permanent' || (up.mode === 'transient' && !isNormalReason(reason));
     if (!stop) {
       this.refill();
@@ -228,6 +246,21 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     }
     this.upstream.clear();
     this.stopIfDrained();
+  }
+
+  /** @internal */
+  get maxConcurrency(): number {
+    return this.max;
+  }
+
+  /**
+   * @internal The stage as a layer of a flow (the `supervise` operator): it ends
+   * `'normal'` once all `producers` have ended normally and its children's results
+   * have gone downstream, whatever the cancel modes of the subscriptions.
+   */
+  inFlow(producers: number): this {
+    this.flowProducers = producers;
+    return this;
   }
 
   private stopIfDrained(): void {
