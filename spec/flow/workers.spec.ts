@@ -120,6 +120,23 @@ describe('inWorkers', function () {
       expect(there).to.deep.equal([[0, 6], [1, 15], [2, 24], [3, 10]]);
     });
 
+    it('should send what a worker\'s window timer fires to the parent as it fires, before the input ends', async () => {
+      let firstEmitted!: () => void;
+      const emitted = new Promise<void>((resolve) => (firstEmitted = resolve));
+      async function* source(): AsyncGenerator<number> {
+        yield* [1, 2, 3];
+        await emitted; // only a timer in the worker can emit now: the input has not ended
+        yield* [4, 5];
+      }
+      const out: [number, number][] = [];
+      for await (const pair of Flow.from(source()).pipe(inWorkers<number, [number, number]>(STAGES, 'periodicSums'))) {
+        out.push(pair);
+        firstEmitted();
+      }
+      // Reaching here at all shows the timer's emission: the source waited for it.
+      expect(out.reduce((sum, [, s]) => sum + s, 0)).to.equal(15);
+    });
+
     it('should run mappers piped before inWorkers on the main thread, and mappers after it on what comes back', async () => {
       const out = await Flow.from(range(10))
         .pipe(filter((n: number) => n > 3), inWorkers<number, number>(WORK, 'double'), map((n: number) => n + 1))
