@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { Consumer, DemandDispatcher, GenStage, type Stage, type Subscription } from '../../src/index.js';
-import { settle } from '../../src/testing/index.js';
+import { Consumer, DemandDispatcher, Flow, GenStage, type Stage, type Subscription } from '../../src/index.js';
+import { VirtualClock, settle } from '../../src/testing/index.js';
 
 /** Records batches; in manual mode asks only when cast a number. */
 class Pull<T> extends Consumer<T> {
@@ -72,6 +72,31 @@ class Counting implements Iterable<number> {
       },
     };
   }
+}
+
+/** An async iterator the spec feeds by hand: `push` answers the oldest pending `next()` (or the next one). */
+function handFed<T>(): { source: AsyncIterable<T>; push(value: T): void; end(): void; nexts(): number } {
+  const waiting: ((r: IteratorResult<T>) => void)[] = [];
+  const ready: IteratorResult<T>[] = [];
+  let nexts = 0;
+  const answer = (r: IteratorResult<T>): void => {
+    const w = waiting.shift();
+    if (w !== undefined) w(r);
+    else ready.push(r);
+  };
+  const iterator: AsyncIterator<T> = {
+    next: () => {
+      nexts++;
+      const r = ready.shift();
+      return r !== undefined ? Promise.resolve(r) : new Promise((resolve) => waiting.push(resolve));
+    },
+  };
+  return {
+    source: { [Symbol.asyncIterator]: () => iterator },
+    push: (value) => answer({ value, done: false }),
+    end: () => answer({ value: undefined, done: true }),
+    nexts: () => nexts,
+  };
 }
 
 describe('GenStage.fromIterable', () => {
@@ -285,6 +310,79 @@ describe('GenStage.fromIterable', () => {
     const items = Array.from({ length: 1000 }, (_, i) => i);
     const producer = await GenStage.fromIterable(items[Symbol.iterator]());
     expect(await collect(producer, 7)).to.deep.equal(items);
+  });
+
+  it('R13: should emit the items in hand as soon as a next() has to wait, not once the demand is filled (a hand-fed source)', async () => {
+    const fed = handFed<number>();
+    const producer = await GenStage.fromIterable(fed.source);
+    const pull = new Pull<number>('automatic');
+    await GenStage.start(pull, { subscribeTo: [{ to: producer, maxDemand: 10 }] });
+    await settle();
+    expect(fed.nexts()).to.equal(1);
+    fed.push(1);
+    await settle();
+    // The first event is at the consumer while the second is still being produced.
+    expect(pull.batches).to.deep.equal([[1]]);
+    expect(fed.nexts()).to.equal(2);
+    fed.push(2);
+    await settle();
+    expect(pull.batches).to.deep.equal([[1], [2]]);
+    // Two that are there together go out together.
+    fed.push(3);
+    fed.push(4);
+    await settle();
+    expect(pull.batches).to.deep.equal([[1], [2], [3, 4]]);
+    fed.end();
+    expect(await producer.done).to.equal('normal');
+    expect(pull.events).to.deep.equal([1, 2, 3, 4]);
+  });
+
+  it('R13: should deliver an item a second from a slow source each second, with demand for 1000 (virtual clock)', async () => {
+    const clock = new VirtualClock();
+    async function* ticks(): AsyncGenerator<number> {
+      for (let i = 0; i < 3; i++) {
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, 1000));
+        yield i;
+      }
+    }
+    const producer = await GenStage.fromIterable(ticks());
+    const pull = new Pull<number>('automatic');
+    await GenStage.start(pull, { subscribeTo: [{ to: producer, maxDemand: 1000 }] });
+    await settle();
+    expect(pull.events).to.deep.equal([]);
+    await clock.advance(1000);
+    expect(pull.batches).to.deep.equal([[0]]);
+    await clock.advance(1000);
+    expect(pull.batches).to.deep.equal([[0], [1]]);
+    await clock.advance(1000);
+    expect(await producer.done).to.equal('normal');
+    expect(pull.batches).to.deep.equal([[0], [1], [2]]);
+  });
+
+  it('R13: should still fill the demand in one batch from an async source that answers at once', async () => {
+    async function* quick(): AsyncGenerator<number> {
+      for (let i = 0; i < 8; i++) yield i;
+    }
+    const producer = await GenStage.fromIterable(quick(), quiet());
+    const c = await attach(producer);
+    await c.ask(5);
+    await c.ask(3);
+    expect(c.pull.batches).to.deep.equal([[0, 1, 2, 3, 4], [5, 6, 7]]);
+  });
+
+  it('R13: should hand a flow loop the first item of a hand-fed source before the second is produced', async () => {
+    const fed = handFed<string>();
+    const iterator = Flow.from(fed.source)[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await settle();
+    fed.push('a');
+    expect(await first).to.deep.equal({ value: 'a', done: false });
+    expect(fed.nexts()).to.equal(2); // the second next() is pending: nothing pushed for it yet
+    const second = iterator.next();
+    fed.push('b');
+    expect(await second).to.deep.equal({ value: 'b', done: false });
+    fed.end();
+    expect((await iterator.next()).done).to.equal(true);
   });
 
   it('R13: should accept the producer options (a dispatcher, a name)', async () => {

@@ -79,8 +79,9 @@ export class Flow<T> {
    * A flow over `source`: an array, an iterable, an async iterable, an observable
    * (`Symbol.observable`/`'@@observable'` or `subscribe`), a `ReadableStream`, or a
    * running stage. Iterables are read as demand comes (an async one is awaited item
-   * by item); an observable cannot be slowed, so what it pushes early waits in a
-   * queue. `stages` (default 1) is the number of stages that run the operators that
+   * by item, and what it has given goes out as soon as a `next()` has to wait, so a
+   * slow source is not held back to fill the demand); an observable cannot be
+   * slowed, so what it pushes early waits in a queue. `stages` (default 1) is the number of stages that run the operators that
    * follow, up to the first `partition`.
    *
    * @param source what to read.

@@ -14,11 +14,21 @@ export interface FromIterableOptions<T> extends ProducerOptions<T> {
 }
 
 const STOP_WHEN_DRAINED = new InternalInfo((process) => process.requestExit('normal'));
+/** A `next()` left pending by a batch emitted early has settled: read on. */
+const RESUME = Symbol('fromIterable resume');
+/** The turn of the event loop in which a batch began has ended. */
+const TURN_ENDED = Symbol('turn ended');
 
 /**
  * Emits exactly as many items as demanded. Arrays are read by index (no iterator);
- * an async iterable is awaited item by item while the stage handles nothing else.
- * The iterator is closed (`return()`) if the stage stops before the source ends.
+ * a sync iterable fills the whole demand at once. An async iterable is awaited item
+ * by item while the stage handles nothing else, and the items gathered so far go
+ * out as soon as a `next()` has to wait: one still pending when the event loop
+ * turns (a source waiting on I/O or a timer). So a slow source delivers each item
+ * as it comes, and one that answers at once still fills the demand in one batch.
+ * The demand not met yet is served as the pending `next()` and those after it
+ * settle. The iterator is closed (`return()`) if the stage stops before the source
+ * ends.
  */
 class IterableProducer<T> extends Producer<T> {
   private array: readonly T[] | undefined;
@@ -26,6 +36,11 @@ class IterableProducer<T> extends Producer<T> {
   private iterator: Iterator<T> | undefined;
   private asyncIterator: AsyncIterator<T> | undefined;
   private finished = false;
+  /** Async source: demand not met yet. */
+  private owed = 0;
+  /** Async source: a `next()` that was still pending when a batch went out early. */
+  private pending: Promise<IteratorResult<T>> | undefined = undefined;
+  private waiting = false;
 
   constructor(
     private readonly source: Iterable<T> | AsyncIterable<T>,
@@ -63,22 +78,58 @@ class IterableProducer<T> extends Producer<T> {
       }
       return out;
     }
-    return this.pullAsync(demand);
+    this.owed += demand;
+    return this.waiting ? undefined : this.pullAsync();
   }
 
-  private async pullAsync(demand: number): Promise<T[]> {
+  override handleInfo(message: unknown): Promise<T[]> | undefined {
+    if (message !== RESUME || this.finished || this.waiting || this.owed === 0) return undefined;
+    return this.pullAsync();
+  }
+
+  private async pullAsync(): Promise<T[]> {
     const out: T[] = [];
     const it = this.asyncIterator as AsyncIterator<T>;
-    while (out.length < demand) {
-      const r = await it.next();
-      if (typeof r !== 'object' || r === null) throw new TypeError(`the iterator's next() resolved to ${show(r)}, not an iterator result object`);
-      if (r.done) {
-        this.finish();
-        break;
+    let turnEnded: Promise<typeof TURN_ENDED> | undefined;
+    let immediate: ReturnType<typeof setImmediate> | undefined;
+    try {
+      while (out.length < this.owed) {
+        const step = this.pending ?? it.next();
+        this.pending = undefined;
+        let r: IteratorResult<T>;
+        if (out.length === 0) r = await step;
+        else {
+          turnEnded ??= new Promise((resolve) => (immediate = setImmediate(resolve, TURN_ENDED)));
+          const first = await Promise.race([step, turnEnded]);
+          if (first === TURN_ENDED) {
+            this.waitFor(Promise.resolve(step));
+            break;
+          }
+          r = first;
+        }
+        if (typeof r !== 'object' || r === null) throw new TypeError(`the iterator's next() resolved to ${show(r)}, not an iterator result object`);
+        if (r.done) {
+          this.finish();
+          break;
+        }
+        out.push(r.value);
       }
-      out.push(r.value);
+    } finally {
+      if (immediate !== undefined) clearImmediate(immediate);
     }
+    this.owed -= out.length;
     return out;
+  }
+
+  /** Emits what is in hand now; `step` is read (and the rest of the demand served) once it settles. */
+  private waitFor(step: Promise<IteratorResult<T>>): void {
+    this.pending = step;
+    this.waiting = true;
+    const resume = (): void => {
+      this.waiting = false;
+      if (!this.finished) this.process!.handle.send(RESUME);
+    };
+    step.then(resume, resume);
   }
 
   private finish(): void {

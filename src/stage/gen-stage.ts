@@ -106,7 +106,10 @@ export class GenStage {
   /**
    * A producer that emits the items of `source` (an array, iterable or async
    * iterable) as demand comes, exactly as many as asked, and stops `'normal'` once
-   * the source is exhausted and its buffer is empty.
+   * the source is exhausted and its buffer is empty. A sync source fills each demand
+   * at once; from an async one, the items in hand go out as soon as a `next()` has to
+   * wait (is still pending when the event loop turns), so a slow source delivers each
+   * item as it comes.
    */
   static fromIterable<T>(source: Iterable<T> | AsyncIterable<T>, options: FromIterableOptions<T> = {}): Promise<Stage<T>> {
     return fromIterable(source, options);
