@@ -75,10 +75,11 @@ class Counting implements Iterable<number> {
 }
 
 /** An async iterator the spec feeds by hand: `push` answers the oldest pending `next()` (or the next one). */
-function handFed<T>(): { source: AsyncIterable<T>; push(value: T): void; end(): void; nexts(): number } {
+function handFed<T>(): { source: AsyncIterable<T>; push(value: T): void; end(): void; nexts(): number; returns(): number } {
   const waiting: ((r: IteratorResult<T>) => void)[] = [];
   const ready: IteratorResult<T>[] = [];
   let nexts = 0;
+  let returns = 0;
   const answer = (r: IteratorResult<T>): void => {
     const w = waiting.shift();
     if (w !== undefined) w(r);
@@ -90,12 +91,17 @@ function handFed<T>(): { source: AsyncIterable<T>; push(value: T): void; end(): 
       const r = ready.shift();
       return r !== undefined ? Promise.resolve(r) : new Promise((resolve) => waiting.push(resolve));
     },
+    return: () => {
+      returns++;
+      return Promise.resolve({ value: undefined, done: true });
+    },
   };
   return {
     source: { [Symbol.asyncIterator]: () => iterator },
     push: (value) => answer({ value, done: false }),
     end: () => answer({ value: undefined, done: true }),
     nexts: () => nexts,
+    returns: () => returns,
   };
 }
 
@@ -368,6 +374,23 @@ describe('GenStage.fromIterable', () => {
     await c.ask(5);
     await c.ask(3);
     expect(c.pull.batches).to.deep.equal([[0, 1, 2, 3, 4], [5, 6, 7]]);
+  });
+
+  it('R13: should read nothing more once stopped while a next() is pending', async () => {
+    const fed = handFed<number>();
+    const producer = await GenStage.fromIterable(fed.source);
+    const pull = new Pull<number>('automatic');
+    await GenStage.start(pull, { subscribeTo: [{ to: producer, maxDemand: 10, cancel: 'temporary' }] });
+    await settle();
+    fed.push(1);
+    await settle();
+    expect(fed.nexts()).to.equal(2);
+    await producer.stop('shutdown');
+    expect(fed.returns()).to.equal(1);
+    fed.push(2);
+    await settle();
+    expect(fed.nexts()).to.equal(2);
+    expect(pull.events).to.deep.equal([1]);
   });
 
   it('R13: should hand a flow loop the first item of a hand-fed source before the second is produced', async () => {

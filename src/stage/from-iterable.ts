@@ -16,8 +16,15 @@ export interface FromIterableOptions<T> extends ProducerOptions<T> {
 const STOP_WHEN_DRAINED = new InternalInfo((process) => process.requestExit('normal'));
 /** A `next()` left pending by a batch emitted early has settled: read on. */
 const RESUME = Symbol('fromIterable resume');
-/** The turn of the event loop in which a batch began has ended. */
-const TURN_ENDED = Symbol('turn ended');
+
+/** The async items gathered for the demand being answered. */
+interface Batch<T> {
+  readonly out: T[];
+  readonly resolve: (out: T[]) => void;
+  readonly reject: (error: unknown) => void;
+  /** Fires when the turn of the event loop in which the batch got its first item ends. */
+  immediate: ReturnType<typeof setImmediate> | undefined;
+}
 
 /**
  * Emits exactly as many items as demanded. Arrays are read by index (no iterator);
@@ -38,9 +45,12 @@ class IterableProducer<T> extends Producer<T> {
   private finished = false;
   /** Async source: demand not met yet. */
   private owed = 0;
-  /** Async source: a `next()` that was still pending when a batch went out early. */
-  private pending: Promise<IteratorResult<T>> | undefined = undefined;
-  private waiting = false;
+  /** Async source: the batch being gathered (the stage waits for it). */
+  private batch: Batch<T> | undefined = undefined;
+  /** Async source: a `next()` has been called and has not settled. */
+  private inFlight = false;
+  /** Async source: what a `next()` settled with after its batch had gone out early. */
+  private held: { ok: true; result: IteratorResult<T> } | { ok: false; error: unknown } | undefined = undefined;
 
   constructor(
     private readonly source: Iterable<T> | AsyncIterable<T>,
@@ -79,57 +89,103 @@ class IterableProducer<T> extends Producer<T> {
       return out;
     }
     this.owed += demand;
-    return this.waiting ? undefined : this.pullAsync();
+    return this.inFlight ? undefined : this.gather();
   }
 
   override handleInfo(message: unknown): Promise<T[]> | undefined {
-    if (message !== RESUME || this.finished || this.waiting || this.owed === 0) return undefined;
-    return this.pullAsync();
+    if (message !== RESUME || this.finished || this.inFlight || this.batch !== undefined || this.owed === 0) return undefined;
+    return this.gather();
   }
 
-  private async pullAsync(): Promise<T[]> {
-    const out: T[] = [];
-    const it = this.asyncIterator as AsyncIterator<T>;
-    let turnEnded: Promise<typeof TURN_ENDED> | undefined;
-    let immediate: ReturnType<typeof setImmediate> | undefined;
-    try {
-      while (out.length < this.owed) {
-        const step = this.pending ?? it.next();
-        this.pending = undefined;
-        let r: IteratorResult<T>;
-        if (out.length === 0) r = await step;
-        else {
-          turnEnded ??= new Promise((resolve) => (immediate = setImmediate(resolve, TURN_ENDED)));
-          const first = await Promise.race([step, turnEnded]);
-          if (first === TURN_ENDED) {
-            this.waitFor(Promise.resolve(step));
-            break;
-          }
-          r = first;
-        }
-        if (typeof r !== 'object' || r === null) throw new TypeError(`the iterator's next() resolved to ${show(r)}, not an iterator result object`);
-        if (r.done) {
-          this.finish();
-          break;
-        }
-        out.push(r.value);
+  // An async source is read with callbacks rather than `await`, so that the end of
+  // the turn can send a batch out while a `next()` is pending, at the cost of one
+  // reaction per item, as awaiting costs.
+
+  private gather(): Promise<T[]> {
+    return new Promise<T[]>((resolve, reject) => {
+      this.batch = { out: [], resolve, reject, immediate: undefined };
+      this.pump();
+    });
+  }
+
+  /** Fills the batch: with what was held, then from `next()`, until the demand is met. */
+  private pump(): void {
+    const batch = this.batch as Batch<T>;
+    for (;;) {
+      if (batch.out.length >= this.owed) return this.close();
+      const held = this.held;
+      if (held !== undefined) {
+        this.held = undefined;
+        if (!held.ok) return this.fail(held.error);
+        if (!this.take(held.result)) return undefined;
+        continue;
       }
-    } finally {
-      if (immediate !== undefined) clearImmediate(immediate);
+      let step: unknown;
+      try {
+        step = (this.asyncIterator as AsyncIterator<T>).next();
+      } catch (error) {
+        return this.fail(error);
+      }
+      this.inFlight = true;
+      if (batch.out.length > 0 && batch.immediate === undefined) batch.immediate = setImmediate(this.turnEnded);
+      Promise.resolve(step as Promise<IteratorResult<T>>).then(this.settled, this.failed);
+      return undefined;
     }
-    this.owed -= out.length;
-    return out;
   }
 
-  /** Emits what is in hand now; `step` is read (and the rest of the demand served) once it settles. */
-  private waitFor(step: Promise<IteratorResult<T>>): void {
-    this.pending = step;
-    this.waiting = true;
-    const resume = (): void => {
-      this.waiting = false;
-      if (!this.finished) this.process!.handle.send(RESUME);
-    };
-    step.then(resume, resume);
+  private readonly settled = (result: IteratorResult<T>): void => {
+    this.inFlight = false;
+    if (this.batch === undefined) return this.hold({ ok: true, result });
+    if (this.take(result)) this.pump();
+  };
+
+  private readonly failed = (error: unknown): void => {
+    this.inFlight = false;
+    if (this.batch === undefined) return this.hold({ ok: false, error });
+    this.fail(error);
+  };
+
+  /** A `next()` is still pending as the turn ends: what is in hand goes out now. */
+  private readonly turnEnded = (): void => {
+    const batch = this.batch;
+    if (batch === undefined) return;
+    batch.immediate = undefined;
+    if (this.inFlight && batch.out.length > 0) this.close();
+  };
+
+  private hold(held: NonNullable<IterableProducer<T>['held']>): void {
+    this.held = held;
+    if (!this.finished) this.process!.handle.send(RESUME);
+  }
+
+  /** Adds a result to the batch; false once the batch is closed (the source ended, or a bad result). */
+  private take(r: IteratorResult<T>): boolean {
+    if (typeof r !== 'object' || r === null) {
+      this.fail(new TypeError(`the iterator's next() resolved to ${show(r)}, not an iterator result object`));
+      return false;
+    }
+    if (r.done === true) {
+      this.finish();
+      this.close();
+      return false;
+    }
+    (this.batch as Batch<T>).out.push(r.value);
+    return true;
+  }
+
+  private close(): void {
+    const batch = this.batch as Batch<T>;
+    this.batch = undefined;
+    if (batch.immediate !== undefined) clearImmediate(batch.immediate);
+    this.owed -= batch.out.length;
+    batch.resolve(batch.out);
+  }
+
+  private fail(error: unknown): void {
+    const batch = this.batch as Batch<T>;
+    this.batch = undefined;
+    if (batch.immediate !== undefined) clearImmediate(batch.immediate);
+    batch.reject(error);
   }
 
   private finish(): void {
@@ -142,6 +198,13 @@ class IterableProducer<T> extends Producer<T> {
   }
 
   override terminate(): void | Promise<void> {
+    const batch = this.batch;
+    if (batch !== undefined) {
+      // Stopped while waiting for the source: read nothing more.
+      this.batch = undefined;
+      if (batch.immediate !== undefined) clearImmediate(batch.immediate);
+      batch.resolve([]);
+    }
     if (this.finished) return undefined;
     this.finished = true;
     const it = this.iterator ?? this.asyncIterator;
