@@ -1,4 +1,5 @@
 import type { TimerHandle } from '../runtime/clock.js';
+import { Deque } from '../runtime/deque.js';
 import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, isPromiseLike, show } from '../runtime/validate.js';
 import type { Exit } from './children.js';
 import { TaskTimeoutError } from './errors.js';
@@ -55,7 +56,8 @@ export function asyncStream<T>(
   const timeout = o.timeout === undefined ? 5000 : expectCount('timeout', o.timeout, 0);
   const onTimeout = o.onTimeout ?? 'throw';
   if (onTimeout !== 'throw' && onTimeout !== 'skip' && typeof onTimeout !== 'function') {
-    throw new TypeError(`expected onTimeout to be 'throw', 'skip' or a function, got: ${show(onTimeout)}`);
+    const E = typeof onTimeout === 'string' ? RangeError : TypeError;
+    throw new E(`expected onTimeout to be 'throw', 'skip' or a function, got: ${show(onTimeout)}`);
   }
   const workers = checkWorkers(o.workers);
   poolFor(fn, workers, max, 'asyncStream'); // checks workers against fn now; each loop makes its own pool
@@ -68,7 +70,7 @@ export function asyncStream<T>(
       const iterator = isAsync ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();
       const clock = owner.clock;
       /** Ordered: every entry in source order. Unordered: finished entries, in finishing order. */
-      const queue: Entry[] = [];
+      const queue = new Deque<Entry>();
       const running = new Set<Entry>();
       let inWindow = 0;
       let sourceDone = false;
@@ -156,7 +158,7 @@ export function asyncStream<T>(
             else launch(r.value);
           }
           if (failure !== undefined) throw failure.error;
-          const head = queue[0];
+          const head = queue.peek();
           if (head !== undefined && head.state !== 'running') {
             queue.shift();
             inWindow--;

@@ -18,6 +18,8 @@ const ignore = (): void => {};
  */
 export class SupervisorProcess extends Process<SupervisorMessage> {
   readonly children: ChildSet;
+  /** Inside a message, or waiting for the promise one returned. */
+  private working = false;
 
   constructor(
     readonly name: string,
@@ -72,8 +74,32 @@ export class SupervisorProcess extends Process<SupervisorMessage> {
     return exited;
   }
 
+  /**
+   * Runs `message` at once when the supervisor is idle (nothing in its mailbox, no
+   * message running or awaited), as if it had been the next message; else posts it.
+   * Starting a task this way saves a trip through the scheduler.
+   */
+  runOrPost(message: SupervisorMessage): void {
+    if (this.working || this.mailbox.length > 0 || !this.alive) this.post(message);
+    else this.dispatchNow(() => this.receive(message));
+  }
+
   protected receive(message: SupervisorMessage): unknown {
-    return message.run();
+    this.working = true;
+    let result: unknown;
+    try {
+      result = message.run();
+    } catch (error) {
+      this.working = false;
+      throw error;
+    }
+    if (!isPromiseLike(result)) {
+      this.working = false;
+      return result;
+    }
+    return Promise.resolve(result).finally(() => {
+      this.working = false;
+    });
   }
 
   protected cleanup(): unknown {

@@ -37,7 +37,7 @@ export function exitError(reason: unknown): unknown {
 export class Task<T> {
   private child: Child | undefined = undefined;
   private exit: Exit | undefined = undefined;
-  private readonly waiters: ((exit: Exit) => void)[] = [];
+  private waiters: ((exit: Exit) => void)[] | undefined = undefined;
 
   /** @internal */
   constructor(
@@ -59,7 +59,9 @@ export class Task<T> {
   settle(exit: Exit): void {
     if (this.exit !== undefined) return;
     this.exit = exit;
-    for (const w of this.waiters.splice(0)) w(exit);
+    const waiters = this.waiters;
+    this.waiters = undefined;
+    if (waiters !== undefined) for (const w of waiters) w(exit);
   }
 
   /**
@@ -84,13 +86,13 @@ export class Task<T> {
       if (timeoutMs !== Infinity) {
         timer = clock.setTimeout(() => {
           timer = undefined;
-          const i = this.waiters.indexOf(done);
-          if (i >= 0) this.waiters.splice(i, 1);
+          const i = this.waiters?.indexOf(done) ?? -1;
+          if (i >= 0) this.waiters!.splice(i, 1);
           reject(new TaskTimeoutError(timeoutMs));
           void this.shutdown();
         }, timeoutMs);
       }
-      this.waiters.push(done);
+      (this.waiters ??= []).push(done);
     });
   }
 
@@ -214,7 +216,7 @@ export class TaskSupervisor {
   /** @internal As `spawn`, with a spec several tasks may share (`asyncStream`). */
   spawnTask(spec: NormalizedSpec, args: unknown[], onExit: (exit: Exit) => void): Task<unknown> {
     const task = new Task<unknown>(this, spec);
-    this.supervisor.process.post(new SpawnMessage(this.supervisor.process, task, args, onExit));
+    this.supervisor.process.runOrPost(new SpawnMessage(this.supervisor.process, task, args, onExit));
     return task;
   }
 
