@@ -119,7 +119,7 @@ describe('genstage/node', () => {
     });
 
     it('should reject what is not a Readable, and unknown options', () => {
-      expect(() => fromReadable([1, 2] as never)).to.throw(TypeError, /expected a Readable stream/);
+      expect(() => fromReadable([1, 2] as never)).to.throw(TypeError, /expected readable to be a Readable stream/);
       expect(() => fromReadable(Readable.from([]), { destroy: true } as never)).to.throw(TypeError, /unknown option destroy/);
     });
   });
@@ -160,7 +160,7 @@ describe('genstage/node', () => {
 
     it('should check its arguments', () => {
       expect(() => fromLines('')).to.throw(TypeError, /path/);
-      expect(() => fromLines('x', { encoding: 'klingon' as never })).to.throw(TypeError, /encoding/);
+      expect(() => fromLines('x', { encoding: 'klingon' as never })).to.throw(RangeError, /encoding/);
       expect(() => fromLines('x', { highWaterMark: 0 })).to.throw(RangeError, /highWaterMark/);
     });
   });

@@ -172,7 +172,7 @@ describe('genstage/web', () => {
       const reader = stream.getReader();
       expect(() => fromReadableStream(stream)).to.throw(TypeError, /locked/);
       reader.releaseLock();
-      expect(() => fromReadableStream([1] as never)).to.throw(TypeError, /expected a ReadableStream/);
+      expect(() => fromReadableStream([1] as never)).to.throw(TypeError, /expected stream to be a ReadableStream/);
     });
   });
 });

@@ -246,7 +246,7 @@ describe('TaskSupervisor', () => {
       const sup = await TaskSupervisor.start();
       expect(() => sup.asyncStream(42 as never, async () => 1)).to.throw(TypeError, 'expected source to be an iterable or an async iterable, got: 42');
       expect(() => sup.asyncStream([1], async () => 1, { maxConcurrency: 0 })).to.throw(RangeError, 'expected maxConcurrency to be an integer >= 1, got: 0');
-      expect(() => sup.asyncStream([1], async () => 1, { onTimeout: 'kill' as never })).to.throw(TypeError, 'expected onTimeout');
+      expect(() => sup.asyncStream([1], async () => 1, { onTimeout: 'kill' as never })).to.throw(RangeError, 'expected onTimeout');
       expect(() => sup.asyncStream([1], async () => 1, { timeout: -5 })).to.throw(RangeError, 'timeout');
       expect(() => sup.async('x' as never)).to.throw(TypeError, 'expected fn to be a function');
       expect(() => TaskSupervisor.start({ shutdown: 'never' as never })).to.throw(RangeError, 'shutdown');

@@ -1,3 +1,5 @@
+import { show } from '../runtime/validate.js';
+
 /**
  * The default partition hash: deterministic across runs, processes and machines, so
  * the same key always lands in the same partition.
@@ -28,7 +30,7 @@ export function defaultHash(value: unknown): number {
       if (value === null) return 0x1b873593;
       return fnv1a(canonical(value), 0x050c5d3d);
     default:
-      throw new TypeError(`the default hash cannot hash a ${typeof value}; give partition a key or a hash function`);
+      throw new TypeError(`the default hash cannot hash a ${typeof value} (give partition a key or a hash function), got: ${show(value)}`);
   }
 }
 

@@ -105,8 +105,10 @@ export class Flow<T> {
    */
   static fromStages<T>(stages: readonly Stage<T>[], options: FromOptions<T> = {}): Flow<T> {
     if (!Array.isArray(stages) || stages.length === 0 || !stages.every((s) => s instanceof Stage)) {
-      throw new TypeError(`Flow.fromStages: expected a non-empty array of stages, got: ${show(stages)}`);
+      throw new TypeError(`Flow.fromStages: expected stages to be a non-empty array of stages, got: ${show(stages)}`);
     }
+    const consumer = stages.find((s) => s.kind === 'consumer');
+    if (consumer !== undefined) throw new TypeError(`Flow.fromStages: ${consumer.name} is a consumer; expected stages to be producers or producer-consumers`);
     const o = checkLayerOptions('Flow.fromStages', options, ['clock']);
     return new Flow<T>({ source: { kind: 'stages', stages: [...stages] as Stage<unknown>[] }, layers: [fromLayer(o)], clock: checkClock(o.clock) });
   }
@@ -117,7 +119,7 @@ export class Flow<T> {
    */
   static merge<T>(flows: readonly Flow<T>[], options: MergeOptions<T> = {}): Flow<T> {
     if (!Array.isArray(flows) || flows.length === 0 || !flows.every((f) => f instanceof Flow)) {
-      throw new TypeError(`Flow.merge: expected a non-empty array of flows, got: ${show(flows)}`);
+      throw new TypeError(`Flow.merge: expected flows to be a non-empty array of flows, got: ${show(flows)}`);
     }
     const o = checkLayerOptions('Flow.merge', options, ['key', 'hash']);
     const routing = o.key !== undefined || o.hash !== undefined ? partitionRouting(o.stages, o.key, o.hash) : ({ kind: 'demand' } as const);
@@ -148,7 +150,7 @@ export class Flow<T> {
     join: (left: L | null, right: R | null) => O,
     options: LayerOptions = {},
   ): Flow<O> {
-    return new Flow<O>(joinPlan('boundedJoin', mode, left.plan, right.plan, Window.global(), leftKey, rightKey, join, options));
+    return new Flow<O>(joinPlan('boundedJoin', mode, planOf('boundedJoin', 'left', left), planOf('boundedJoin', 'right', right), Window.global(), leftKey, rightKey, join, options));
   }
 
   /**
@@ -166,7 +168,7 @@ export class Flow<T> {
     join: (left: L | null, right: R | null) => O,
     options: LayerOptions = {},
   ): Flow<O> {
-    return new Flow<O>(joinPlan('windowJoin', mode, left.plan, right.plan, window as Window<unknown>, leftKey, rightKey, join, options));
+    return new Flow<O>(joinPlan('windowJoin', mode, planOf('windowJoin', 'left', left), planOf('windowJoin', 'right', right), window as Window<unknown>, leftKey, rightKey, join, options));
   }
 
   pipe(): Flow<T>;
@@ -260,24 +262,25 @@ export class Flow<T> {
    * before they do: without demand, the flow waits. The stage exits `'normal'`
    * when the flow ends, or with the flow's error.
    */
-  async start(options: { dispatcher?: Dispatcher<T>; name?: string } = {}): Promise<Stage<T>> {
-    const o = expectObject('start options', options);
-    expectKnownKeys('start options', o, ['dispatcher', 'name']);
-    if (o.dispatcher !== undefined && !isDispatcher(o.dispatcher)) throw new TypeError(`expected dispatcher to be a Dispatcher instance, got: ${show(o.dispatcher)}`);
-    if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`expected name to be a string, got: ${show(o.name)}`);
-    const { exit } = await startExit(this.plan, o.dispatcher as Dispatcher<unknown> | undefined, o.name as string | undefined);
-    return exit as Stage<T>;
+  start(options: { dispatcher?: Dispatcher<T>; name?: string } = {}): Promise<Stage<T>> {
+    const o = checkStartOptions(options);
+    return startExit(this.plan, o.dispatcher, o.name).then(({ exit }) => exit as Stage<T>);
   }
 
   /**
    * Starts the flow (as `start`) and subscribes `consumers` to it, each with its
    * options (`{ to: stage, ...options }`); resolves with the flow's exit stage.
    */
-  async intoStages(consumers: readonly StageEntry[], options: { dispatcher?: Dispatcher<T>; name?: string } = {}): Promise<Stage<T>> {
+  intoStages(consumers: readonly StageEntry[], options: { dispatcher?: Dispatcher<T>; name?: string } = {}): Promise<Stage<T>> {
     const entries = checkEntries('intoStages', consumers);
-    const exit = await this.start(options);
-    for (const entry of entries) await entry.stage.subscribe(exit, entry.options);
-    return exit;
+    for (const entry of entries) {
+      if (entry.stage.kind === 'producer') throw new TypeError(`intoStages: ${entry.stage.name} is a producer; expected consumers or producer-consumers`);
+    }
+    const started = this.start(options);
+    return started.then(async (exit) => {
+      for (const entry of entries) await entry.stage.subscribe(exit, entry.options);
+      return exit;
+    });
   }
 
   /**
@@ -306,6 +309,19 @@ if (symbolObservable !== undefined) {
   });
 }
 
+function checkStartOptions(options: unknown): { dispatcher: Dispatcher<unknown> | undefined; name: string | undefined } {
+  const o = expectObject('start options', options);
+  expectKnownKeys('start options', o, ['dispatcher', 'name']);
+  if (o.dispatcher !== undefined && !isDispatcher(o.dispatcher)) throw new TypeError(`expected dispatcher to be a Dispatcher instance, got: ${show(o.dispatcher)}`);
+  if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`expected name to be a string, got: ${show(o.name)}`);
+  return { dispatcher: o.dispatcher as Dispatcher<unknown> | undefined, name: o.name as string | undefined };
+}
+
+function planOf(where: string, side: 'left' | 'right', flow: unknown): Plan {
+  if (!(flow instanceof Flow)) throw new TypeError(`${where}: expected ${side} to be a Flow, got: ${show(flow)}`);
+  return flow.plan;
+}
+
 function checkEntries(where: string, entries: readonly StageEntry[]): ThroughEntry[] {
   if (!Array.isArray(entries) || entries.length === 0) throw new TypeError(`${where}: expected a non-empty array of stages or { to, ...options }, got: ${show(entries)}`);
   return entries.map((entry) => {
@@ -315,6 +331,13 @@ function checkEntries(where: string, entries: readonly StageEntry[]): ThroughEnt
     const { to, ...rest } = o;
     return { stage: to as Stage<unknown>, options: rest };
   });
+}
+
+/** @internal Checks the options of `Flow.from`/`Flow.fromStages` (also for `throughFlow`, at its call). */
+export function checkFromOptions(where: string, options: unknown): ReturnType<typeof checkLayerOptions> {
+  const o = checkLayerOptions(where, options, ['clock']);
+  checkClock(o.clock);
+  return o;
 }
 
 function checkClock(clock: unknown): Clock | undefined {

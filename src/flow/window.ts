@@ -85,12 +85,12 @@ export class Window<T = unknown> {
 
   /** A window per `n` units of processing time. */
   static periodic<T = unknown>(n: number, unit: TimeUnit): Window<T> {
-    return new Window<T>({ ...Window.global<T>().fields, type: 'periodic', size: toMs('periodic', n, unit) });
+    return new Window<T>({ ...Window.global<T>().fields, type: 'periodic', size: toMs('Window.periodic n', n, unit) });
   }
 
   /** Event-time windows of `n` units; `by(event)` returns the event's time in ms (an integer). */
   static fixed<T>(n: number, unit: TimeUnit, by: (event: T) => number): Window<T> {
-    const size = toMs('fixed', n, unit);
+    const size = toMs('Window.fixed n', n, unit);
     expectFunction('by', by);
     return new Window<T>({ ...Window.global<T>().fields, type: 'fixed', size, by });
   }
@@ -101,21 +101,21 @@ export class Window<T = unknown> {
 
   /** Fires `{ every: n }` each `n` events within a window (per stage). One of `triggerEvery`/`trigger` per window. */
   triggerEvery(n: number): Window<T> {
-    expectInteger('triggerEvery', n, 1);
+    expectInteger('triggerEvery n', n, 1);
     this.checkOneTrigger('triggerEvery');
     return new Window<T>({ ...this.fields, every: n });
   }
 
   /** Fires `{ periodically: [n, unit] }` every `n` units of processing time, for every open window. */
   triggerPeriodically(n: number, unit: TimeUnit): Window<T> {
-    const ms = toMs('triggerPeriodically', n, unit);
+    const ms = toMs('triggerPeriodically n', n, unit);
     return new Window<T>({ ...this.fields, periodically: [...this.fields.periodically, { ms, n, unit }] });
   }
 
   /** A custom trigger: `fn(batch, state)` decides, per batch, whether and where to fire (see `TriggerResult`). */
   trigger<S>(init: () => S, fn: (events: readonly T[], state: S) => TriggerResult<T, S>): Window<T> {
     expectFunction('trigger init', init);
-    expectFunction('trigger', fn);
+    expectFunction('trigger fn', fn);
     this.checkOneTrigger('trigger');
     return new Window<T>({ ...this.fields, custom: { init, fn: fn as CustomTrigger<T>['fn'] } });
   }
@@ -126,14 +126,14 @@ export class Window<T = unknown> {
       throw new TypeError(`allowedLateness applies to fixed windows, got: a ${this.fields.type} window`);
     }
     expectOneOf('unit', unit, UNITS);
-    expectInteger('allowedLateness', n, 0);
+    expectInteger('allowedLateness n', n, 0);
     return new Window<T>({ ...this.fields, lateness: n * UNIT_MS[unit] });
   }
 
   /** Fixed windows only: called with each late event (its window already fired `'done'`). */
   onLateEvent(hook: LateEventHook<T>): Window<T> {
     if (this.fields.type !== 'fixed') throw new TypeError(`onLateEvent applies to fixed windows, got: a ${this.fields.type} window`);
-    expectFunction('onLateEvent', hook);
+    expectFunction('onLateEvent hook', hook);
     return new Window<T>({ ...this.fields, onLate: hook });
   }
 

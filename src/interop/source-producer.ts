@@ -1,5 +1,5 @@
 import { Producer } from '../stage/stage.js';
-import type { Stage } from '../stage/handle.js';
+import { Stage } from '../stage/handle.js';
 import type { CallFrom, CallResult } from '../stage/types.js';
 import { Deque } from '../runtime/deque.js';
 import { getLogger } from '../runtime/logger.js';
@@ -264,5 +264,6 @@ export abstract class SourceProducer<T> extends Producer<T> {
  * ```
  */
 export function sourceStats(stage: Stage<unknown>): Promise<SourceStats> {
+  if (!(stage instanceof Stage)) throw new TypeError(`sourceStats: expected stage to be a Stage, got: ${show(stage)}`);
   return stage.call<SourceStats>(STATS);
 }

@@ -12,7 +12,7 @@ export type Source<T> = Flow<T> | Stage<T>;
 export function checkSource(where: string, source: unknown): void {
   if (source instanceof Flow) return;
   if (source instanceof Stage && source.kind !== 'consumer') return;
-  throw new TypeError(`${where}: expected a Flow or a producer Stage, got: ${show(source)}`);
+  throw new TypeError(`${where}: expected a Flow or a producer Stage as the source, got: ${show(source)}`);
 }
 
 /** Checks `maxDemand`/`minDemand` options shared by the conversions. */

@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { scheduler } from '../runtime/scheduler.js';
-import { expectInteger } from '../runtime/validate.js';
+import { expectInteger, show } from '../runtime/validate.js';
 
 interface Timer {
   at: number;
@@ -35,7 +35,10 @@ export class VirtualClock implements Clock {
     return this.time;
   }
 
+  /** As the global `setTimeout`: a negative, NaN or infinite delay fires on the next `advance`. */
   setTimeout(fn: () => void, ms: number): TimerHandle {
+    if (typeof fn !== 'function') throw new TypeError(`expected fn to be a function, got: ${show(fn)}`);
+    if (typeof ms !== 'number') throw new TypeError(`expected ms to be a number, got: ${show(ms)}`);
     const timer: Timer = { at: this.time + Math.max(0, Number.isFinite(ms) ? ms : 0), seq: this.seq++, fn };
     this.timers.push(timer);
     return timer as unknown as TimerHandle;

@@ -1,8 +1,8 @@
 import { Consumer } from '../../stage/stage.js';
 import { GenStage } from '../../stage/gen-stage.js';
-import type { Stage } from '../../stage/handle.js';
+import { Stage } from '../../stage/handle.js';
 import type { SubscribeOptions } from '../../stage/types.js';
-import { expectFunction, show } from '../../runtime/validate.js';
+import { expectFunction, expectObject, show } from '../../runtime/validate.js';
 import type { Ackable } from './event.js';
 import { expectOptions } from './options.js';
 
@@ -13,13 +13,15 @@ export interface AckOptions<T> {
 }
 
 function checkAckOptions<T>(options: unknown): (event: T) => Ackable | undefined {
-  const o = expectOptions('acknowledge', options, ['select']);
+  const o = expectOptions('AckConsumer', options, ['select']);
   if (o.select !== undefined) expectFunction('select', o.select);
   return (o.select as ((event: T) => Ackable | undefined) | undefined) ?? ((event: T) => event as unknown as Ackable);
 }
 
 /** Acknowledges every event of `events` (or what `select` finds in each). */
 export function ackAll<T>(events: readonly T[], select: (event: T) => Ackable | undefined = (e) => e as unknown as Ackable): void {
+  if (!Array.isArray(events)) throw new TypeError(`ackAll: expected events to be an array, got: ${show(events)}`);
+  if (typeof select !== 'function') throw new TypeError(`ackAll: expected select to be a function, got: ${show(select)}`);
   for (const event of events) {
     const target = select(event);
     if (target === undefined) continue;
@@ -76,7 +78,8 @@ export class AckConsumer<T> extends Consumer<T> {
  * @returns the started consumer.
  */
 export function acknowledge<T>(last: Stage<T>, options: AckOptions<T> & SubscribeOptions = {}): Promise<Stage<never>> {
-  const { select, ...subscription } = options;
+  if (!(last instanceof Stage)) throw new TypeError(`acknowledge: expected last to be a Stage (the last stage of the pipeline), got: ${show(last)}`);
+  const { select, ...subscription } = expectObject('acknowledge options', options) as AckOptions<T> & SubscribeOptions;
   const consumer = new AckConsumer<T>(select === undefined ? {} : { select: select as (event: T) => Ackable | undefined });
   return GenStage.start(consumer, { subscribeTo: [{ ...subscription, to: last as Stage<unknown> }] }) as Promise<Stage<never>>;
 }

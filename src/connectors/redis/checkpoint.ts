@@ -1,6 +1,6 @@
 import { closeConnection, openConnection, type RedisClient, type RedisConnectionOptions } from './connection.js';
 import { StreamEntry, type RedisStreamEvent } from './event.js';
-import { expectName, expectOptions } from './options.js';
+import { expectName, expectOptions, optionalRedisOptions } from './options.js';
 import { show } from '../../runtime/validate.js';
 
 /** Options of `RedisCheckpoint`. */
@@ -53,11 +53,11 @@ export class RedisCheckpoint<S> {
   ) {}
 
   /** Connects and resolves with the checkpoint store. */
-  static async open<S>(options: RedisCheckpointOptions): Promise<RedisCheckpoint<S>> {
+  static open<S>(options: RedisCheckpointOptions): Promise<RedisCheckpoint<S>> {
     const o = expectOptions('RedisCheckpoint', options, ['key', 'redis']);
     const key = expectName('key', o.key);
-    const client = await openConnection(`RedisCheckpoint(${key})`, o.redis as RedisConnectionOptions | undefined);
-    return new RedisCheckpoint<S>(key, client);
+    const redis = optionalRedisOptions<RedisConnectionOptions>(o.redis);
+    return openConnection(`RedisCheckpoint(${key})`, redis).then((client) => new RedisCheckpoint<S>(key, client));
   }
 
   /** The last committed checkpoint, or `undefined` when none was ever committed. */

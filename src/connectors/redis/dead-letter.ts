@@ -1,4 +1,6 @@
 import type { RedisClient } from './connection.js';
+import { show } from '../../runtime/validate.js';
+import { expectName } from './options.js';
 
 /** An entry about to be dead-lettered. */
 export interface DeadLetterEntry {
@@ -19,14 +21,29 @@ export interface DeadLetterEntry {
  * const dead = await client.xRange('jobs:dead', '-', '+');
  * ```
  */
-export async function moveToDeadLetter(
+export function moveToDeadLetter(
   client: RedisClient,
   stream: string,
   group: string,
   deadLetterStream: string,
   entries: readonly DeadLetterEntry[],
 ): Promise<void> {
-  if (entries.length === 0) return;
+  if (client === null || typeof client !== 'object' || typeof (client as { multi?: unknown }).multi !== 'function') {
+    throw new TypeError(`moveToDeadLetter: expected client to be a connected node-redis client, got: ${show(client)}`);
+  }
+  expectName('stream', stream);
+  expectName('group', group);
+  expectName('deadLetterStream', deadLetterStream);
+  if (!Array.isArray(entries)) throw new TypeError(`moveToDeadLetter: expected entries to be an array, got: ${show(entries)}`);
+  for (const entry of entries) {
+    if (entry === null || typeof entry !== 'object' || typeof entry.id !== 'string' || entry.fields === null || typeof entry.fields !== 'object') {
+      throw new TypeError(`moveToDeadLetter: expected each entry to be { id, fields, deliveries }, got: ${show(entry)}`);
+    }
+  }
+  return entries.length === 0 ? Promise.resolve() : send(client, stream, group, deadLetterStream, entries);
+}
+
+async function send(client: RedisClient, stream: string, group: string, deadLetterStream: string, entries: readonly DeadLetterEntry[]): Promise<void> {
   const multi = client.multi();
   for (const entry of entries) {
     const args = ['XADD', deadLetterStream, '*'];

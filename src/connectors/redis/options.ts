@@ -23,3 +23,8 @@ export function expectOptions(where: string, options: unknown, known: readonly s
   }
   return o;
 }
+
+/** The `redis` connection options: checked to be an object at the call, before any connection is made. */
+export function optionalRedisOptions<T>(value: unknown): T | undefined {
+  return value === undefined ? undefined : (expectObject('redis', value) as T);
+}

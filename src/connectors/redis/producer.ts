@@ -11,7 +11,7 @@ import {
 } from './connection.js';
 import { moveToDeadLetter, type DeadLetterEntry } from './dead-letter.js';
 import { StreamEntry, type RedisStreamEvent } from './event.js';
-import { expectName, expectOptions, optionalInteger } from './options.js';
+import { expectName, expectOptions, optionalInteger, optionalRedisOptions } from './options.js';
 
 /** Options of `redisStreamProducer`. */
 export interface RedisStreamProducerOptions {
@@ -73,7 +73,7 @@ function check(options: unknown): Checked {
     stream,
     group,
     consumer: o.consumer === undefined ? `${hostname()}-${process.pid}` : expectName('consumer', o.consumer),
-    redis: o.redis as RedisConnectionOptions | undefined,
+    redis: optionalRedisOptions<RedisConnectionOptions>(o.redis),
     startId: o.startId === undefined ? '0' : expectName('startId', o.startId),
     blockMs: optionalInteger('blockMs', o.blockMs, 1, 2000),
     maxCount: optionalInteger('maxCount', o.maxCount, 1, 10_000),

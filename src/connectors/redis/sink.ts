@@ -7,7 +7,7 @@ import {
   closeConnection, delay, flattenFields, isConnectionError, openConnection,
   type RedisClient, type RedisConnectionOptions,
 } from './connection.js';
-import { expectName, expectOptions, optionalInteger } from './options.js';
+import { expectName, expectOptions, optionalInteger, optionalRedisOptions } from './options.js';
 
 /** Options of `redisStreamSink`. */
 export interface RedisStreamSinkOptions<T> {
@@ -64,7 +64,7 @@ export class RedisStreamSink<T> extends Consumer<T> {
     this.maxLen = o.maxLen === undefined ? undefined : optionalInteger('maxLen', o.maxLen, 1, 0);
     if (o.toFields !== undefined) expectFunction('toFields', o.toFields);
     this.toFields = (o.toFields as ((event: T) => Readonly<Record<string, unknown>>) | undefined) ?? defaultFields;
-    this.redis = o.redis as RedisConnectionOptions | undefined;
+    this.redis = optionalRedisOptions<RedisConnectionOptions>(o.redis);
     this.retryMs = optionalInteger('retryMs', o.retryMs, 1, 100);
   }
 

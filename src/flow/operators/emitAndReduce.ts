@@ -22,7 +22,7 @@ import type { AccumulatorEvents } from './reduce.js';
  */
 export function emitAndReduce<T, A, R>(init: () => A, step: (event: T, acc: A) => readonly [readonly R[], A]): FlowOperator<T, R | AccumulatorEvents<A>> {
   expectFunction('emitAndReduce init', init);
-  expectFunction('emitAndReduce', step);
+  expectFunction('emitAndReduce step', step);
   return (flow) =>
     withReducer(flow, {
       name: 'emitAndReduce',

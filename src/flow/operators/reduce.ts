@@ -26,7 +26,7 @@ export type AccumulatorEvents<A> = A extends ReadonlyMap<infer K, infer V> ? [K,
  */
 export function reduce<T, A>(init: () => A, step: (event: T, acc: A) => A): FlowOperator<T, AccumulatorEvents<A>> {
   expectFunction('reduce init', init);
-  expectFunction('reduce', step);
+  expectFunction('reduce step', step);
   return (flow) =>
     withReducer(flow, { name: 'reduce', init, step: step as (event: unknown, acc: unknown) => unknown, emitStep: undefined });
 }

@@ -1,6 +1,6 @@
 import { AsyncIterableX, from } from 'ix/asynciterable';
 import type { OperatorAsyncFunction } from 'ix/interfaces';
-import { Flow, type FromOptions } from '../../flow/flow.js';
+import { Flow, checkFromOptions, type FromOptions } from '../../flow/flow.js';
 import { expectFunction, show } from '../../runtime/validate.js';
 
 /**
@@ -32,6 +32,7 @@ import { expectFunction, show } from '../../runtime/validate.js';
  */
 export function throughFlow<T, R>(build: (flow: Flow<T>) => Flow<R>, options: FromOptions<T> = {}): OperatorAsyncFunction<T, R> {
   expectFunction('build', build);
+  checkFromOptions('throughFlow', options);
   return (source: AsyncIterable<T>): AsyncIterableX<R> =>
     from<R>({
       [Symbol.asyncIterator](): AsyncIterator<R> {

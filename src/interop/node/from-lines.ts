@@ -69,7 +69,8 @@ export function fromLines(path: string, options: FromLinesOptions = {}): Promise
   const o = expectObject('fromLines options', options);
   expectKnownKeys('fromLines options', o, ['encoding', 'highWaterMark', 'name', 'clock']);
   const encoding = (o.encoding ?? 'utf8') as BufferEncoding;
-  if (typeof encoding !== 'string' || !Buffer.isEncoding(encoding)) throw new TypeError(`expected encoding to be a Buffer encoding, got: ${show(o.encoding)}`);
+  if (typeof encoding !== 'string') throw new TypeError(`expected encoding to be a Buffer encoding, got: ${show(o.encoding)}`);
+  if (!Buffer.isEncoding(encoding)) throw new RangeError(`expected encoding to be a Buffer encoding, got: ${show(o.encoding)}`);
   const highWaterMark = o.highWaterMark === undefined ? 65_536 : expectInteger('highWaterMark', o.highWaterMark, 1);
   return startReadableProducer<Buffer, string>(() => createReadStream(path, { highWaterMark }), new LineDecoder(encoding), {
     destroyOnStop: true,

@@ -126,7 +126,7 @@ let names = 1;
  */
 export function fromReadable<T = unknown>(readable: Readable, options: FromReadableOptions = {}): Promise<Stage<T>> {
   if (readable === null || typeof readable !== 'object' || typeof (readable as Readable).read !== 'function' || typeof (readable as Readable).on !== 'function') {
-    throw new TypeError(`fromReadable: expected a Readable stream, got: ${show(readable)}`);
+    throw new TypeError(`fromReadable: expected readable to be a Readable stream, got: ${show(readable)}`);
   }
   const o = expectObject('fromReadable options', options);
   expectKnownKeys('fromReadable options', o, ['destroyOnStop', 'name', 'clock']);

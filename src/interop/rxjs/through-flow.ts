@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { Flow, type FromOptions } from '../../flow/flow.js';
+import { Flow, checkFromOptions, type FromOptions } from '../../flow/flow.js';
 import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { SinkHandle } from '../../stage/sink.js';
@@ -40,6 +40,7 @@ let names = 1;
  */
 export function throughFlow<T, R>(build: (flow: Flow<T>) => Flow<R>, options: FromOptions<T> = {}): OperatorFunction<T, R> {
   expectFunction('build', build);
+  checkFromOptions('throughFlow', options);
   return (source: Observable<T>) =>
     new Observable<R>((subscriber) => {
       let closed = false;

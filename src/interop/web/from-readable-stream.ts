@@ -91,7 +91,7 @@ let names = 1;
  */
 export function fromReadableStream<T>(stream: ReadableStream<T>, options: FromReadableStreamOptions = {}): Promise<Stage<T>> {
   if (stream === null || typeof stream !== 'object' || typeof (stream as ReadableStream<T>).getReader !== 'function') {
-    throw new TypeError(`fromReadableStream: expected a ReadableStream, got: ${show(stream)}`);
+    throw new TypeError(`fromReadableStream: expected stream to be a ReadableStream, got: ${show(stream)}`);
   }
   if (stream.locked) throw new TypeError('fromReadableStream: the stream is locked (another reader has it)');
   const o = expectObject('fromReadableStream options', options);
