@@ -1,8 +1,8 @@
 /**
  * Supervised concurrency: 20,000 events, each a task awaiting a 1 ms timer, at most
  * 100 at once. genstage forks a supervised child per event (`superviseStage` between
- * a `fromIterable` producer and a consumer, a `ConsumerSupervisor` with `maxDemand:
- * 100`, and `TaskSupervisor.asyncStream`),
+ * a `fromIterable` producer and a consumer, the Flow operator `supervise`, a
+ * `ConsumerSupervisor` with `maxDemand: 100`, and `TaskSupervisor.asyncStream`),
  * against RxJS `mergeMap(…, 100)` and a plain promise pool, in the same run. The
  * ideal is 20,000 / 100 × 1 ms = 0.2 s; timers on Node fire after at least 1 ms, so
  * every runner lands a little above it.
@@ -10,7 +10,7 @@
  * Run alone: npx tsx bench/supervision.ts
  */
 import { from, lastValueFrom, mergeMap, count } from 'rxjs';
-import { Consumer, ConsumerSupervisor, GenStage, TaskSupervisor, superviseStage } from '../src/index.js';
+import { Consumer, ConsumerSupervisor, Flow, GenStage, TaskSupervisor, supervise, superviseStage } from '../src/index.js';
 
 export interface SupervisionRow {
   name: string;
@@ -41,6 +41,11 @@ async function genstageSupervise(): Promise<number> {
   const end = await GenStage.start(sink, { subscribeTo: [{ to: middle, maxDemand: 1000 }] });
   await end.done;
   return sink.n;
+}
+
+async function genstageFlowSupervise(): Promise<number> {
+  const results = await Flow.from(range()).pipe(supervise(() => tick(), { maxConcurrency: CONCURRENCY })).toArray();
+  return results.reduce((a, b) => a + b, 0);
 }
 
 async function genstageConsumerSupervisor(): Promise<number> {
@@ -96,6 +101,7 @@ async function time(run: () => Promise<number>): Promise<number> {
 export async function supervisionBench(rounds = 5): Promise<SupervisionRow[]> {
   const runners: [string, () => Promise<number>][] = [
     ['genstage superviseStage (20k × 1 ms timer, 100 at once)', genstageSupervise],
+    ['genstage Flow supervise(…, { maxConcurrency: 100 }) (same)', genstageFlowSupervise],
     ['genstage ConsumerSupervisor, maxDemand 100 (same)', genstageConsumerSupervisor],
     ['genstage TaskSupervisor.asyncStream (same)', genstageAsyncStream],
     ['rxjs mergeMap(…, 100) (same)', rxjsMergeMap],
@@ -105,7 +111,7 @@ export async function supervisionBench(rounds = 5): Promise<SupervisionRow[]> {
   for (let r = 0; r < rounds; r++) {
     for (const [name, run] of runners) best.set(name, Math.min(best.get(name) ?? Infinity, await time(run)));
   }
-  const peer = Math.min(best.get(runners[3]![0])!, best.get(runners[4]![0])!);
+  const peer = Math.min(...runners.filter(([, run]) => run === rxjsMergeMap || run === promisePool).map(([name]) => best.get(name)!));
   return runners.map(([name]) => ({ name, seconds: best.get(name)!, vsFasterPeer: best.get(name)! / peer }));
 }
 
