@@ -163,9 +163,10 @@ describe('supervise', () => {
     tasks.runs[0]!.finish('zero');
     await loop;
     await settle();
-    // 0 finished; its slot went to 3 before the loop broke: 1, 2 and 3 were running.
-    expect(tasks.started).to.deep.equal([0, 1, 2, 3]);
-    expect(sorted(tasks.aborted)).to.deep.equal([1, 2, 3]);
+    // 0 finished; its slot may have gone to 3 before the loop broke. Every child still running was aborted.
+    expect(tasks.started.slice(0, 3)).to.deep.equal([0, 1, 2]);
+    expect(tasks.started.length).to.be.at.most(4);
+    expect(sorted(tasks.aborted)).to.deep.equal(tasks.started.slice(1));
     expect(tasks.runs.every((r) => r.settled)).to.equal(true);
   });
 
