@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Flow, map, partition, reduce, supervise } from '../../../src/index.js';
+import { Flow, Window, map, onTrigger, partition, reduce, supervise } from '../../../src/index.js';
 import { VirtualClock, settle } from '../../../src/testing/index.js';
 import { Tasks, captureLog } from '../../supervisor/support.js';
 import { range, sorted } from '../helpers.js';
@@ -202,6 +202,17 @@ describe('supervise', () => {
       .toArray();
     expect(sorted(out)).to.deep.equal(sorted(range(1, 30).map((n) => `#${(n + 1) * 2}`)));
     expect(log.warnings).to.deep.equal([]);
+  });
+
+  it('should keep the window of the layer before it for a reducer after it (count windows of 3)', async () => {
+    const out = await Flow.from(range(1, 7), { window: Window.count(3) })
+      .pipe(
+        supervise(async (n: number) => n * 10, { ordered: true, maxConcurrency: 2 }),
+        reduce(() => 0, (n: number, sum: number) => sum + n),
+        onTrigger((sum: number) => [[sum], 0]),
+      )
+      .toArray();
+    expect(out).to.deep.equal([60, 150, 70]);
   });
 
   it('should check fn and its options at the call, naming the option and the value', () => {

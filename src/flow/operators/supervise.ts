@@ -40,14 +40,15 @@ export function supervise<T, R>(fn: (event: T, signal: AbortSignal) => R | Promi
   const maxConcurrency = checked.maxConcurrency;
   return (flow) => {
     checkFlow(flow);
-    const stages = lastLayer(flow).stages;
+    const { stages, window } = lastLayer(flow);
     const supervised = withLayer(flow, newLayer('supervise', {
       stages,
       maxDemand: maxConcurrency,
       routing: { kind: 'aligned' },
       stage: { create: (_index, _count, producers) => (superviseStage(fn, o) as SuperviseStage<T, Awaited<R>>).inFlow(producers) as unknown as ProducerConsumer<unknown, unknown> },
     }));
-    // Where the operators after it go: as many stages, each fed by one supervising stage.
-    return withLayer<Awaited<R>>(supervised, newLayer('supervised', { stages, routing: { kind: 'aligned' } }));
+    // Where the operators after it go: as many stages, each fed by one supervising
+    // stage, with the window of the layer before (as if supervise were a mapper).
+    return withLayer<Awaited<R>>(supervised, newLayer('supervised', { stages, window, routing: { kind: 'aligned' } }));
   };
 }
