@@ -7,8 +7,8 @@ import type { WorkerStageInit } from './worker-stage.js';
 /** What a worker stage's client needs from its stage. @internal */
 export interface LayerWorkerHost {
   readonly clock: Clock;
-  /** Events the worker sent on its own (a timer of its window). */
-  emit(events: unknown[]): void;
+  /** The worker sent events on its own (a timer of its window): call `takeEmitted()` in the stage's turn. */
+  emitted(): void;
   /** The worker crashed while idle and is not restarted: the stage stops with `reason`. */
   crash(reason: unknown): void;
 }
@@ -32,6 +32,12 @@ export class LayerWorker {
   private nextId = 1;
   private readonly restarts: number[] = [];
   private closed = false;
+  /**
+   * Events the worker sent on its own, not emitted yet. They go out before the
+   * reply of the request that follows them on the port (or at the stage's next
+   * turn), so the stage emits everything in the worker's order.
+   */
+  private held: unknown[] = [];
 
   constructor(
     private readonly spec: WorkerLayerSpec,
@@ -65,7 +71,11 @@ export class LayerWorker {
       init: this.init,
       transfer: this.spec.transfer,
       where: 'inWorkers',
-      onEmit: (events) => this.host.emit(events),
+      onEmit: (events) => {
+        const first = this.held.length === 0;
+        for (let i = 0; i < events.length; i++) this.held.push(events[i]);
+        if (first && events.length > 0) this.host.emitted();
+      },
       onDown: (error, busy) => {
         // A waiting request sees the failure itself.
         if (busy || thread !== this.thread || this.closed) return;
@@ -102,12 +112,20 @@ export class LayerWorker {
       // A value that cannot be cloned throws here, before anything is sent: no restart helps.
       const reply = thread.request(message, values, label);
       try {
-        return (await reply).events as unknown[];
+        const events = (await reply).events as unknown[];
+        return this.held.length === 0 ? events : this.takeEmitted().concat(events);
       } catch (error) {
         void thread.terminate(error);
         if (!this.mayRestart()) throw error;
       }
     }
+  }
+
+  /** What the worker sent on its own since the last request (see `held`). */
+  takeEmitted(): unknown[] {
+    const out = this.held;
+    this.held = [];
+    return out;
   }
 
   subscribe(from: Subscription): void {

@@ -16,10 +16,8 @@ class HeadMessage {
   constructor(readonly message: unknown) {}
 }
 
-/** Events a worker sent on its own (a timer of its window). */
-class WorkerEmit {
-  constructor(readonly events: unknown[]) {}
-}
+/** A worker sent events on its own (a timer of its window). */
+const WORKER_EMITTED = Symbol('worker emitted');
 
 type Out = unknown[] | undefined | Promise<unknown[] | undefined>;
 
@@ -84,7 +82,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
       const handle = this.process!.handle;
       this.worker = new LayerWorker(layer.worker, { index: this.index, count: this.count, producers: this.remaining }, {
         clock: this.clock,
-        emit: (events) => handle.send(new WorkerEmit(events)),
+        emitted: () => handle.send(WORKER_EMITTED),
         crash: (reason) => handle.send(new InternalInfo((p) => p.requestExit(reason))),
       });
       return this.worker.start();
@@ -159,7 +157,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
   }
 
   override handleInfo(message: unknown): Out {
-    if (message instanceof WorkerEmit) return this.emit(message.events);
+    if (message === WORKER_EMITTED) return this.emit(this.worker!.takeEmitted());
     if (message instanceof HeadMessage) {
       const events = this.head?.onInfo?.(message.message);
       const emitted = events === undefined || events.length === 0 ? undefined : this.run(events, null);
