@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { GenStage, TaskSupervisor, WorkerError, superviseStage, workerTask, type Stage } from '../../src/index.js';
+import { Flow, GenStage, TaskSupervisor, WorkerError, map, supervise, superviseStage, workerTask, type Stage } from '../../src/index.js';
 import { liveWorkerThreads } from '../../src/runtime/worker-thread.js';
 
 const WORK = new URL('../fixtures/workers/work.mjs', import.meta.url);
@@ -132,6 +132,18 @@ describe('workerTask', function () {
       expect(() => superviseStage(workerTask(WORK, 'double'), { workers: 0 })).to.throw(RangeError, /expected workers to be an integer >= 1, got: 0/);
       expect(() => workerTask('work.mjs', 'double')).to.throw(TypeError, /workerTask: expected module to be a URL/);
       expect(() => workerTask(WORK, 'double', { transfer: 'yes' as never })).to.throw(TypeError, /expected transfer to be a boolean/);
+    });
+  });
+
+  describe('the Flow supervise operator', () => {
+    it('should run its children on worker threads with the same options as superviseStage', async () => {
+      const input = range(100);
+      const here = await Flow.from(input, { stages: 2 }).pipe(map((n: number) => n * 2)).toArray();
+      const there = await Flow.from(input, { stages: 2 })
+        .pipe(supervise(workerTask<number, number>(WORK, 'exitOnce'), { maxConcurrency: 3, workers: 1 }))
+        .toArray();
+      expect(existsSync(process.env.GENSTAGE_EXIT_MARKER!), 'a worker did exit').to.equal(true);
+      expect([...there].sort((a, b) => a - b)).to.deep.equal([...here].sort((a, b) => a - b));
     });
   });
 
