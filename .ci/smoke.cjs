@@ -9,6 +9,12 @@ const { VirtualClock } = require('genstage/testing');
   if (seen.join() !== '1,2,3') throw new Error(`CJS smoke: got ${seen}`);
   if (typeof VirtualClock !== 'function') throw new Error('CJS smoke: genstage/testing has no VirtualClock');
   console.log('CJS smoke ok');
+  // Worker stages from the CommonJS build, with a plain JavaScript worker module.
+  const { Flow, inWorkers } = require('genstage');
+  const double = 'data:text/javascript,export const double = (n) => n * 2;';
+  const doubled = await Flow.from([1, 2, 3]).pipe(inWorkers(double, 'double')).toArray();
+  if (doubled.join() !== '2,4,6') throw new Error(`CJS smoke: inWorkers got ${doubled}`);
+  console.log('CJS smoke ok (worker threads)');
 })().catch((error) => {
   console.error(error);
   process.exit(1);
