@@ -238,7 +238,9 @@ export class TaskSupervisor {
    * `timeout` ms (default 5000) is handled by `onTimeout`: `'throw'` (default,
    * `TaskTimeoutError`), `'skip'` (stop it, yield nothing for it), or a function
    * `(item) => replacement` (stop it, yield the replacement). Leaving the loop, or
-   * throwing, stops the tasks still running and closes the source.
+   * throwing, stops the tasks still running and closes the source. With a
+   * `workerTask(module, exportName)` as `fn`, the tasks run on `workers` worker
+   * threads started when the loop begins and ended when it ends.
    */
   asyncStream<T, R, F = never>(
     source: Iterable<T> | AsyncIterable<T>,
