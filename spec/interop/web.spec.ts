@@ -72,6 +72,7 @@ describe('genstage/web', () => {
       const reader = toReadableStream(stage, { maxDemand: 10 }).getReader();
       expect((await reader.read()).value).to.equal(0);
       await reader.cancel();
+      await settle(); // the producer handles the cancel message in its own turn
       expect(naturals.cancels).to.deep.equal([{ cancel: 'normal' }]);
       expect(naturals.demands).to.deep.equal([10]);
       await stage.stop();
