@@ -300,6 +300,13 @@ describe('inWorkers', function () {
       expect(n).to.equal(5);
     });
 
+    it('should stop a flow left before it had started, and end its workers', async () => {
+      const iterator = Flow.from(range(10)).pipe(inWorkers(WORK, 'spin'))[Symbol.asyncIterator]();
+      const first = iterator.next(); // starts the flow
+      await iterator.return!(); // at once: the flow is still starting its stages
+      expect(await first).to.deep.equal({ value: undefined, done: true });
+    });
+
     it('should end a worker stuck in a synchronous loop when its flow is stopped', async () => {
       const iterator = Flow.from(range(10)).pipe(inWorkers(WORK, 'spin'))[Symbol.asyncIterator]();
       const first = iterator.next();

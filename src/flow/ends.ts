@@ -83,14 +83,20 @@ export class FlowIterator<T> implements AsyncIterator<T> {
   private waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | null = null;
   private run: FlowRun | undefined;
   private started: Promise<void> | undefined;
+  /** Settles once the run is over (every stage exited), however it ended. */
+  private finished: Promise<void> | undefined;
   private ended: { error: { reason: unknown } | undefined } | undefined;
   private closed = false;
 
   constructor(private readonly plan: Plan, private readonly options: SinkOptions) {}
 
   private start(): Promise<void> {
-    const finished = runToSink(this.plan, (events) => this.push(events), (run) => (this.run = run), this.options);
-    finished.then(
+    const onRun = (run: FlowRun): void => {
+      this.run = run;
+      // Left before the flow had started: stop it as soon as it exists.
+      if (this.closed) run.abort('shutdown');
+    };
+    this.finished = runToSink(this.plan, (events) => this.push(events), onRun, this.options).then(
       () => this.end(undefined),
       (reason: unknown) => this.end({ reason }),
     );
@@ -156,6 +162,8 @@ export class FlowIterator<T> implements AsyncIterator<T> {
     if (this.run !== undefined) {
       this.run.abort('shutdown');
       await this.run.whenExited();
+    } else if (this.finished !== undefined) {
+      await this.finished; // still starting: aborted once it exists
     }
     return DONE;
   }
