@@ -148,17 +148,28 @@ describe('stage: subscriptions and handleSubscribe (R1, R2, R7)', () => {
     expect(consumer.alive).to.equal(true);
   });
 
-  it('R7: resubscribe should apply the old subscription\'s cancel mode to the reason (transient and normal: keeps running)', async () => {
+  it('R7: resubscribe should not apply the old subscription\'s cancel mode (permanent, abnormal reason: the consumer keeps running)', async () => {
     const rig = await startSource('hand');
     const sink = new Sink();
     const consumer = await GenStage.start(sink);
-    const old = await consumer.subscribe(rig.producer, { cancel: 'transient' });
+    const old = await consumer.subscribe(rig.producer, { cancel: 'permanent' });
     await settle();
-    await consumer.resubscribe(old, 'normal', { maxDemand: 2 });
+    await consumer.resubscribe(old, 'switching', { maxDemand: 2 });
     await settle();
     expect(consumer.alive).to.equal(true);
-    expect(sink.cancels).to.deep.equal([{ cancel: 'normal' }]);
+    expect(sink.cancels).to.deep.equal([{ cancel: 'switching' }]);
     expect(rig.dispatcher.asks).to.deep.equal([1000, 2]);
+    await emit(rig.producer, [1, 2, 3]);
+    expect(sink.batches).to.deep.equal([[1], [2], [3]]);
+  });
+
+  it('R7: a plain cancel of a permanent subscription should still stop the consumer', async () => {
+    const rig = await startSource('hand');
+    const consumer = await GenStage.start(new Sink());
+    const sub = await consumer.subscribe(rig.producer, { cancel: 'permanent' });
+    await settle();
+    consumer.cancel(sub, 'bye');
+    expect(await consumer.done).to.equal('bye');
   });
 });
 

@@ -75,7 +75,9 @@ export class Stage<Out = unknown> {
 
   /**
    * Cancels `subscription` with `reason`, then subscribes again to the same producer
-   * with `options` (the producer sees the cancel before the new subscription).
+   * with `options` (the producer sees the cancel before the new subscription). The
+   * consumer's `handleCancel` sees the cancel, but the old subscription's cancel mode
+   * does not apply: even a `'permanent'` subscription does not stop the consumer.
    */
   resubscribe<T>(subscription: Subscription<T>, reason: unknown, options: SubscribeOptions = {}): Promise<Subscription<T>> {
     // The new options are checked before the old subscription is cancelled.
@@ -83,6 +85,9 @@ export class Stage<Out = unknown> {
       subscription instanceof Subscription
         ? resolveSubscription(this.process, { ...expectObject('resubscribe options', options), to: subscription.producer as Stage<unknown> }, 'resubscribe')
         : undefined;
+    // Unlike a plain cancel, the old subscription's cancel mode does not apply: a
+    // consumer resubscribing (to change its options) is not stopped by its own cancel.
+    if (subscription instanceof Subscription) subscription.replaced = true;
     this.cancel(subscription as Subscription<unknown>, reason);
     return this.subscribeWith(next as Subscription) as Promise<Subscription<T>>;
   }

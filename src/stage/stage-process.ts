@@ -393,7 +393,7 @@ export class StageProcess extends Process<Msg> {
   }
 
   private applyCancelMode(sub: Subscription, reason: unknown): void {
-    if (reason === 'already_subscribed') return;
+    if (reason === 'already_subscribed' || sub.replaced) return;
     const stop = sub.cancelMode === 'permanent' || (sub.cancelMode === 'transient' && !isNormalReason(reason));
     if (!stop) return;
     if (reason === 'noproc') getLogger().error(`${this.name} subscribed to ${sub.producerProcess.describe()}, which is not running`);

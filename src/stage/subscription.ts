@@ -16,6 +16,7 @@ export class Subscription<T = unknown> {
   /** @internal */ manual = false;
   /** @internal */ pending = 0;
   /** @internal */ cancelling = false;
+  /** @internal Cancelled by `resubscribe`: the consumer's cancel mode does not apply. */ replaced = false;
   /** @internal */ batchLimit: number;
 
   /** @internal */
