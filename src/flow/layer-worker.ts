@@ -7,23 +7,44 @@ import type { WorkerStageInit } from './worker-stage.js';
 /** What a worker stage's client needs from its stage. @internal */
 export interface LayerWorkerHost {
   readonly clock: Clock;
-  /** The worker sent events on its own (a timer of its window): call `takeEmitted()` in the stage's turn. */
-  emitted(): void;
-  /** The worker crashed while idle and is not restarted: the stage stops with `reason`. */
+  /** Output has arrived while the stage was not waiting for it: call `takeOutput()` in the stage's turn. */
+  output(): void;
+  /** The worker failed and is not restarted: the stage stops with `reason`. */
   crash(reason: unknown): void;
 }
 
+/** Batches a stage may have sent and not had answered: the next one waits in the worker's port while one is worked on. */
+export const BATCHES_IN_FLIGHT = 2;
+
+interface Request {
+  readonly message: Record<string, unknown>;
+  readonly values: readonly unknown[];
+  readonly label: string;
+  /** Settles when the reply is in `output` (or the request failed for good). */
+  readonly answered: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 /**
- * The parent's side of one worker stage: the thread, the producers it knows, and
- * its restarts. The stage sends one request at a time (a batch, a producer's end,
- * the end of input) and waits for its reply, so at most one batch is ever in the
- * thread's port and the stage's demand is the only buffer: a slow worker slows its
- * producers like any slow stage.
+ * The parent's side of one worker stage: its thread, the producers it knows, the
+ * requests in flight and their restarts.
  *
- * A batch stays here until its reply comes: with `restart: 'transient'`, a worker
- * that throws or dies is replaced (within `maxRestarts` in `maxSeconds`) and the
- * batch sent again, so no event is lost (a batch may be processed twice). Otherwise
- * the failure is the stage's exit reason.
+ * The stage sends a batch and goes on while fewer than `BATCHES_IN_FLIGHT` are
+ * unanswered; past that it waits for the oldest reply. So the worker always has the
+ * next batch at hand (it does not wait for the main thread between batches), and at
+ * most two batches per stage are ever between the threads: the stage's demand stays
+ * the only buffer, and a slow worker slows its producers like any slow stage. A
+ * producer's end and the end of input are requests too, answered after the batches
+ * before them.
+ *
+ * Replies, and what the worker's timers emit, land in `output` in the worker's order;
+ * the stage emits them from there (when it waits for a reply, or at its next turn).
+ *
+ * A request stays here until its reply comes: with `restart: 'transient'`, a worker
+ * that throws or dies is replaced (within `maxRestarts` in `maxSeconds`) and every
+ * request in flight sent again, in order, so no event is lost (a batch may be
+ * processed twice). Otherwise the failure is the stage's exit reason.
  * @internal
  */
 export class LayerWorker {
@@ -32,12 +53,12 @@ export class LayerWorker {
   private nextId = 1;
   private readonly restarts: number[] = [];
   private closed = false;
-  /**
-   * Events the worker sent on its own, not emitted yet. They go out before the
-   * reply of the request that follows them on the port (or at the stage's next
-   * turn), so the stage emits everything in the worker's order.
-   */
-  private held: unknown[] = [];
+  /** Sent, not answered, oldest first. */
+  private readonly inflight: Request[] = [];
+  /** Answered events and timer emissions, in the worker's order, not emitted yet. */
+  private output: unknown[] = [];
+  /** Threads given up on, until they have exited (`close` waits for them). */
+  private readonly ending = new Set<Promise<void>>();
 
   constructor(
     private readonly spec: WorkerLayerSpec,
@@ -48,7 +69,6 @@ export class LayerWorker {
   /** Starts the thread; rejects with a TypeError if the module or export is wrong. */
   async start(): Promise<void> {
     const thread = this.spawn();
-    this.thread = thread;
     let info: { stateful: boolean };
     try {
       info = await thread.ready;
@@ -65,37 +85,39 @@ export class LayerWorker {
     }
   }
 
+  /** A new thread, told about the producers of the stage (its messages wait in its port until it is ready). */
   private spawn(): WorkerThread {
     const thread: WorkerThread = new WorkerThread(this.spec.target, {
       mode: 'stage',
       init: this.init,
       transfer: this.spec.transfer,
       where: 'inWorkers',
-      onEmit: (events) => {
-        const first = this.held.length === 0;
-        for (let i = 0; i < events.length; i++) this.held.push(events[i]);
-        if (first && events.length > 0) this.host.emitted();
-      },
+      onEmit: (events) => this.arrived(events),
       onDown: (error, busy) => {
-        // A waiting request sees the failure itself.
+        // Requests in flight see the failure themselves (`failed`).
         if (busy || thread !== this.thread || this.closed) return;
-        if (this.mayRestart()) this.thread = undefined; // replaced at the next request
-        else this.host.crash(error);
+        this.thread = undefined;
+        this.end(thread, error);
+        if (!this.mayRestart()) this.host.crash(error); // else replaced at the next request
       },
     });
+    this.thread = thread;
+    for (const id of this.ids.values()) thread.post({ t: 'sub', id });
     return thread;
   }
 
-  /** The running thread, or a new one told about the producers of the stage. */
-  private current(): WorkerThread | Promise<WorkerThread> {
-    const running = this.thread;
-    if (running !== undefined && running.alive) return running;
-    const thread = this.spawn();
-    this.thread = thread;
-    return thread.ready.then(() => {
-      for (const id of this.ids.values()) thread.post({ t: 'sub', id });
-      return thread;
-    });
+  private arrived(events: readonly unknown[]): void {
+    if (events.length === 0) return;
+    const first = this.output.length === 0;
+    for (let i = 0; i < events.length; i++) this.output.push(events[i]);
+    if (first) this.host.output();
+  }
+
+  /** What has arrived and not been emitted yet, in the worker's order. */
+  takeOutput(): unknown[] {
+    const out = this.output;
+    this.output = [];
+    return out;
   }
 
   private mayRestart(): boolean {
@@ -106,26 +128,53 @@ export class LayerWorker {
     return this.restarts.length <= this.spec.maxRestarts;
   }
 
-  private async call(message: Record<string, unknown>, values: readonly unknown[], label: string): Promise<unknown[]> {
-    for (;;) {
-      const thread = await this.current();
-      // A value that cannot be cloned throws here, before anything is sent: no restart helps.
-      const reply = thread.request(message, values, label);
-      try {
-        const events = (await reply).events as unknown[];
-        return this.held.length === 0 ? events : this.takeEmitted().concat(events);
-      } catch (error) {
-        void thread.terminate(error);
-        if (!this.mayRestart()) throw error;
-      }
-    }
+  /** Sends `message`; a value that cannot be cloned throws here, before anything is sent. */
+  private request(message: Record<string, unknown>, values: readonly unknown[], label: string): Request {
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const answered = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    answered.catch(() => {}); // a failure also reaches the stage through `crash`
+    const request: Request = { message, values, label, answered, resolve, reject };
+    this.send(request); // may throw (clone): then it was never in flight
+    this.inflight.push(request);
+    return request;
   }
 
-  /** What the worker sent on its own since the last request (see `held`). */
-  takeEmitted(): unknown[] {
-    const out = this.held;
-    this.held = [];
-    return out;
+  private send(request: Request): void {
+    const running = this.thread;
+    const thread = running !== undefined && running.alive ? running : this.spawn();
+    thread.request(request.message, request.values, request.label).then(
+      (reply) => {
+        if (thread !== this.thread) return; // from a thread already given up on
+        this.inflight.shift();
+        this.arrived(reply.events as unknown[]);
+        request.resolve();
+      },
+      (error: unknown) => this.failed(thread, error),
+    );
+  }
+
+  /** The thread failed a request: replace it and send everything in flight again, or fail them all. */
+  private failed(thread: WorkerThread, error: unknown): void {
+    if (thread !== this.thread || this.closed) return; // handled at the first failed request
+    this.thread = undefined;
+    this.end(thread, error);
+    if (this.inflight.length === 0) return;
+    if (this.mayRestart()) {
+      for (const request of this.inflight) this.send(request);
+      return;
+    }
+    for (const request of this.inflight.splice(0)) request.reject(error);
+    this.host.crash(error);
+  }
+
+  private end(thread: WorkerThread, reason: unknown): void {
+    const ended = thread.terminate(reason);
+    this.ending.add(ended);
+    void ended.then(() => this.ending.delete(ended));
   }
 
   subscribe(from: Subscription): void {
@@ -134,20 +183,26 @@ export class LayerWorker {
     if (this.thread?.alive === true) this.thread.post({ t: 'sub', id });
   }
 
-  batch(events: unknown[], from: Subscription | null): Promise<unknown[]> {
-    return this.call({ t: 'batch', id: from === null ? 0 : (this.ids.get(from) ?? 0), events }, events, 'event');
+  /**
+   * Sends a batch. Returns `undefined` while fewer than `BATCHES_IN_FLIGHT` are in
+   * flight (take the next one), else a promise of the oldest reply's arrival.
+   */
+  submit(events: unknown[], from: Subscription | null): Promise<void> | undefined {
+    this.request({ t: 'batch', id: from === null ? 0 : (this.ids.get(from) ?? 0), events }, events, 'event');
+    if (this.inflight.length < BATCHES_IN_FLIGHT) return undefined;
+    return (this.inflight[0] as Request).answered;
   }
 
-  /** A producer ended normally: what its end released (a fixed window's watermark). */
-  cancel(from: Subscription): Promise<unknown[]> {
+  /** A producer ended normally; resolves once what it released (a fixed window's watermark) is in the output. */
+  cancel(from: Subscription): Promise<void> {
     const id = this.ids.get(from) ?? 0;
     this.ids.delete(from);
-    return this.call({ t: 'cancel', id }, [], 'value');
+    return this.request({ t: 'cancel', id }, [], 'value').answered;
   }
 
-  /** Input is done: the reducer's `'done'` triggers. */
-  finish(): Promise<unknown[]> {
-    return this.call({ t: 'finish' }, [], 'value');
+  /** Input is done; resolves once the reducer's `'done'` triggers (and every batch before) are in the output. */
+  finish(): Promise<void> {
+    return this.request({ t: 'finish' }, [], 'value').answered;
   }
 
   /** Ends the thread; resolves once it has exited. */
@@ -155,6 +210,8 @@ export class LayerWorker {
     this.closed = true;
     const thread = this.thread;
     this.thread = undefined;
-    return thread === undefined ? Promise.resolve() : thread.terminate();
+    const error = new Error(`inWorkers(${this.spec.target.label}): the stage stopped`);
+    for (const request of this.inflight.splice(0)) request.reject(error);
+    return Promise.all([thread?.terminate(error), ...this.ending]).then(() => undefined);
   }
 }

@@ -16,8 +16,8 @@ class HeadMessage {
   constructor(readonly message: unknown) {}
 }
 
-/** A worker sent events on its own (a timer of its window). */
-const WORKER_EMITTED = Symbol('worker emitted');
+/** A worker's output arrived while the stage was not waiting for it. */
+const WORKER_OUTPUT = Symbol('worker output');
 
 type Out = unknown[] | undefined | Promise<unknown[] | undefined>;
 
@@ -27,7 +27,8 @@ type Out = unknown[] | undefined | Promise<unknown[] | undefined>;
  * window and triggers, and the mappers after the reducer on what the triggers emit.
  * A layer without a reducer emits each batch once mapped, in order. A layer of
  * `inWorkers` sends each batch (after the head and `pre`) to its worker thread,
- * which runs the worker stage's mappers and reducer, and runs `post` on the reply.
+ * which runs the worker stage's mappers and reducer, and runs `post` on the replies
+ * (two batches in flight: see `LayerWorker`).
  *
  * It ends on its own: when every producer it expects has ended normally it fires
  * `'done'` for its open windows, emits, and stops once downstream has taken all it
@@ -82,7 +83,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
       const handle = this.process!.handle;
       this.worker = new LayerWorker(layer.worker, { index: this.index, count: this.count, producers: this.remaining }, {
         clock: this.clock,
-        emitted: () => handle.send(WORKER_EMITTED),
+        output: () => handle.send(WORKER_OUTPUT),
         crash: (reason) => handle.send(new InternalInfo((p) => p.requestExit(reason))),
       });
       return this.worker.start();
@@ -118,12 +119,21 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
 
   private reduce(events: unknown[], from: Subscription | null): Out {
     const worker = this.worker;
-    if (worker !== undefined) return events.length === 0 ? undefined : worker.batch(events, from).then((out) => this.emit(out));
+    if (worker !== undefined) {
+      if (events.length === 0) return undefined;
+      const wait = worker.submit(events, from);
+      return wait === undefined ? this.emitWorkerOutput() : wait.then(() => this.emitWorkerOutput());
+    }
     const windows = this.windows;
     if (windows === undefined) return this.post.length === 0 ? events : runOps(this.post, events);
     const out: unknown[] = [];
     windows.feed(events, from, out);
     return this.emit(out);
+  }
+
+  /** What the worker has sent back so far, through the mappers after it. */
+  private emitWorkerOutput(): Out {
+    return this.emit(this.worker!.takeOutput());
   }
 
   /** Runs the mappers after the reducer on what the triggers emitted. */
@@ -146,7 +156,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
     this.windows?.removeProducer(from, out);
     this.remaining--;
     if (this.worker !== undefined) {
-      const released = this.worker.cancel(from).then((xs) => this.emit(xs));
+      const released = this.worker.cancel(from).then(() => this.emitWorkerOutput());
       if (this.remaining > 0) return released;
       this.inputDone = true;
       return this.then(released, () => this.maybeFinish());
@@ -157,7 +167,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
   }
 
   override handleInfo(message: unknown): Out {
-    if (message === WORKER_EMITTED) return this.emit(this.worker!.takeEmitted());
+    if (message === WORKER_OUTPUT) return this.emitWorkerOutput();
     if (message instanceof HeadMessage) {
       const events = this.head?.onInfo?.(message.message);
       const emitted = events === undefined || events.length === 0 ? undefined : this.run(events, null);
@@ -179,7 +189,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
       const out: unknown[] = [];
       this.windows?.finish(out);
       this.asyncInfo(STOP_WHEN_DRAINED);
-      if (this.worker !== undefined) return this.worker.finish().then((xs) => this.emit(xs));
+      if (this.worker !== undefined) return this.worker.finish().then(() => this.emitWorkerOutput());
       return this.emit(out);
     });
   }

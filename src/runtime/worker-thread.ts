@@ -148,11 +148,13 @@ export class WorkerThread {
           this.readyState = 'ready';
           onReady({ stateful: m.stateful === true });
           return;
-        case 'fail':
+        case 'fail': {
           this.readyState = 'down';
-          onFail(new TypeError(`${options.where}: worker module ${target.url} ${m.kind === 'load' ? `could not be loaded: ${String(m.message)}` : String(m.message)}`));
-          void this.terminate();
+          const error = new TypeError(`${options.where}: worker module ${target.url} ${m.kind === 'load' ? `could not be loaded: ${String(m.message)}` : String(m.message)}`);
+          onFail(error);
+          void this.terminate(error);
           return;
+        }
         case 'emit':
           options.onEmit?.(m.events as unknown[]);
           return;
