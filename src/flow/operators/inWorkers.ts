@@ -41,8 +41,9 @@ const KEYS = ['restart', 'maxRestarts', 'maxSeconds', 'transfer'] as const;
  * Events cross in batches (the stage's demand: at most `maxDemand - minDemand`, 500
  * by default), by structured clone: plain data, arrays, Maps, Sets, Dates, typed
  * arrays cross; functions, symbols and class instances' methods do not, and an event
- * that cannot cross fails the stage with a TypeError naming it. The stage waits for
- * its worker's reply before it takes more, so a slow worker slows its producers and
+ * that cannot cross fails the stage with a TypeError naming it. A stage has at most
+ * two batches in flight (one worked on, the next waiting in the worker's port) and
+ * waits for a reply before it sends a third, so a slow worker slows its producers and
  * nothing piles up between the threads. Order is kept per stage.
  *
  * The worker starts with the flow: a module that cannot be loaded, or an export that
