@@ -1,21 +1,6 @@
 import { expect } from 'chai';
 import { Consumer, GenStage, type Stage } from '../../src/index.js';
-import { Pass, Sink, Source, captureLogs, emit, range, settle, startSource } from './support.js';
-
-async function manual(producer: Stage<number>) {
-  const sink = new Sink('manual');
-  const consumer = await GenStage.start(sink);
-  await consumer.subscribe(producer, { cancel: 'temporary' });
-  await settle();
-  return {
-    sink,
-    consumer,
-    ask: async (n: number) => {
-      consumer.cast({ ask: n });
-      await settle();
-    },
-  };
-}
+import { Pass, Sink, Source, captureLogs, emit, range, settle, startSource, manual } from './support.js';
 
 describe('stage: events without demand and the producer buffer (R5)', () => {
   let logs: ReturnType<typeof captureLogs>;

@@ -1,21 +1,6 @@
 import { expect } from 'chai';
 import { GenStage, type Stage, type Subscription } from '../../src/index.js';
-import { Pass, Sink, captureLogs, emit, range, settle, startSource, type Entry } from './support.js';
-
-async function manual(producer: Stage<number>) {
-  const sink = new Sink('manual');
-  const consumer = await GenStage.start(sink);
-  await consumer.subscribe(producer, { cancel: 'temporary' });
-  await settle();
-  return {
-    sink,
-    consumer,
-    ask: async (n: number) => {
-      consumer.cast({ ask: n });
-      await settle();
-    },
-  };
-}
+import { Pass, Sink, captureLogs, emit, range, settle, startSource, type Entry, manual } from './support.js';
 
 /** source (hand or count) -> Pass (upstream maxDemand 10, minDemand 5), nothing downstream yet. */
 async function chain(mode: 'hand' | 'count' = 'hand', fn?: (events: number[]) => number[], timeline: Entry[] = []) {

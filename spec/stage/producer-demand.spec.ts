@@ -1,22 +1,6 @@
 import { expect } from 'chai';
 import { BroadcastDispatcher, GenStage, Producer, type Stage } from '../../src/index.js';
-import { Sink, Source, captureLogs, emit, range, settle, startSource, type Entry } from './support.js';
-
-/** A manual consumer of `producer`, with an `ask(n)` that settles. */
-async function manual(producer: Stage<number>, timeline: Entry[] = []) {
-  const sink = new Sink('manual', timeline);
-  const consumer = await GenStage.start(sink);
-  await consumer.subscribe(producer, { cancel: 'temporary' });
-  await settle();
-  return {
-    sink,
-    consumer,
-    ask: async (n: number) => {
-      consumer.cast({ ask: n });
-      await settle();
-    },
-  };
-}
+import { Sink, Source, captureLogs, emit, range, settle, startSource, type Entry, manual } from './support.js';
 
 describe('stage: the producer demand path (R3)', () => {
   let logs: ReturnType<typeof captureLogs>;

@@ -245,3 +245,19 @@ export function gate(): { promise: Promise<void>; open: () => void } {
   const promise = new Promise<void>((resolve) => (open = resolve));
   return { promise, open };
 }
+
+/** A manual consumer of `producer` (cancel `'temporary'`), with an `ask(n)` that settles. */
+export async function manual(producer: Stage<number>, timeline: Entry[] = []) {
+  const sink = new Sink('manual', timeline);
+  const consumer = await GenStage.start(sink);
+  await consumer.subscribe(producer, { cancel: 'temporary' });
+  await settle();
+  return {
+    sink,
+    consumer,
+    ask: async (n: number) => {
+      consumer.cast({ ask: n });
+      await settle();
+    },
+  };
+}
