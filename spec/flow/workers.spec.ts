@@ -9,22 +9,10 @@ import {
 } from '../../src/index.js';
 import { liveWorkerThreads } from '../../src/runtime/worker-thread.js';
 import { range, sorted } from './helpers.js';
+import { activeResources as resources, newResources as extra } from '../support/resources.js';
 
 const WORK = new URL('../fixtures/workers/work.mjs', import.meta.url);
 const STAGES = new URL('../fixtures/workers/stages.ts', import.meta.url);
-
-/** Active resources by type (timers, sockets, message ports...). */
-function resources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
-  return counts;
-}
-
-function extra(before: Map<string, number>): string[] {
-  const out: string[] = [];
-  for (const [type, n] of resources()) if (n > (before.get(type) ?? 0)) out.push(`${type} x${n - (before.get(type) ?? 0)}`);
-  return out;
-}
 
 async function turn(): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,4 +1,7 @@
 import { Consumer, GenStage, Producer, type Stage, type Subscription } from '../../src/index.js';
+import { activeResources } from '../support/resources.js';
+
+export { activeResources };
 
 /** A promise with its resolve exposed. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
@@ -87,13 +90,6 @@ export function counting(): { iterable: Iterable<number>; pulled: () => number; 
     }
   }
   return { iterable: { [Symbol.iterator]: () => gen() }, pulled: () => n, closed: closed.promise };
-}
-
-/** Active handles and requests by type (timers of mocha itself included both times). */
-export function activeResources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
-  return counts;
 }
 
 /** Waits (a bounded number of event-loop turns) until the active resources of `types` are back to `before`. */

@@ -4,6 +4,7 @@ import {
   type Dispatcher, type Stage, type Subscription,
 } from '../../src/index.js';
 import { settle } from '../../src/testing/index.js';
+import { activeResources, baseline, newResources } from '../support/resources.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -12,22 +13,6 @@ const gc = (globalThis as { gc?: () => void }).gc;
  * with `baseline()`: mocha arms the test's own timeout timer only after the test
  * function returns its promise.
  */
-async function baseline(): Promise<Map<string, number>> {
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  return activeResources();
-}
-
-function activeResources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
-  return counts;
-}
-
-function newResources(before: Map<string, number>): string[] {
-  const extra: string[] = [];
-  for (const [type, n] of activeResources()) if (n > (before.get(type) ?? 0)) extra.push(`${type} x${n - (before.get(type) ?? 0)}`);
-  return extra;
-}
 
 /**
  * Tracks objects with a FinalizationRegistry and reports how many are still alive

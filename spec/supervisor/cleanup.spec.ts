@@ -2,23 +2,7 @@ import { expect } from 'chai';
 import { ConsumerSupervisor, DynamicSupervisor, GenStage, TaskSupervisor, superviseStage } from '../../src/index.js';
 import { settle } from '../../src/testing/index.js';
 import { Numbers, Sink, captureLog } from './support.js';
-
-function resources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
-  return counts;
-}
-
-async function baseline(): Promise<Map<string, number>> {
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  return resources();
-}
-
-function extra(before: Map<string, number>): string[] {
-  const out: string[] = [];
-  for (const [type, n] of resources()) if (n > (before.get(type) ?? 0)) out.push(`${type} x${n - (before.get(type) ?? 0)}`);
-  return out;
-}
+import { activeResources as resources, baseline, newResources as extra } from '../support/resources.js';
 
 /** A task that holds a real 60 s timer and an abort listener, and releases both when aborted. */
 function sleeper(...argsAndSignal: unknown[]): Promise<void> {
@@ -31,7 +15,6 @@ function sleeper(...argsAndSignal: unknown[]): Promise<void> {
     }, { once: true });
   });
 }
-
 
 describe('supervisor cleanup', () => {
   let log: ReturnType<typeof captureLog>;

@@ -5,20 +5,9 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { Flow, GenStage, TaskSupervisor, WorkerError, map, supervise, superviseStage, workerTask, type Stage } from '../../src/index.js';
 import { liveWorkerThreads } from '../../src/runtime/worker-thread.js';
+import { activeResources as resources, newResources as extra } from '../support/resources.js';
 
 const WORK = new URL('../fixtures/workers/work.mjs', import.meta.url);
-
-function resources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
-  return counts;
-}
-
-function extra(before: Map<string, number>): string[] {
-  const out: string[] = [];
-  for (const [type, n] of resources()) if (n > (before.get(type) ?? 0)) out.push(`${type} x${n - (before.get(type) ?? 0)}`);
-  return out;
-}
 
 const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
