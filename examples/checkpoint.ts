@@ -12,14 +12,14 @@
  * This demo crashes the first reducer after 4321 events, starts a second one, and
  * checks the final counts against the input.
  *
- * Run: npx tsx examples/checkpoint.ts   (REDIS_URL, default redis://127.0.0.1:6379)
+ * Run: npx tsx examples/checkpoint.ts
+ * (uses REDIS_URL, or starts a throwaway redis-server when it is on the PATH)
  */
 import { createClient } from 'redis';
 import { Consumer, GenStage } from '../src/index.js';
 import { RedisCheckpoint, redisStreamProducer, redisStreamSink, type RedisStreamEvent } from '../src/connectors/redis/index.js';
+import { withRedis } from './support/redis-server.js';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redis = { url };
 const STREAM = 'cp:words';
 const CHECKPOINT = 'cp:word-counts';
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
@@ -56,7 +56,7 @@ class WordCounter extends Consumer<RedisStreamEvent> {
   }
 }
 
-async function run(crashAfter: number): Promise<WordCounter> {
+async function run(redis: { url: string }, crashAfter: number): Promise<WordCounter> {
   const checkpoint = await RedisCheckpoint.open<Counts>({ key: CHECKPOINT, redis });
   const source = await redisStreamProducer({ stream: STREAM, group: 'counter', consumer: 'reducer-1', redis, blockMs: 100 });
   const counter = new WordCounter(checkpoint, 1000, crashAfter);
@@ -72,17 +72,20 @@ async function run(crashAfter: number): Promise<WordCounter> {
   return counter;
 }
 
-const client = createClient({ url, RESP: 2 });
-await client.connect();
-await client.del([STREAM, CHECKPOINT]);
-const input = Array.from({ length: TOTAL }, (_, i) => ({ word: WORDS[(i * 7) % WORDS.length]! }));
-const sink = await redisStreamSink({ stream: STREAM, redis }, [await GenStage.fromIterable(input)]);
-await sink.done;
+await withRedis(async (url) => {
+  const redis = { url };
+  const client = createClient({ url, RESP: 2 });
+  await client.connect();
+  await client.del([STREAM, CHECKPOINT]);
+  const input = Array.from({ length: TOTAL }, (_, i) => ({ word: WORDS[(i * 7) % WORDS.length]! }));
+  const sink = await redisStreamSink({ stream: STREAM, redis }, [await GenStage.fromIterable(input)]);
+  await sink.done;
 
-await run(4321);
-const counter = await run(Infinity);
-const expected: Counts = {};
-for (const { word } of input) expected[word] = (expected[word] ?? 0) + 1;
-console.log('counts:', counter.counts);
-console.log(WORDS.every((w) => counter.counts[w] === expected[w]) ? 'every word counted exactly once' : 'MISMATCH');
-client.destroy();
+  await run(redis, 4321);
+  const counter = await run(redis, Infinity);
+  const expected: Counts = {};
+  for (const { word } of input) expected[word] = (expected[word] ?? 0) + 1;
+  console.log('counts:', counter.counts);
+  console.log(WORDS.every((w) => counter.counts[w] === expected[w]) ? 'every word counted exactly once' : 'MISMATCH');
+  client.destroy();
+});

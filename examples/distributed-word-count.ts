@@ -16,15 +16,12 @@
  * Run: npx tsx examples/distributed-word-count.ts
  * (uses REDIS_URL, or starts a throwaway redis-server when it is on the PATH)
  */
-import { fork, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import { GenStage } from '../src/index.js';
 import { redisStreamProducer, redisStreamSink, StreamConsumer, type RedisStreamEvent } from '../src/connectors/redis/index.js';
+import { withRedis } from './support/redis-server.js';
 
 const STREAM = 'wc:lines';
 const GROUP = 'word-count';
@@ -96,36 +93,8 @@ async function coordinator(url: string): Promise<void> {
   client.destroy();
 }
 
-async function throwawayServer(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'wc-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = createClient({ url, socket: { reconnectStrategy: 20 } });
-  probe.on('error', () => {});
-  await probe.connect();
-  probe.destroy();
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 if (process.argv[2] === 'worker') {
   await worker(process.argv[3]!, process.argv[4]!);
-} else if (process.env.REDIS_URL) {
-  await coordinator(process.env.REDIS_URL);
 } else {
-  const server = await throwawayServer();
-  await coordinator(server.url);
-  await server.stop();
+  await withRedis(coordinator);
 }
