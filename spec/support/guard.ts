@@ -9,6 +9,11 @@
  * `done`), prints it at once, and fails the root `after all` hook with the list, so the
  * run ends red and names the tests.
  *
+ * It also keeps a finished run from hanging: once every spec has run, a timer that does
+ * not itself hold the process open waits `LINGER_MS`; if the process is still alive
+ * then, something a spec started was never released (a timer, socket, worker or child
+ * process), and the run exits 1 listing the active resources.
+ *
  * Registered in `.mocharc.json` (`require`). `guardRecords()` lets a spec check that
  * its own code left nothing behind, and `expectNoEscapes()` to assert it in a test.
  */
@@ -23,6 +28,7 @@ interface HookContext {
 }
 
 const escapes: Escape[] = [];
+const LINGER_MS = 20_000;
 let running = '(outside any test)';
 
 function describeError(error: unknown): string {
@@ -69,6 +75,17 @@ export const mochaHooks = {
     await new Promise<void>((resolve) => setImmediate(resolve));
     process.off('unhandledRejection', onRejection);
     process.off('uncaughtException', onException);
+    setTimeout(() => {
+      const active = process.getActiveResourcesInfo().filter((type) => type !== 'Timeout');
+      process.stderr.write(
+        `\n[guard] the specs finished ${LINGER_MS / 1000} s ago but the process is still alive; active resources: ${active.join(', ') || '(none listed: a worker thread or a child process?)'}\n`,
+      );
+      // Mocha's own 'exit' listener sets the exit code to the failure count: set it after.
+      process.on('exit', () => {
+        process.exitCode = 1;
+      });
+      process.exit(1);
+    }, LINGER_MS).unref();
     if (escapes.length === 0) return;
     const lines = escapes.map((e) => `- ${e.kind} in ${e.test}: ${describeError(e.error).split('\n')[0]}`);
     throw new Error(`${escapes.length} error(s) escaped to process handlers during the run:\n${lines.join('\n')}`);
