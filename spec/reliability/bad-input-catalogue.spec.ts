@@ -15,6 +15,7 @@ import {
   setLogger, shuffle, superviseStage, takeSort, tap, uniqBy, window, type Stage, type Subscription,
 } from '../../src/index.js';
 import { VirtualClock } from '../../src/testing/index.js';
+import { expectRejected, type ErrorClass } from '../support/errors.js';
 
 /**
  * The catalogue of bad input, across the package root and every subpath entry
@@ -30,8 +31,6 @@ import { VirtualClock } from '../../src/testing/index.js';
 
 const ENTRIES = { index, rxjs, ix, node, web, redis, testing } as const;
 type EntryName = keyof typeof ENTRIES;
-
-type ErrorClass = typeof TypeError | typeof RangeError;
 
 interface Row {
   /** `entry:name` for an export, `entry:Class.method` for a static, `entry:Class#method` for a method. */
@@ -83,21 +82,6 @@ class Numbers extends Producer<number> {
 }
 class Sink extends Consumer<number> {
   handleEvents(): void {}
-}
-
-/** Calls `fn`; it must throw synchronously an `error` whose message contains every part. */
-function expectRejected(fn: () => unknown, error: ErrorClass, parts: readonly string[]): void {
-  let thrown: unknown;
-  let returned: unknown;
-  try {
-    returned = fn();
-  } catch (e) {
-    thrown = e;
-  }
-  if (returned instanceof Promise) returned.catch(() => {}); // a late rejection is still a failure below
-  expect(thrown, `expected a synchronous ${error.name}, got ${returned instanceof Promise ? 'a promise' : 'a return'}`).to.be.instanceOf(Error);
-  expect(thrown, (thrown as Error).message).to.be.instanceOf(error);
-  for (const part of parts) expect((thrown as Error).message).to.contain(part);
 }
 
 describe('reliability: bad-input catalogue (every export of every entry)', () => {

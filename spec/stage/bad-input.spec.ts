@@ -4,6 +4,7 @@ import {
   setLogger, type Stage, type Subscription,
 } from '../../src/index.js';
 import { VirtualClock, settle } from '../../src/testing/index.js';
+import { expectRejected, type ErrorClass } from '../support/errors.js';
 
 /**
  * Every public entry point given a wrong type or an out-of-range value must throw, at
@@ -26,22 +27,6 @@ class Sink extends Consumer<number> {
 }
 
 type Thrower = () => unknown;
-type ErrorClass = typeof TypeError | typeof RangeError;
-
-/** Calls `fn`; it must throw synchronously an `error` whose message contains every part. */
-function expectRejected(fn: Thrower, error: ErrorClass, parts: readonly string[]): void {
-  let thrown: unknown;
-  let returned: unknown;
-  try {
-    returned = fn();
-  } catch (e) {
-    thrown = e;
-  }
-  if (returned instanceof Promise) returned.catch(() => {}); // a late rejection is still a failure below
-  expect(thrown, 'expected a synchronous throw').to.be.instanceOf(Error);
-  expect(thrown).to.be.instanceOf(error);
-  for (const part of parts) expect((thrown as Error).message).to.contain(part);
-}
 
 describe('bad input', () => {
   let producer: Stage<number>;
