@@ -4,7 +4,8 @@ import { expectObject, show } from '../../runtime/validate.js';
 
 /**
  * How to reach Redis: node-redis client options (`url`, `socket`, `username`,
- * `password`, `database`...). Default: `{ url: 'redis://127.0.0.1:6379' }`.
+ * `password`, `database`...). Without a `url`, the socket defaults to `127.0.0.1:6379`;
+ * `socket: { host, port, path, tls }` is used as given, never overridden by a default URL.
  * Every connector opens its own connections from these and closes them when its
  * stage stops; `RESP` is forced to 2 (the connectors parse the replies themselves).
  */
@@ -22,15 +23,28 @@ function reconnectDelay(retries: number): number {
 }
 
 /**
+ * The node-redis options a connector's client is created with: the user's own, with
+ * reconnection added and RESP forced to 2. Without a `url`, the socket defaults to
+ * host `127.0.0.1` (not `localhost`, which may resolve to `::1`) and port 6379; any
+ * `socket.host`, `socket.port`, `socket.path` or `socket.tls` given wins. No default
+ * `url` is ever added: node-redis lets a `url` win over `socket`, so one would
+ * override `socket: { host, port }` or `socket: { tls: true }`.
+ */
+export function clientOptions(options: RedisConnectionOptions | undefined): Record<string, unknown> {
+  const base = options === undefined ? {} : expectObject('redis', options);
+  const given = (base.socket as Record<string, unknown> | undefined) ?? {};
+  const defaults = base.url !== undefined || given.path !== undefined ? {} : { host: '127.0.0.1', port: 6379 };
+  return { ...base, socket: { ...defaults, reconnectStrategy: reconnectDelay, ...given }, RESP: 2 };
+}
+
+/**
  * Opens a node-redis client for `owner` and waits for it to be ready. The client
  * reconnects by itself; while it is away, commands wait in its offline queue and
  * commands that were on the wire reject (callers retry). Socket errors are logged
  * once per outage instead of reaching `uncaughtException`.
  */
 export async function openConnection(owner: string, options: RedisConnectionOptions | undefined): Promise<RedisClient> {
-  const base = options === undefined ? {} : expectObject('redis', options);
-  const socket = { reconnectStrategy: reconnectDelay, ...((base.socket as object | undefined) ?? {}) };
-  const client = createClient({ url: 'redis://127.0.0.1:6379', ...base, socket, RESP: 2 } as unknown as RedisClientOptions) as RedisClient;
+  const client = createClient(clientOptions(options) as unknown as RedisClientOptions) as RedisClient;
   let outage = false;
   client.on('error', (error: unknown) => {
     if (outage) return;
