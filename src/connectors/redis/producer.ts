@@ -4,6 +4,7 @@ import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { StartOptions } from '../../stage/types.js';
 import { getLogger } from '../../runtime/logger.js';
+import { show } from '../../runtime/validate.js';
 import { Acker } from './acker.js';
 import {
   closeConnection, command, delay, fieldsOf, isConnectionError, openConnection,
@@ -172,7 +173,7 @@ export class RedisStreamProducer extends Producer<RedisStreamEvent> {
   }
 
   override async init(): Promise<void> {
-    const owner = `redisStreamProducer(${this.options.stream}/${this.options.group}/${this.options.consumer})`;
+    const owner = this.logName();
     this.commands = await openConnection(owner, this.options.redis);
     try {
       this.reader = await openConnection(owner, this.options.redis);
@@ -217,13 +218,29 @@ export class RedisStreamProducer extends Producer<RedisStreamEvent> {
     closeConnection(this.commands);
   }
 
+  /**
+   * Creates the group (and the stream) unless it exists. A server that is still loading
+   * its dataset (`LOADING`, right after a restart) or otherwise unreachable is waited
+   * out, as a refused connection is: retried after 50 ms, 100 ms... up to 1 s, until
+   * the stage stops. A warning is logged once per wait.
+   */
   private async createGroup(): Promise<void> {
     const { stream, group, startId } = this.options;
-    try {
-      await command(this.commands!, ['XGROUP', 'CREATE', stream, group, startId, 'MKSTREAM']);
-    } catch (error) {
-      if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await command(this.commands!, ['XGROUP', 'CREATE', stream, group, startId, 'MKSTREAM']);
+        return;
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith('BUSYGROUP')) return;
+        if (this.signal.stopped || !isConnectionError(error)) throw error;
+        if (attempt === 1) getLogger().warn(`${this.logName()}: XGROUP CREATE failed, retrying until Redis answers (${show(error)})`);
+        await delay(Math.min(50 * attempt, 1000), this.signal);
+      }
     }
+  }
+
+  private logName(): string {
+    return `redisStreamProducer(${this.options.stream}/${this.options.group}/${this.options.consumer})`;
   }
 
   /** Reads while there is demand; one command at a time. Runs outside the stage and posts what it reads to it. */
