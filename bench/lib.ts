@@ -153,13 +153,13 @@ export function formatMs(ms: number): string {
 
 /**
  * Formats one cell of a result row by its key: rates (`…PerSecond`), ratios
- * (`ratio`, `vs…`, `speedup`, `scaling`), `seconds`, `…MB`, `…Ms`; anything else as is.
+ * (`ratio`, `vs…`, `…Ratio`, `speedup`, `scaling`), `seconds`, `…MB`, `…Ms`; anything else as is.
  */
 export function formatCell(key: string, value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'number') return String(value);
   if (/PerSecond$/.test(key)) return formatRate(value);
-  if (/^(ratio|speedup|scaling)$|^vs[A-Z]/.test(key)) return formatRatio(value);
+  if (/^(ratio|speedup|scaling)$|^vs[A-Z]|Ratio$/.test(key)) return formatRatio(value);
   if (key === 'seconds') return formatSeconds(value);
   if (/MB$/.test(key)) return `${value.toFixed(Math.abs(value) >= 10 ? 1 : 2)} MB`;
   if (/Ms$/.test(key)) return formatMs(value);

@@ -72,18 +72,18 @@ export interface PipelineOptions {
 /** The `maxDemand` of every genstage subscription in the tuned rows. */
 export const MAX_DEMAND = 10_000;
 
-const double = (x: number): number => x * 2;
+export const double = (x: number): number => x * 2;
 const add = (acc: number, x: number): number => acc + x;
 
 /** Doubles each batch. */
-class Double extends ProducerConsumer<number, number> {
+export class Double extends ProducerConsumer<number, number> {
   handleEvents(events: number[]): number[] {
     return events.map(double);
   }
 }
 
 /** Adds up what it receives. */
-class Sum extends Consumer<number> {
+export class Sum extends Consumer<number> {
   sum = 0;
   handleEvents(events: number[]): void {
     let s = this.sum;
@@ -93,7 +93,7 @@ class Sum extends Consumer<number> {
 }
 
 /** 0, 1, 2 ... `limit - 1`, exactly as many as asked; stops once all are out. */
-class Counter extends Producer<number> {
+export class Counter extends Producer<number> {
   private n = 0;
   constructor(private readonly limit: number) {
     super();
@@ -121,7 +121,7 @@ class ObservedSum extends Sum {
   }
 }
 
-async function threeStages(source: Promise<import('../src/index.js').Stage<number>>, sink: Sum, maxDemand: number | undefined): Promise<number> {
+export async function threeStages(source: Promise<import('../src/index.js').Stage<number>>, sink: Sum, maxDemand: number | undefined): Promise<number> {
   const opts = maxDemand === undefined ? {} : { maxDemand };
   const src = await source;
   const mid = await GenStage.start(new Double(), { subscribeTo: [{ to: src, ...opts }] });

@@ -8,6 +8,13 @@
  *
  * Redis is separate (`npm run bench:redis`): it needs redis-server.
  */
+import { afterGcBench } from './after-gc.js';
+import { coldStartBench } from './cold-start.js';
+import { idleHeapBench } from './idle-heap.js';
+import { latencyBench } from './latency.js';
+import { partitionBench } from './partition.js';
+import { perMessageBench } from './per-message.js';
+import { shortFlowsBench } from './short-flows.js';
 import { conversions } from './conversions.js';
 import { fairnessBench } from './fairness.js';
 import { loadLine, machineLine, rowsTable } from './lib.js';
@@ -79,6 +86,52 @@ export const suites: Suite[] = [
       'Every run\'s digests are checked against the main thread\'s. The reference row splits the input over two threads by hand: ' +
       'the most the machine gave at that moment (other processes share its cores; the load average is printed above).',
     run: (quick) => (quick ? workersBench(1, 600) : workersBench(5)),
+  },
+  {
+    name: 'after-gc',
+    title: 'After a full GC: a new pipeline per run, 1,000,000 events, beside the same warm',
+    about:
+      'Each run starts a new pipeline right after global.gc() (twice); median of 7 interleaved rounds. The warm columns: median of 5 interleaved rounds after 3 warm-up rounds, no forced GC. ' +
+      'Ratios against the RxJS row reading the same source (range for the counting Producer, from(generator) for the generator rows).',
+    run: (quick) => afterGcBench(quick ? { events: 200_000, rounds: 2, warmRounds: 1 } : {}),
+  },
+  {
+    name: 'cold-start',
+    title: 'First run in a fresh process ÷ warm run, 1,000,000 events',
+    about: 'One child process per contender and round (3 rounds, interleaved): modules loaded, then the first run timed, then 20 more; warm = median of the last 5. runs to warm: the first run within 1.5× of warm.',
+    run: (quick) => coldStartBench(quick ? 1 : 3, quick ? 200_000 : 1_000_000),
+  },
+  {
+    name: 'short-flows',
+    title: 'Short-lived flows: 10,000 flows of 100 events, one after another',
+    about: 'Each flow is a new pipeline over an array of 100 numbers → map(x * 2) → sum. Median of 5 interleaved rounds after 1 warm-up round.',
+    run: (quick) => shortFlowsBench(quick ? 1_000 : 10_000, quick ? 1 : 5),
+  },
+  {
+    name: 'latency',
+    title: 'Continuation latency while W1 runs 10,000,000 events',
+    about:
+      'Three probes side by side: an awaited promise resolved by an idle stage (time from resolution to the continuation), a call() round trip to that stage, and a setTimeout(1) lag. ' +
+      'Quantiles over every sample of 3 interleaved runs; the baseline runs the probes with no pipeline.',
+    run: (quick) => latencyBench(quick ? 1 : 3, quick ? 1_000_000 : 10_000_000),
+  },
+  {
+    name: 'partition',
+    title: 'Partitioned routing: 1,000,000 events over 256 partitions',
+    about: 'PartitionDispatcher into 256 summing consumers against RxJS groupBy → mergeMap(reduce). Median of 5 interleaved rounds after 2 warm-up rounds.',
+    run: (quick) => partitionBench(quick ? 200_000 : 1_000_000, quick ? 1 : 5),
+  },
+  {
+    name: 'per-message',
+    title: 'Per message: W1 with maxDemand 1',
+    about: '200,000 events; median of 5 interleaved rounds after 2 warm-up rounds.',
+    run: (quick) => perMessageBench(quick ? 50_000 : 200_000, quick ? 1 : 5),
+  },
+  {
+    name: 'idle-heap',
+    title: 'Heap per idle stage',
+    about: '5,000 kept alive at once; heapUsed after a full GC before and after, per item; median of 3 rounds.',
+    run: (quick) => idleHeapBench(quick ? 1_000 : 5_000, quick ? 1 : 3),
   },
 ];
 

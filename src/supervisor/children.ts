@@ -5,6 +5,7 @@ import { describeReason, isNormalReason } from '../runtime/reason.js';
 import { show } from '../runtime/validate.js';
 import { processOf, type ChildType, type NormalizedSpec, type ProcessHandle, type RestartMode } from './child-spec.js';
 import { StartChildError } from './errors.js';
+import { macrotask } from '../runtime/scheduler.js';
 
 /** How one incarnation of a child ended: its reason, and a task's resolved value. */
 export interface Exit {
@@ -191,7 +192,7 @@ export class ChildSet {
     this.exits.push(note);
     if (!this.flushing) {
       this.flushing = true;
-      setImmediate(this.flush);
+      macrotask(this.flush);
     }
   }
 
