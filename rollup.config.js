@@ -1,37 +1,62 @@
-// Builds every subpath export as ESM (.js) and CommonJS (.cjs), plus one bundled
-// declaration file per subpath. Peers (rxjs, ix, node builtins) stay external.
-import typescript from '@rollup/plugin-typescript';
-import { dts } from 'rollup-plugin-dts';
+// Builds the package as ES modules only, one output file per source module
+// (preserveModules), so a bundler keeps only the modules an import reaches and every
+// class exists once per process, whether it is reached by `import` or by `require()`
+// (Node >= 20.19 loads ES modules synchronously). Declarations come from tsc
+// (`tsconfig.build.json`, run after rollup by `npm run build`) into the same tree,
+// so each type is declared once and `Stage` from `genstage/web` is the `Stage` of
+// `genstage`.
+//
+// The entries are read from package.json's `exports`: adding an entry is one line
+// there (`"./name": { "types": "./dist/x.d.ts", "default": "./dist/x.js" }` for
+// `src/x.ts`).
+import { transform } from 'esbuild';
 import { builtinModules } from 'node:module';
+import { readFileSync, rmSync } from 'node:fs';
 
-const entries = {
-  index: 'src/index.ts',
-  rxjs: 'src/interop/rxjs/index.ts',
-  ix: 'src/interop/ix/index.ts',
-  node: 'src/interop/node/index.ts',
-  web: 'src/interop/web/index.ts',
-  redis: 'src/connectors/redis/index.ts',
-  testing: 'src/testing/index.ts',
-};
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+
+export const entries = Object.values(pkg.exports)
+  .filter((target) => typeof target === 'object')
+  .map((target) => target.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
 
 const external = (id) =>
   id.startsWith('node:') || builtinModules.includes(id) ||
-  /^(rxjs|ix|redis|ioredis)(\/|$)/.test(id);
+  /^(rxjs|ix|redis)(\/|$)/.test(id);
 
-export default [
-  {
-    input: entries,
-    external,
-    plugins: [typescript({ tsconfig: './tsconfig.build.json', declaration: false, outDir: 'dist' })],
-    output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
-    ],
+// Strips the types of one module (the source is \`isolatedModules\`-safe): type errors
+// are tsc's job, in the declaration step that follows and in \`npm run typecheck\`.
+function typeScriptModules() {
+  return {
+    name: 'typescript-modules',
+    resolveId(source, importer) {
+      if (importer && source.startsWith('.') && source.endsWith('.js')) {
+        return this.resolve(source.replace(/\.js$/, '.ts'), importer, { skipSelf: true });
+      }
+      return null;
+    },
+    async transform(code, id) {
+      if (!id.endsWith('.ts')) return null;
+      const out = await transform(code, {
+        loader: 'ts', format: 'esm', target: 'es2022', sourcemap: 'external', sourcefile: id,
+        tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, verbatimModuleSyntax: false } },
+      });
+      return { code: out.code, map: out.map };
+    },
+  };
+}
+
+rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
+
+export default {
+  input: entries,
+  external,
+  plugins: [typeScriptModules()],
+  output: {
+    dir: 'dist',
+    format: 'es',
+    preserveModules: true,
+    preserveModulesRoot: 'src',
+    entryFileNames: '[name].js',
+    sourcemap: true,
   },
-  ...Object.entries(entries).map(([name, input]) => ({
-    input,
-    external,
-    plugins: [dts({ tsconfig: './tsconfig.build.json' })],
-    output: { file: `dist/${name}.d.ts`, format: 'es' },
-  })),
-];
+};

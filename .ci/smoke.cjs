@@ -1,4 +1,5 @@
-// The built package, loaded as CommonJS through its own exports map.
+// The built package, loaded with require() through its own exports map (ES modules only:
+// Node >= 20.19 require()s them synchronously).
 const { GenStage } = require('genstage');
 const { VirtualClock } = require('genstage/testing');
 
@@ -9,7 +10,7 @@ const { VirtualClock } = require('genstage/testing');
   if (seen.join() !== '1,2,3') throw new Error(`CJS smoke: got ${seen}`);
   if (typeof VirtualClock !== 'function') throw new Error('CJS smoke: genstage/testing has no VirtualClock');
   console.log('CJS smoke ok');
-  // Worker stages from the CommonJS build, with a plain JavaScript worker module.
+  // Worker stages through require(), with a plain JavaScript worker module.
   const { Flow, inWorkers } = require('genstage');
   const double = 'data:text/javascript,export const double = (n) => n * 2;';
   const doubled = await Flow.from([1, 2, 3]).pipe(inWorkers(double, 'double')).toArray();
