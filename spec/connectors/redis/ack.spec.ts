@@ -4,7 +4,7 @@ import {
   ackAll, acknowledge, AckConsumer, redisStreamProducer, StreamConsumer, type RedisStreamEvent,
 } from '../../../src/connectors/redis/index.js';
 import { describeWithRedis } from './server.js';
-import { addEntries, commandCalls, key, pendingCount, until, useRedis } from './support.js';
+import { addEntries, cmd, commandCalls, key, pendingCount, until, useRedis } from './support.js';
 
 interface Wrapped {
   n: number;
@@ -73,7 +73,48 @@ describeWithRedis('acknowledgement', () => {
       await producer.stop();
     });
 
-    it('should leave a failed batch pending and go on with the next', async () => {
+    it('should dead-letter exactly the 4 poison messages among 40, not their batches', async () => {
+      const stream = key('poison');
+      const dead = `${stream}:dead`;
+      const ids = await addEntries(h.client, stream, 40);
+      const poison = new Set(['3', '14', '15', '37']);
+      const producer = await redisStreamProducer({
+        stream, group: 'g', consumer: 'c', redis: h.redis, maxDeliveries: 1, claimIdleMs: 30, claimIntervalMs: 20, blockMs: 20,
+      });
+      const handled: string[] = [];
+      const consumer = new StreamConsumer<RedisStreamEvent>((events) => {
+        if (events.some((e) => poison.has(e.fields.n!))) throw new Error('poison');
+        handled.push(...events.map((e) => e.fields.n!));
+      });
+      await GenStage.start(consumer, { subscribeTo: [{ to: producer, maxDemand: 10, minDemand: 0 }] });
+      await until('4 dead-lettered', async () => Number(await cmd(h.client, 'XLEN', dead)) === 4);
+      await until('nothing pending', async () => (await pendingCount(h.client, stream, 'g')) === 0);
+      const deadIds = ((await cmd(h.client, 'XRANGE', dead, '-', '+')) as [string, string[]][]).map(([, f]) => f[f.indexOf('_id') + 1]);
+      expect(deadIds).to.deep.equal([ids[3], ids[14], ids[15], ids[37]]);
+      expect([consumer.acknowledged, consumer.failed]).to.deep.equal([36, 4]);
+      expect([...new Set(handled)].map(Number).sort((a, b) => a - b)).to.deep.equal(
+        Array.from({ length: 40 }, (_, i) => i).filter((i) => !poison.has(String(i))),
+      );
+      await producer.stop();
+    });
+
+    it('should retry nothing when the handler fails the bad event itself and resolves', async () => {
+      const stream = key('self-fail');
+      await addEntries(h.client, stream, 4);
+      const producer = await redisStreamProducer({ stream, group: 'g', consumer: 'c', redis: h.redis });
+      const calls: string[][] = [];
+      const consumer = new StreamConsumer<RedisStreamEvent>((events) => {
+        calls.push(events.map((e) => e.fields.n!));
+        for (const e of events) if (e.fields.n === '2') e.fail();
+      });
+      await GenStage.start(consumer, { subscribeTo: [producer] });
+      await until('3 acked', async () => (await pendingCount(h.client, stream, 'g')) === 1);
+      expect(calls).to.deep.equal([['0', '1', '2', '3']]);
+      expect(consumer.acknowledged).to.equal(3);
+      await producer.stop();
+    });
+
+    it('should ack the part of a failed batch that succeeds alone and go on with the next', async () => {
       const stream = key('failed');
       await addEntries(h.client, stream, 4);
       const producer = await redisStreamProducer({ stream, group: 'g', consumer: 'c', redis: h.redis, maxCount: 2 });
@@ -82,9 +123,9 @@ describeWithRedis('acknowledgement', () => {
       });
       await GenStage.start(consumer, { subscribeTo: [{ to: producer, maxDemand: 2, minDemand: 0 }] });
       await until('4 handled', () => consumer.acknowledged + consumer.failed === 4);
-      expect([consumer.acknowledged, consumer.failed]).to.deep.equal([2, 2]);
-      await until('2 acked', async () => (await pendingCount(h.client, stream, 'g')) === 2);
-      expect(h.warnings.some((w) => w.includes('handleEvents failed, 2 events left pending') && w.includes('boom'))).to.equal(true);
+      expect([consumer.acknowledged, consumer.failed]).to.deep.equal([3, 1]);
+      await until('3 acked', async () => (await pendingCount(h.client, stream, 'g')) === 1);
+      expect(h.warnings.filter((w) => w.includes('handleEvents failed on a batch of 2; retried in parts, 1 events failed on their own') && w.includes('boom'))).to.have.length(1);
       await producer.stop();
     });
 

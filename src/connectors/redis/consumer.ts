@@ -13,10 +13,11 @@ export interface AckableEvent extends Ackable {
 /** Options of `StreamConsumer`. */
 export interface StreamConsumerOptions {
   /**
-   * When `handleEvents` throws or rejects: `'continue'` (default) fails the batch's
-   * unacknowledged events (they stay pending in Redis, are redelivered after
-   * `claimIdleMs`, and dead-lettered after `maxDeliveries`), logs a warning and
-   * goes on; `'stop'` fails them and stops the stage with the error.
+   * When `handleEvents` throws or rejects, the batch is first split to find the events
+   * that fail on their own (see `StreamConsumer`); then `'continue'` (default) fails
+   * those (they stay pending in Redis, are redelivered after `claimIdleMs`, and
+   * dead-lettered after `maxDeliveries`), logs one warning for the batch and goes on;
+   * `'stop'` fails them and stops the stage with the first one's error.
    */
   onError?: 'continue' | 'stop';
 }
@@ -28,8 +29,16 @@ type Handler<T> = (events: T[], from: Subscription<T>) => void | Promise<void>;
  *
  * Give the work as a function (`new StreamConsumer(async (events) => ...)`) or
  * subclass it and define `handleEvents`: either way, after it resolves every event
- * of the batch not acked or failed by hand is acked (batched into `XACK`). When it
- * throws, none of the batch's remaining events is acked (see `onError`). Demand
+ * of the batch not acked or failed by hand is acked (batched into `XACK`).
+ *
+ * One poison event does not sink its batch: when the handler throws, the events it
+ * left open (neither acked nor failed by hand) are split in two and each half is
+ * handled again, down to single events. Halves that succeed are acked; only an event
+ * that fails on its own is failed (left pending, redelivered, and dead-lettered after
+ * `maxDeliveries`). So k poison events among n cost about `2k·log2(n)` extra calls, and
+ * the handler sees good events again: make it idempotent (delivery is at least once
+ * anyway). A handler that knows which event is bad can say so itself with
+ * `event.fail()` and resolve: nothing is retried then. See `onError`. Demand
  * (the subscription's `maxDemand`) bounds how many events are being processed at
  * once; the next batch is asked for only after this one is done.
  *
@@ -64,16 +73,58 @@ export class StreamConsumer<T extends AckableEvent = AckableEvent> extends Consu
   }
 
   private async run(inner: Handler<T>, events: T[], from: Subscription<T>): Promise<void> {
+    const failures: Failure<T>[] = [];
+    const acked = await this.settle(inner, events, from, failures);
+    this.acknowledged += acked;
+    if (failures.length === 0) return;
+    this.failed += failures.length;
+    const first = failures[0]!.error;
+    if (this.onError === 'stop') throw first;
+    getLogger().warn(
+      `StreamConsumer: handleEvents failed on a batch of ${events.length}; retried in parts, ` +
+      `${failures.length} events failed on their own and were left pending for redelivery (${show(first)})`,
+    );
+  }
+
+  /**
+   * Runs `inner` on `events` and acks those still open; when it throws, bisects the
+   * events still open (neither acked nor failed by the handler) and runs each half
+   * again, down to single events, so that only an event that fails on its own is
+   * failed. Returns how many events ended acked (here or by the handler).
+   */
+  private async settle(inner: Handler<T>, events: T[], from: Subscription<T>, failures: Failure<T>[]): Promise<number> {
     try {
       await inner.call(this, events, from);
     } catch (error) {
-      for (const event of events) event.fail?.();
-      this.failed += events.length;
-      if (this.onError === 'stop') throw error;
-      getLogger().warn(`StreamConsumer: handleEvents failed, ${events.length} events left pending for redelivery (${show(error)})`);
-      return;
+      const open = events.filter(isOpen);
+      if (open.length === 0) return 0;
+      if (events.length === 1) {
+        open[0]!.fail?.();
+        failures.push({ event: open[0]!, error });
+        return 0;
+      }
+      if (open.length === 1) return this.settle(inner, open, from, failures);
+      const half = Math.ceil(open.length / 2);
+      const left = await this.settle(inner, open.slice(0, half), from, failures);
+      return left + (await this.settle(inner, open.slice(half), from, failures));
     }
-    for (const event of events) event.ack();
-    this.acknowledged += events.length;
+    let acked = 0;
+    for (const event of events) {
+      if (isOpen(event)) event.ack();
+      else if ((event as { state?: unknown }).state !== 'acked') continue; // failed by the handler
+      acked++;
+    }
+    return acked;
   }
+}
+
+interface Failure<T> {
+  event: T;
+  error: unknown;
+}
+
+/** Neither acked nor failed yet (events without a `state` count as open). */
+function isOpen(event: AckableEvent): boolean {
+  const state = (event as { state?: unknown }).state;
+  return state === undefined || state === 'pending';
 }
