@@ -28,5 +28,5 @@ export {
 export {
   channels, type ChannelName, type ChannelMessages, type StageStartMessage, type StageExitMessage,
   type SubscriptionStartMessage, type SubscriptionCancelMessage, type DemandMessage, type EventsMessage,
-  type BufferDiscardMessage,
+  type BufferDiscardMessage, type ProduceMessage, type SupervisorChildMessage,
 } from './runtime/diagnostics.js';

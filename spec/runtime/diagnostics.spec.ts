@@ -5,6 +5,8 @@ import {
   type CallFrom, type CallResult,
 } from '../../src/index.js';
 import { settle } from '../../src/testing/index.js';
+import { DynamicSupervisor } from '../../src/supervisor/index.js';
+import { captureLog } from '../supervisor/support.js';
 
 const NAMES = {
   stageStart: 'genstage:stage:start',
@@ -14,6 +16,8 @@ const NAMES = {
   demand: 'genstage:demand',
   events: 'genstage:events',
   bufferDiscard: 'genstage:buffer:discard',
+  produce: 'genstage:produce',
+  supervisorChild: 'genstage:supervisor:child',
 } as const;
 
 type Key = keyof typeof NAMES;
@@ -28,8 +32,8 @@ class Recorder {
     for (const key of Object.keys(NAMES) as Key[]) {
       const handler = (message: unknown): void => {
         const m = message as Message;
-        const stage = (m.stage ?? m.producer) as Stage<unknown>;
-        if (stage.name.startsWith('t:')) this.seen.push({ channel: key, message: m });
+        const name = typeof m.supervisor === 'string' ? m.supervisor : ((m.stage ?? m.producer) as Stage<unknown>).name;
+        if (name.startsWith('t:')) this.seen.push({ channel: key, message: m });
       };
       diagnostics.subscribe(NAMES[key], handler);
       this.handlers.push([NAMES[key], handler]);
@@ -122,7 +126,7 @@ describe('diagnostics channels', () => {
       const started = GenStage.start(new P(), { name: 't:p' });
       const stage = await started;
       expect(initRan).to.equal(true);
-      expect(rec.on('stageStart')).to.deep.equal([{ stage, name: 't:p', kind: 'producer' }]);
+      expect(rec.on('stageStart')).to.deep.equal([{ stage, name: 't:p', kind: 'producer', dispatcher: 'DemandDispatcher' }]);
       const pc = await GenStage.start(new Pass<number>(), { name: 't:pc' });
       const c = await GenStage.start(new Collect<number>(), { name: 't:c' });
       expect(rec.on('stageStart').map((m) => [m.name, m.kind, m.stage])).to.deep.equal([
@@ -140,7 +144,7 @@ describe('diagnostics channels', () => {
         }
       }
       const slow = await GenStage.start(new Slow(), { name: 't:slow' });
-      expect(rec.on('stageStart')).to.deep.equal([{ stage: slow, name: 't:slow', kind: 'producer' }]);
+      expect(rec.on('stageStart')).to.deep.equal([{ stage: slow, name: 't:slow', kind: 'producer', dispatcher: 'DemandDispatcher' }]);
       const failure = new Error('init failed');
       class Broken extends Pushed {
         override init(): void {
@@ -283,7 +287,9 @@ describe('diagnostics channels', () => {
       expect(sink.got).to.have.length(10);
       // The producer-consumer cuts the batch of 10 into chunks of maxDemand - minDemand = 5,
       // both handled in one turn; each chunk reaches the consumer as its own batch.
-      expect(rec.on('events')).to.deep.equal([
+      const events = rec.on('events');
+      for (const m of events) expect(m.duration).to.be.a('number').and.to.be.at.least(0);
+      expect(events.map(({ duration: _, ...rest }) => rest)).to.deep.equal([
         { stage: pc, subscription: up, count: 5 },
         { stage: pc, subscription: up, count: 5 },
         { stage: consumer, subscription: down, count: 5 },
@@ -337,6 +343,106 @@ describe('diagnostics channels', () => {
       await producer.call([1, 2, 3, 4, 5]);
       expect(rec.on('bufferDiscard')).to.deep.equal([{ stage: producer, name: 't:buf2', count: 3 }]);
       await producer.stop();
+    });
+  });
+  describe('fields the dashboard reads', () => {
+    it("should name a producer's dispatcher class in stage:start, and give undefined for a consumer", async () => {
+      const producer = await GenStage.start(new Pushed(), { name: 't:disp', dispatcher: new PartitionDispatcher({ partitions: 2 }) });
+      const consumer = await GenStage.start(new Collect<number>(), { name: 't:disp-c' });
+      expect(rec.on('stageStart').map((m) => [m.name, m.dispatcher])).to.deep.equal([
+        ['t:disp', 'PartitionDispatcher'],
+        ['t:disp-c', undefined],
+      ]);
+      await Promise.all([producer.stop(), consumer.stop()]);
+    });
+
+    it('should give the time blocked in handleEvents as the duration of an events message', async () => {
+      class Busy extends Consumer<number> {
+        handleEvents(): void {
+          const until = performance.now() + 25;
+          while (performance.now() < until) { /* blocked in the callback */ }
+        }
+      }
+      const source = await GenStage.fromIterable([1, 2], { name: 't:busy-src' });
+      const busy = await GenStage.start(new Busy(), { name: 't:busy', subscribeTo: [source] });
+      await busy.done;
+      const [message] = rec.on('events');
+      expect(message).to.include({ stage: busy, count: 2 });
+      expect(message!.duration).to.be.at.least(25).and.below(1000);
+    });
+  });
+
+  describe('genstage:produce', () => {
+    it('should publish { stage, demand, count, duration } after handleDemand returned or resolved', async () => {
+      let n = 0;
+      class Counter extends Producer<number> {
+        async handleDemand(demand: number): Promise<number[]> {
+          const until = performance.now() + 15;
+          while (performance.now() < until) { /* producing */ }
+          await Promise.resolve();
+          const out = Array.from({ length: Math.min(demand, 3) }, () => n++);
+          return out;
+        }
+      }
+      const producer = await GenStage.start(new Counter(), { name: 't:prod-cb' });
+      const sink = new Collect<number>();
+      const consumer = await GenStage.start(sink, { name: 't:prod-cb-sink', subscribeTo: [{ to: producer, maxDemand: 4, minDemand: 0 }] });
+      await settle();
+      await consumer.stop();
+      await producer.stop();
+      const messages = rec.on('produce');
+      expect(messages.length).to.be.at.least(1);
+      expect(messages[0]).to.include({ stage: producer, demand: 4, count: 3 });
+      expect(messages[0]!.duration).to.be.at.least(15);
+      expect(sink.got.slice(0, 3)).to.deep.equal([0, 1, 2]);
+    });
+
+    it('should publish nothing for demand the buffer served, only for the handleDemand that ran', async () => {
+      const producer = await GenStage.start(new Pushed(), { name: 't:prod-buf' });
+      await producer.call([1, 2, 3]);
+      const consumer = await GenStage.start(new Collect<number>(), { name: 't:prod-buf-sink', subscribeTo: [{ to: producer, maxDemand: 2, minDemand: 0 }] });
+      await settle();
+      // The first ask of 2 is met from the buffer; the next ask of 2 takes the last
+      // buffered event and runs handleDemand(1), which returns nothing.
+      expect(rec.on('produce').map(({ duration: _, ...rest }) => rest)).to.deep.equal([{ stage: producer, demand: 1, count: 0 }]);
+      await Promise.all([consumer.stop(), producer.stop()]);
+    });
+  });
+
+  describe('genstage:supervisor:child', () => {
+    it('should publish running, restarting with the reason, running again, and exited when terminated', async () => {
+      const log = captureLog();
+      const boom = new Error('boom');
+      let runs = 0;
+      const sup = await DynamicSupervisor.start({ name: 't:sup' });
+      const { id } = await sup.startChild({
+        start: () => {
+          runs++;
+          return runs === 1 ? Promise.reject(boom) : new Promise(() => {});
+        },
+        restart: 'permanent',
+        shutdown: 'brutal_kill',
+      });
+      while (runs < 2) await settle();
+      await sup.terminateChild(id);
+      await sup.stop();
+      log.restore();
+      expect(rec.on('supervisorChild')).to.deep.equal([
+        { supervisor: 't:sup', id, state: 'running', reason: undefined, child: undefined },
+        { supervisor: 't:sup', id, state: 'restarting', reason: boom, child: undefined },
+        { supervisor: 't:sup', id, state: 'running', reason: undefined, child: undefined },
+        { supervisor: 't:sup', id, state: 'exited', reason: 'killed', child: undefined },
+      ]);
+    });
+
+    it('should hand the running Stage of a stage child', async () => {
+      const sup = await DynamicSupervisor.start({ name: 't:sup2' });
+      const { child } = await sup.startChild({ start: () => GenStage.start(new Collect<number>(), { name: 'sup2-child' }), type: 'stage' });
+      await sup.stop();
+      expect(rec.on('supervisorChild').map((m) => [m.state, m.child])).to.deep.equal([
+        ['running', child],
+        ['exited', undefined],
+      ]);
     });
   });
 });

@@ -11,13 +11,15 @@ import type { StageKind } from '../stage/types.js';
  *
  * | channel | message | when |
  * |---|---|---|
- * | `genstage:stage:start` | `{ stage, name, kind }` | a stage's `init` has run |
+ * | `genstage:stage:start` | `{ stage, name, kind, dispatcher }` | a stage's `init` has run |
  * | `genstage:stage:exit` | `{ stage, name, kind, reason }` | a stage has exited |
  * | `genstage:subscription:start` | `{ subscription, producer, consumer }` | a producer accepted a subscription |
  * | `genstage:subscription:cancel` | `{ subscription, producer, consumer, reason, down }` | a producer removed one (`down`: the consumer exited) |
  * | `genstage:demand` | `{ stage, subscription, count }` | a producer received an ask of `count` |
- * | `genstage:events` | `{ stage, subscription, count }` | a consumer (or producer-consumer) handled a batch of `count` events |
+ * | `genstage:events` | `{ stage, subscription, count, duration }` | a consumer (or producer-consumer) handled a batch of `count` events |
  * | `genstage:buffer:discard` | `{ stage, name, count }` | a producer's buffer dropped `count` events |
+ * | `genstage:produce` | `{ stage, demand, count, duration }` | a producer's `handleDemand(demand)` returned (or resolved) `count` events |
+ * | `genstage:supervisor:child` | `{ supervisor, id, state, reason, child }` | a supervised child started, is restarting, or left |
  *
  * `stage` is the `Stage` handle, `subscription` the `Subscription`. Messages are
  * published synchronously from inside the stage's process: a subscriber must not
@@ -41,6 +43,8 @@ export const channels = {
   demand: diagnostics.channel('genstage:demand'),
   events: diagnostics.channel('genstage:events'),
   bufferDiscard: diagnostics.channel('genstage:buffer:discard'),
+  produce: diagnostics.channel('genstage:produce'),
+  supervisorChild: diagnostics.channel('genstage:supervisor:child'),
 } as const;
 
 export type ChannelName = keyof typeof channels;
@@ -50,6 +54,8 @@ export interface StageStartMessage {
   readonly stage: Stage<unknown>;
   readonly name: string;
   readonly kind: StageKind;
+  /** The class name of a producer's dispatcher (`'DemandDispatcher'`...); `undefined` for a consumer. */
+  readonly dispatcher: string | undefined;
 }
 
 /** `genstage:stage:exit`: the stage has exited with `reason` (after `terminate`, before `done` resolves). */
@@ -97,6 +103,12 @@ export interface EventsMessage {
   readonly stage: Stage<unknown>;
   readonly subscription: Subscription<unknown>;
   readonly count: number;
+  /**
+   * Milliseconds from the `handleEvents` call to its return (or to its promise
+   * resolving): time the stage was blocked in the callback. Measured only while the
+   * channel has a subscriber (0 for a call that began before the first one came).
+   */
+  readonly duration: number;
 }
 
 /** `genstage:buffer:discard`: the producer `stage` (named `name`) dropped `count` events from its buffer. */
@@ -104,6 +116,36 @@ export interface BufferDiscardMessage {
   readonly stage: Stage<unknown>;
   readonly name: string;
   readonly count: number;
+}
+
+/**
+ * `genstage:produce`: the producer `stage` ran `handleDemand(demand)`, which returned
+ * (or resolved with) `count` events after `duration` milliseconds. Not published for
+ * demand served from the buffer, stored in `'accumulate'` mode, or met by a
+ * producer-consumer's upstream queue (those run no callback).
+ */
+export interface ProduceMessage {
+  readonly stage: Stage<unknown>;
+  readonly demand: number;
+  readonly count: number;
+  readonly duration: number;
+}
+
+/**
+ * `genstage:supervisor:child`: a child of the supervisor named `supervisor`
+ * (a `DynamicSupervisor`, `TaskSupervisor`, `ConsumerSupervisor` or `superviseStage`
+ * stage) changed state. `id` is the child's id in that supervisor (kept across
+ * restarts); `state` is `'running'` (started or restarted), `'restarting'` (it exited
+ * with `reason` and its restart begins) or `'exited'` (it left the supervisor with
+ * `reason`: ended, terminated, or out of restarts). `child` is the running `Stage`
+ * or supervisor of a process child, `undefined` for a task.
+ */
+export interface SupervisorChildMessage {
+  readonly supervisor: string;
+  readonly id: number;
+  readonly state: 'running' | 'restarting' | 'exited';
+  readonly reason: unknown;
+  readonly child: unknown;
 }
 
 /** The message type of each channel, by its key in `channels`. */
@@ -115,4 +157,6 @@ export interface ChannelMessages {
   demand: DemandMessage;
   events: EventsMessage;
   bufferDiscard: BufferDiscardMessage;
+  produce: ProduceMessage;
+  supervisorChild: SupervisorChildMessage;
 }

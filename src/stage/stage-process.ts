@@ -75,6 +75,7 @@ const subscriptionCancelChannel = channels.subscriptionCancel;
 const demandChannel = channels.demand;
 const eventsChannel = channels.events;
 const bufferDiscardChannel = channels.bufferDiscard;
+const produceChannel = channels.produce;
 
 export interface StageConfig {
   kind: StageKind;
@@ -197,7 +198,10 @@ export class StageProcess extends Process<Msg> {
   }
 
   private publishStart(): void {
-    if (stageStartChannel.hasSubscribers) stageStartChannel.publish({ stage: this.handle, name: this.name, kind: this.kind });
+    if (stageStartChannel.hasSubscribers) {
+      const dispatcher = this.dispatcher === undefined ? undefined : (this.dispatcher as object).constructor.name;
+      stageStartChannel.publish({ stage: this.handle, name: this.name, kind: this.kind, dispatcher });
+    }
   }
 
   /** Registers cleanup to run when the stage stops (sockets, listeners, iterators). */
@@ -345,24 +349,29 @@ export class StageProcess extends Process<Msg> {
     while (offset < len) {
       const chunk = offset === 0 && len <= size ? events : events.slice(offset, offset + size);
       offset += chunk.length;
+      const started = eventsChannel.hasSubscribers ? performance.now() : -1;
       const out = (this.impl.handleEvents as (e: unknown[], f: Subscription) => unknown)(chunk, sub);
       if (isPromiseLike(out)) {
         return Promise.resolve(out).then((value) => {
-          this.afterChunk(sub, chunk.length, value);
+          this.afterChunk(sub, chunk.length, value, started);
           if (this.exitRequested) return undefined;
           const rest = this.consume(sub, events, offset, resumePc);
           return rest;
         });
       }
-      this.afterChunk(sub, chunk.length, out);
+      this.afterChunk(sub, chunk.length, out, started);
       if (this.exitRequested) return undefined;
     }
     if (resumePc && this.isPC && this.pcQueue.length > 0) return this.takePcEvents();
     return undefined;
   }
 
-  private afterChunk(sub: Subscription, count: number, out: unknown): void {
-    if (eventsChannel.hasSubscribers) eventsChannel.publish({ stage: this.handle, subscription: sub, count });
+  /** `started`: when handleEvents was called (performance.now()), -1 when nobody listened then. */
+  private afterChunk(sub: Subscription, count: number, out: unknown, started: number): void {
+    if (eventsChannel.hasSubscribers) {
+      const duration = started < 0 ? 0 : performance.now() - started;
+      eventsChannel.publish({ stage: this.handle, subscription: sub, count, duration });
+    }
     if (out !== undefined) this.emit(out, 'handleEvents');
     if (sub.manual || !this.producers.has(sub)) return;
     let pending = sub.pending - count;
@@ -492,10 +501,23 @@ export class StageProcess extends Process<Msg> {
   }
 
   private callHandleDemand(demand: number): unknown {
+    const started = produceChannel.hasSubscribers ? performance.now() : -1;
     const out = (this.impl.handleDemand as (n: number) => unknown)(demand);
-    if (isPromiseLike(out)) return Promise.resolve(out).then((events) => this.emit(events, 'handleDemand'));
+    if (isPromiseLike(out)) {
+      return Promise.resolve(out).then((events) => {
+        this.emit(events, 'handleDemand');
+        if (started >= 0) this.publishProduce(demand, events, started);
+      });
+    }
     this.emit(out, 'handleDemand');
+    if (started >= 0) this.publishProduce(demand, out, started);
     return undefined;
+  }
+
+  private publishProduce(demand: number, events: unknown, started: number): void {
+    if (!produceChannel.hasSubscribers) return;
+    const count = Array.isArray(events) ? events.length : 0;
+    produceChannel.publish({ stage: this.handle, demand, count, duration: performance.now() - started });
   }
 
   private takeFromBuffer(demand: number): number {
@@ -716,7 +738,9 @@ export class StageProcess extends Process<Msg> {
     switch (m.kind) {
       case P_SUBSCRIBE: {
         const sub = m.a as Subscription;
-        sub.consumerProcess.post(new Msg(C_CANCEL, sub, 'noproc', true));
+        // A producer that crashed tells a late subscriber why (a flow that failed
+        // before anyone subscribed); one that ended normally is simply gone.
+        sub.consumerProcess.post(new Msg(C_CANCEL, sub, isNormalReason(reason) ? 'noproc' : reason, true));
         return;
       }
       case SUBSCRIBE_TO:

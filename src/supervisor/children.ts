@@ -5,7 +5,10 @@ import { describeReason, isNormalReason } from '../runtime/reason.js';
 import { show } from '../runtime/validate.js';
 import { processOf, type ChildType, type NormalizedSpec, type ProcessHandle, type RestartMode } from './child-spec.js';
 import { StartChildError } from './errors.js';
+import { channels } from '../runtime/diagnostics.js';
 import { macrotask } from '../runtime/scheduler.js';
+
+const childChannel = channels.supervisorChild;
 
 /** How one incarnation of a child ended: its reason, and a task's resolved value. */
 export interface Exit {
@@ -252,6 +255,7 @@ export class ChildSet {
     }
     child.controller = controller;
     child.status = 'running';
+    if (childChannel.hasSubscribers) this.publish(child, 'running', undefined);
     child.exited = Promise.resolve(result).then(
       (value) => this.taskEnded(child, gen, 'normal', value),
       (error: unknown) => this.taskEnded(child, gen, error, undefined),
@@ -290,6 +294,7 @@ export class ChildSet {
         return;
       }
       child.status = 'running';
+      if (childChannel.hasSubscribers) this.publish(child, 'running', undefined);
     });
   }
 
@@ -310,6 +315,7 @@ export class ChildSet {
         this.remove(child, { reason, value });
         return { kind: 'shutdown', child, reason };
       }
+      if (childChannel.hasSubscribers) this.publish(child, 'restarting', reason);
       return { kind: 'restarted', child, wait: this.restart(child) };
     }
     this.remove(child, { reason, value });
@@ -345,7 +351,13 @@ export class ChildSet {
     return this.restarts.length <= this.limits.maxRestarts;
   }
 
+  /** `genstage:supervisor:child` (see `SupervisorChildMessage`). */
+  private publish(child: Child, state: 'running' | 'restarting' | 'exited', reason: unknown): void {
+    childChannel.publish({ supervisor: this.host.name, id: child.id, state, reason, child: state === 'running' ? child.handle : undefined });
+  }
+
   private remove(child: Child, exit: Exit): void {
+    if (childChannel.hasSubscribers) this.publish(child, 'exited', exit.reason);
     this.children.delete(child.id);
     child.status = 'exited';
     child.controller = undefined;
@@ -384,6 +396,7 @@ export class ChildSet {
     }
     child.status = 'exited';
     child.controller = undefined;
+    if (childChannel.hasSubscribers) this.publish(child, 'exited', exit.reason);
     child.onExit?.(exit);
     return exit;
   }
