@@ -1,7 +1,10 @@
 import { expect } from 'chai';
-import { Flow, map, reduce, onTrigger } from '../../src/flow/index.js';
+import { Flow, Window, map, reduce, onTrigger, window } from '../../src/flow/index.js';
+import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { GenStage } from '../../src/stage/gen-stage.js';
 import { Consumer, ProducerConsumer } from '../../src/stage/stage.js';
+import { BroadcastDispatcher } from '../../src/dispatchers/broadcast.js';
+import { setLogger } from '../../src/runtime/logger.js';
 import { range, sorted } from './helpers.js';
 
 class Collect extends Consumer<number> {
@@ -50,12 +53,89 @@ describe('Flow ends', () => {
       const stage = await Flow.from([1]).pipe(map(() => {
         throw new Error('start failed');
       })).start();
+      const consumer = await GenStage.start(new Collect());
+      const consumerDone = consumer.done;
+      await consumer.subscribe(stage);
       const reason = await stage.done;
       expect((reason as Error).message).to.equal('start failed');
+      expect(((await consumerDone) as Error).message).to.equal('start failed');
+    });
+
+    it('should not pull from its source before its first subscriber', async () => {
+      let pulled = 0;
+      function* numbers(): Generator<number> {
+        for (let n = 1; n <= 5; n++) {
+          pulled++;
+          yield n;
+        }
+      }
+      const stage = await Flow.from(numbers()).start();
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 5));
+      expect(pulled).to.equal(0);
+      expect(stage.alive).to.equal(true);
+      const collect = new Collect();
+      const consumer = await GenStage.start(collect, { subscribeTo: [stage] });
+      await consumer.done;
+      expect(collect.got).to.deep.equal([1, 2, 3, 4, 5]);
+      expect(pulled).to.equal(5);
+    });
+
+    it('should log a failure before anyone subscribed, once, and give a later subscriber the original reason, not noproc', async () => {
+      const errors: string[] = [];
+      setLogger({ warn: () => {}, error: (m: string) => errors.push(m) });
+      const clock = new VirtualClock();
+      try {
+        const stage = await Flow.from(range(3), { clock })
+          .pipe(
+            window(Window.periodic(1, 'second')),
+            reduce(() => 0, (n: number, acc: number) => acc + n),
+            onTrigger(() => {
+              throw new Error('trigger broke');
+            }),
+          )
+          .start();
+        clock.advance(1000); // the periodic trigger fires though nothing subscribed yet
+        for (let i = 0; i < 100 && stage.alive; i++) await new Promise((r) => setImmediate(r));
+        expect(stage.alive).to.equal(false);
+        for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+        expect(errors.filter((m) => m.includes('trigger broke'))).to.have.length(1);
+        const late = await GenStage.start(new Collect(), { subscribeTo: [stage] });
+        expect(((await late.done) as Error).message).to.equal('trigger broke');
+      } finally {
+        setLogger();
+      }
+    });
+
+    it('should fail with the reason of a source stage that crashed before the flow subscribed, not end empty', async () => {
+      const errors: string[] = [];
+      setLogger({ warn: () => {}, error: (m: string) => errors.push(m) });
+      try {
+        const source = await GenStage.fromIterable([1, 2]);
+        const stage = await Flow.from(source).start();
+        void source.done;
+        await source.stop(new Error('source broke'));
+        const consumer = await GenStage.start(new Collect(), { subscribeTo: [stage] });
+        expect(((await consumer.done) as Error).message).to.equal('source broke');
+        expect(((await stage.done) as Error).message).to.equal('source broke');
+      } finally {
+        setLogger();
+      }
     });
   });
 
   describe('intoStages', () => {
+    it('should subscribe every consumer before the first event leaves, so broadcast consumers each get the whole flow', async () => {
+      const x = new Collect();
+      const y = new Collect();
+      const z = new Collect();
+      const stages = await Promise.all([x, y, z].map((c) => GenStage.start(c)));
+      await Flow.from([1, 2, 3, 4, 5]).intoStages(stages, { dispatcher: new BroadcastDispatcher() });
+      const reasons = await Promise.all(stages.map((s) => s.done));
+      expect(reasons).to.deep.equal(['normal', 'normal', 'normal']);
+      expect([x.got, y.got, z.got]).to.deep.equal([[1, 2, 3, 4, 5], [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]);
+    });
+
     it('should subscribe the given consumers to the flow', async () => {
       const collect = new Collect();
       const consumer = await GenStage.start(collect);

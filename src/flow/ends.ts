@@ -1,7 +1,8 @@
 import { Consumer } from '../stage/stage.js';
 import { GenStage } from '../stage/gen-stage.js';
 import type { Stage } from '../stage/handle.js';
-import type { CancelReason, SubscribeOptions } from '../stage/types.js';
+import type { Subscription } from '../stage/subscription.js';
+import type { CancelReason, DemandManagement, SubscribeOptions } from '../stage/types.js';
 import type { Dispatcher } from '../dispatchers/dispatcher.js';
 import { DemandDispatcher } from '../dispatchers/demand.js';
 import { isNormalReason } from '../runtime/reason.js';
@@ -169,18 +170,81 @@ export class FlowIterator<T> implements AsyncIterator<T> {
   }
 }
 
-/** A flow's stages behind one producer-consumer others can subscribe to. */
-export async function startExit(plan: Plan, dispatcher: Dispatcher<unknown> | undefined, name: string | undefined): Promise<{ run: FlowRun; exit: Stage<unknown> }> {
+/**
+ * The producer-consumer behind `start()`/`intoStages()`: it merges the flow's output
+ * and dispatches it to the stages that subscribe to it. Its upstream subscriptions
+ * are made only when `connect` is called (at its first subscriber for `start`, once
+ * every consumer has subscribed for `intoStages`), so nothing is read from a source
+ * before someone is there to receive it. It is not watched by the run: its exit is
+ * reported like any stage's (to its consumers, `done`, or the logger), and whatever
+ * ends it stops the rest of the flow.
+ * @internal
+ */
+class ExitStage extends MapReducerStage {
+  private subscribed = false;
+  constructor(producers: number, clock: FlowRun['clock'], private readonly hooks: { firstConsumer: () => void; exited: (reason: unknown) => void }) {
+    super(newLayer('exit'), 0, 1, producers, clock);
+  }
+
+  override handleSubscribe(kind: 'producer' | 'consumer', options: unknown, from: Subscription): DemandManagement {
+    if (kind === 'consumer' && !this.subscribed) {
+      this.subscribed = true;
+      this.hooks.firstConsumer();
+    }
+    return super.handleSubscribe(kind, options, from);
+  }
+
+  override handleCancel(reason: CancelReason, from: Subscription): ReturnType<MapReducerStage['handleCancel']> {
+    // A consumer leaving is not an input ending.
+    if (from.producerProcess === this.process) return undefined;
+    return super.handleCancel(reason, from);
+  }
+
+  override terminate(reason: unknown): Promise<void> | undefined {
+    this.hooks.exited(reason);
+    return super.terminate();
+  }
+}
+
+/**
+ * A flow's stages behind one producer-consumer others can subscribe to. With
+ * `lazy`, the flow connects at the exit's first subscriber; otherwise the caller
+ * calls `connect()` once its consumers have subscribed.
+ */
+export async function startExit(
+  plan: Plan,
+  dispatcher: Dispatcher<unknown> | undefined,
+  name: string | undefined,
+  lazy: boolean,
+): Promise<{ run: FlowRun; exit: Stage<unknown>; connect: () => Promise<void> }> {
   const { run, built } = await materialize(plan);
+  let connecting: Promise<void> | undefined;
+  let exit: Stage<unknown> | undefined;
+  const connectUpstream = (): Promise<void> => {
+    connecting ??= connect([...built.links, ...built.group.map((producer) => ({ consumer: exit!, producer, options: { cancel: 'temporary' as const } }))]).catch(
+      (error: unknown) => {
+        // A stage that failed while connecting has stopped the flow with its reason already.
+        if (run.error === undefined) run.abort(error);
+      },
+    );
+    return connecting;
+  };
   try {
-    const exit = await GenStage.start(new MapReducerStage(newLayer('exit'), 0, 1, built.group.length, run.clock), {
-      dispatcher: dispatcher ?? new DemandDispatcher(),
-      clock: run.clock,
-      name: name ?? `flow:exit#${sinkNames++}`,
-    });
-    run.own(exit);
-    await connect([...built.links, ...built.group.map((producer) => ({ consumer: exit, producer, options: { cancel: 'temporary' as const } }))]);
-    return { run, exit };
+    exit = await GenStage.start(
+      new ExitStage(built.group.length, run.clock, {
+        firstConsumer: () => {
+          if (lazy) void connectUpstream();
+        },
+        exited: (reason) => run.abort(isNormalReason(reason) ? 'shutdown' : reason),
+      }),
+      {
+        dispatcher: dispatcher ?? new DemandDispatcher(),
+        clock: run.clock,
+        name: name ?? `flow:exit#${sinkNames++}`,
+      },
+    );
+    run.adopt(exit);
+    return { run, exit, connect: connectUpstream };
   } catch (error) {
     run.abort('shutdown');
     throw run.error !== undefined ? run.error.reason : error;

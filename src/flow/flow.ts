@@ -11,6 +11,7 @@ import { newLayer, type LayerSpec, type OpFactory, type Plan, type ReducerSpec, 
 import { checkLayerOptions, partitionRouting, type LayerOptions } from './routing.js';
 import { asObservable, toIterable, type ObservableLike, type ReadableStreamLike } from './sources.js';
 import { Window } from './window.js';
+import type { PipeChain, PipeResult, PipeStep, ReducedFlow } from './pipe-types.js';
 import { sinkObservable, symbolObservable, type InteropObservable } from '../stage/observable.js';
 
 /** A step of a flow: takes a flow, returns a new one (the first is unchanged). */
@@ -139,8 +140,47 @@ export class Flow<T> {
    * Every event is kept until the end: memory grows with the input.
    *
    * @param mode `'inner' | 'leftOuter' | 'rightOuter' | 'fullOuter'`.
+   * The types follow the mode: in `'inner'` both sides of `join` are there, in
+   * `'leftOuter'` the right one may be `null`, in `'rightOuter'` the left one.
+   *
    * @param options `stages` (default 1: the join is partitioned by key), `maxDemand`, `minDemand`.
    */
+  static boundedJoin<L, R, K, O>(
+    mode: 'inner',
+    left: Flow<L>,
+    right: Flow<R>,
+    leftKey: (event: L) => K,
+    rightKey: (event: R) => K,
+    join: (left: L, right: R) => O,
+    options?: LayerOptions,
+  ): Flow<O>;
+  static boundedJoin<L, R, K, O>(
+    mode: 'leftOuter',
+    left: Flow<L>,
+    right: Flow<R>,
+    leftKey: (event: L) => K,
+    rightKey: (event: R) => K,
+    join: (left: L, right: R | null) => O,
+    options?: LayerOptions,
+  ): Flow<O>;
+  static boundedJoin<L, R, K, O>(
+    mode: 'rightOuter',
+    left: Flow<L>,
+    right: Flow<R>,
+    leftKey: (event: L) => K,
+    rightKey: (event: R) => K,
+    join: (left: L | null, right: R) => O,
+    options?: LayerOptions,
+  ): Flow<O>;
+  static boundedJoin<L, R, K, O>(
+    mode: JoinMode,
+    left: Flow<L>,
+    right: Flow<R>,
+    leftKey: (event: L) => K,
+    rightKey: (event: R) => K,
+    join: (left: L | null, right: R | null) => O,
+    options?: LayerOptions,
+  ): Flow<O>;
   static boundedJoin<L, R, K, O>(
     mode: JoinMode,
     left: Flow<L>,
@@ -157,7 +197,48 @@ export class Flow<T> {
    * As `boundedJoin`, per window: events of the two sides meet only within the same
    * window (for fixed windows `window`'s `by` is applied to the raw event of either
    * side), and the unmatched events of outer modes go out when the window is done.
+   * `join`'s sides are nullable by mode, as in `boundedJoin`.
    */
+  static windowJoin<L, R, K, O>(
+    mode: 'inner',
+    left: Flow<L>,
+    right: Flow<R>,
+    window: Window<L | R>,
+    leftKey: (event: L) => K,
+    rightKey: (event: R) => K,
+    join: (left: L, right: R) => O,
+    options?: LayerOptions,
+  ): Flow<O>;
+  static windowJoin<L, R, K, O>(
+    mode: 'leftOuter',
+    left: Flow<L>,
+    right: Flow<R>,
+    window: Window<L | R>,
+    leftKey: (event: L) => K,
+    rightKey: (event: R) => K,
+    join: (left: L, right: R | null) => O,
+    options?: LayerOptions,
+  ): Flow<O>;
+  static windowJoin<L, R, K, O>(
+    mode: 'rightOuter',
+    left: Flow<L>,
+    right: Flow<R>,
+    window: Window<L | R>,
+    leftKey: (event: L) => K,
+    rightKey: (event: R) => K,
+    join: (left: L | null, right: R) => O,
+    options?: LayerOptions,
+  ): Flow<O>;
+  static windowJoin<L, R, K, O>(
+    mode: JoinMode,
+    left: Flow<L>,
+    right: Flow<R>,
+    window: Window<L | R>,
+    leftKey: (event: L) => K,
+    rightKey: (event: R) => K,
+    join: (left: L | null, right: R | null) => O,
+    options?: LayerOptions,
+  ): Flow<O>;
   static windowJoin<L, R, K, O>(
     mode: JoinMode,
     left: Flow<L>,
@@ -171,27 +252,41 @@ export class Flow<T> {
     return new Flow<O>(joinPlan('windowJoin', mode, planOf('windowJoin', 'left', left), planOf('windowJoin', 'right', right), window as Window<unknown>, leftKey, rightKey, join, options));
   }
 
-  pipe(): Flow<T>;
-  pipe<A>(op1: FlowOperator<T, A>): Flow<A>;
-  pipe<A, B>(op1: FlowOperator<T, A>, op2: FlowOperator<A, B>): Flow<B>;
-  pipe<A, B, C>(op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>): Flow<C>;
-  pipe<A, B, C, D>(op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>): Flow<D>;
-  pipe<A, B, C, D, E>(op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>, op5: FlowOperator<D, E>): Flow<E>;
-  pipe<A, B, C, D, E, F>(
-    op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>, op5: FlowOperator<D, E>, op6: FlowOperator<E, F>,
-  ): Flow<F>;
-  pipe<A, B, C, D, E, F, G>(
-    op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>, op5: FlowOperator<D, E>, op6: FlowOperator<E, F>,
-    op7: FlowOperator<F, G>,
-  ): Flow<G>;
-  pipe<A, B, C, D, E, F, G, H>(
-    op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>, op5: FlowOperator<D, E>, op6: FlowOperator<E, F>,
-    op7: FlowOperator<F, G>, op8: FlowOperator<G, H>,
-  ): Flow<H>;
-  pipe<A, B, C, D, E, F, G, H, I>(
-    op1: FlowOperator<T, A>, op2: FlowOperator<A, B>, op3: FlowOperator<B, C>, op4: FlowOperator<C, D>, op5: FlowOperator<D, E>, op6: FlowOperator<E, F>,
-    op7: FlowOperator<F, G>, op8: FlowOperator<G, H>, op9: FlowOperator<H, I>,
-  ): Flow<I>;
+  pipe(): this;
+  pipe<A extends Flow<unknown>>(op1: (flow: this) => A): A;
+  pipe<A extends Flow<unknown>, B extends Flow<unknown>>(op1: (flow: this) => A, op2: (flow: A) => B): B;
+  pipe<A extends Flow<unknown>, B extends Flow<unknown>, C extends Flow<unknown>>(
+    op1: (flow: this) => A, op2: (flow: A) => B, op3: (flow: B) => C,
+  ): C;
+  pipe<A extends Flow<unknown>, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>>(
+    op1: (flow: this) => A, op2: (flow: A) => B, op3: (flow: B) => C, op4: (flow: C) => D,
+  ): D;
+  pipe<A extends Flow<unknown>, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>, E extends Flow<unknown>>(
+    op1: (flow: this) => A, op2: (flow: A) => B, op3: (flow: B) => C, op4: (flow: C) => D, op5: (flow: D) => E,
+  ): E;
+  pipe<A extends Flow<unknown>, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>, E extends Flow<unknown>, F extends Flow<unknown>>(
+    op1: (flow: this) => A, op2: (flow: A) => B, op3: (flow: B) => C, op4: (flow: C) => D, op5: (flow: D) => E, op6: (flow: E) => F,
+  ): F;
+  pipe<A extends Flow<unknown>, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>, E extends Flow<unknown>, F extends Flow<unknown>, G extends Flow<unknown>>(
+    op1: (flow: this) => A, op2: (flow: A) => B, op3: (flow: B) => C, op4: (flow: C) => D, op5: (flow: D) => E, op6: (flow: E) => F, op7: (flow: F) => G,
+  ): G;
+  pipe<A extends Flow<unknown>, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>, E extends Flow<unknown>, F extends Flow<unknown>, G extends Flow<unknown>, H extends Flow<unknown>>(
+    op1: (flow: this) => A, op2: (flow: A) => B, op3: (flow: B) => C, op4: (flow: C) => D, op5: (flow: D) => E, op6: (flow: E) => F, op7: (flow: F) => G, op8: (flow: G) => H,
+  ): H;
+  pipe<A extends Flow<unknown>, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>, E extends Flow<unknown>, F extends Flow<unknown>, G extends Flow<unknown>, H extends Flow<unknown>, I extends Flow<unknown>>(
+    op1: (flow: this) => A, op2: (flow: A) => B, op3: (flow: B) => C, op4: (flow: C) => D, op5: (flow: D) => E, op6: (flow: E) => F, op7: (flow: F) => G, op8: (flow: G) => H, op9: (flow: H) => I,
+  ): I;
+  pipe<A extends Flow<unknown>, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>, E extends Flow<unknown>, F extends Flow<unknown>, G extends Flow<unknown>, H extends Flow<unknown>, I extends Flow<unknown>, J extends Flow<unknown>>(
+    op1: (flow: this) => A, op2: (flow: A) => B, op3: (flow: B) => C, op4: (flow: C) => D, op5: (flow: D) => E, op6: (flow: E) => F, op7: (flow: F) => G, op8: (flow: G) => H, op9: (flow: H) => I, op10: (flow: I) => J,
+  ): J;
+  pipe<A extends Flow<unknown>, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>, E extends Flow<unknown>, F extends Flow<unknown>, G extends Flow<unknown>, H extends Flow<unknown>, I extends Flow<unknown>, J extends Flow<unknown>, K extends Flow<unknown>>(
+    op1: (flow: this) => A, op2: (flow: A) => B, op3: (flow: B) => C, op4: (flow: C) => D, op5: (flow: D) => E, op6: (flow: E) => F, op7: (flow: F) => G, op8: (flow: G) => H, op9: (flow: H) => I, op10: (flow: I) => J, op11: (flow: J) => K,
+  ): K;
+  pipe<A extends Flow<unknown>, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>, E extends Flow<unknown>, F extends Flow<unknown>, G extends Flow<unknown>, H extends Flow<unknown>, I extends Flow<unknown>, J extends Flow<unknown>, K extends Flow<unknown>, L extends Flow<unknown>>(
+    op1: (flow: this) => A, op2: (flow: A) => B, op3: (flow: B) => C, op4: (flow: C) => D, op5: (flow: D) => E, op6: (flow: E) => F, op7: (flow: F) => G, op8: (flow: G) => H, op9: (flow: H) => I, op10: (flow: I) => J, op11: (flow: J) => K, op12: (flow: K) => L,
+  ): L;
+  /** Past twelve operators: the types of the operators are not inferred from the flow, but each must take the flow the one before it gives. */
+  pipe<const Steps extends readonly PipeStep[]>(...ops: PipeChain<this, Steps>): PipeResult<this, Steps>;
   /** Applies `ops` in order; returns the new flow (this one is unchanged). */
   pipe(...ops: ((flow: never) => unknown)[]): unknown {
     let flow = this as Flow<unknown>;
@@ -233,6 +328,9 @@ export class Flow<T> {
     return { [Symbol.asyncIterator]: () => new FlowIterator<T>(this.plan, sink) };
   }
 
+  /** As `'@@observable'`, under `Symbol.observable` where it is defined (typed for RxJS's `from`). */
+  declare [Symbol.observable]: () => FlowObservable<T>;
+
   /**
    * The flow as an observable (RxJS's `from(flow)` accepts it). Each `subscribe`
    * runs the flow; `unsubscribe` stops it. Events are pushed as they come.
@@ -257,29 +355,47 @@ export class Flow<T> {
   }
 
   /**
-   * Starts the flow and resolves with a producer stage (a producer-consumer that
-   * merges the flow's output) for other stages to subscribe to. Nothing is lost
-   * before they do: without demand, the flow waits. The stage exits `'normal'`
-   * when the flow ends, or with the flow's error.
+   * Starts the flow's stages and resolves with a producer stage (a producer-consumer
+   * that merges the flow's output) for other stages to subscribe to. Nothing is read
+   * from the flow's sources before its first subscriber arrives: the flow connects
+   * then, and from there on runs at the pace of its subscribers' demand (a consumer
+   * that subscribes later gets what is left; with a `BroadcastDispatcher`, use
+   * `intoStages` to have every consumer see every event). The stage exits `'normal'`
+   * when the flow ends, or with the flow's error; an error nobody observes (no
+   * subscriber, nobody read `done`) is logged, and a stage that subscribes to it
+   * afterwards is told that error.
    */
   start(options: { dispatcher?: Dispatcher<T>; name?: string } = {}): Promise<Stage<T>> {
     const o = checkStartOptions(options);
-    return startExit(this.plan, o.dispatcher, o.name).then(({ exit }) => exit as Stage<T>);
+    return startExit(this.plan, o.dispatcher, o.name, true).then(({ exit }) => exit as Stage<T>);
   }
 
   /**
    * Starts the flow (as `start`) and subscribes `consumers` to it, each with its
    * options (`{ to: stage, ...options }`); resolves with the flow's exit stage.
+   * Every consumer is subscribed before the first event leaves, so with a
+   * `BroadcastDispatcher` each of them receives the whole flow.
+   *
+   * ## Example
+   * ```ts
+   * await Flow.from([1, 2, 3]).intoStages([x, y], { dispatcher: new BroadcastDispatcher() }); // x and y each get [1, 2, 3]
+   * ```
    */
   intoStages(consumers: readonly StageEntry[], options: { dispatcher?: Dispatcher<T>; name?: string } = {}): Promise<Stage<T>> {
     const entries = checkEntries('intoStages', consumers);
     for (const entry of entries) {
       if (entry.stage.kind === 'producer') throw new TypeError(`intoStages: ${entry.stage.name} is a producer; expected consumers or producer-consumers`);
     }
-    const started = this.start(options);
-    return started.then(async (exit) => {
-      for (const entry of entries) await entry.stage.subscribe(exit, entry.options);
-      return exit;
+    const o = checkStartOptions(options);
+    return startExit(this.plan, o.dispatcher, o.name, false).then(async ({ run, exit, connect }) => {
+      try {
+        for (const entry of entries) await entry.stage.subscribe(exit, entry.options);
+      } catch (error) {
+        run.abort('shutdown');
+        throw error;
+      }
+      await connect();
+      return exit as Stage<T>;
     });
   }
 
@@ -377,8 +493,8 @@ export function withMapper<U>(flow: Flow<unknown>, op: OpFactory): Flow<U> {
   return withLastLayer(flow, { ...last, post: [...last.post, op] });
 }
 
-/** @internal Sets the reducer of the last layer; one per stage. */
-export function withReducer<U>(flow: Flow<unknown>, reducer: ReducerSpec): Flow<U> {
+/** @internal Sets the reducer of the last layer; one per stage. `A` is its accumulator's type, `U` what it emits. */
+export function withReducer<U, A = unknown>(flow: Flow<unknown>, reducer: ReducerSpec): ReducedFlow<A, U> {
   checkFlow(flow);
   const last = lastLayer(flow);
   if (last.worker !== undefined) {
@@ -387,7 +503,7 @@ export function withReducer<U>(flow: Flow<unknown>, reducer: ReducerSpec): Flow<
   if (last.reducer !== undefined) {
     throw new TypeError(`${reducer.name}: this stage already has a reducer (${last.reducer.name}); add partition(), shuffle() or departition() between them`);
   }
-  return withLastLayer(flow, { ...last, reducer });
+  return withLastLayer(flow, { ...last, reducer }) as ReducedFlow<A, U>;
 }
 
 /** @internal Throws unless `flow` is a Flow (operators called on something else). */

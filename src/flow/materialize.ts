@@ -42,6 +42,15 @@ export class FlowRun {
     });
   }
 
+  /**
+   * Adds a stage to stop with the flow, without watching its exit: the flow's exit
+   * stage (`start`), whose crash is its own to report (its consumers, `done`, or the
+   * logger when nobody looked), and which stops the run itself when it ends.
+   */
+  adopt(stage: Stage<unknown>): void {
+    this.stages.push(stage);
+  }
+
   /** Stops every stage of the flow at once with `reason` (their timers go with them). */
   abort(reason: unknown): void {
     if (this.aborted) return;
