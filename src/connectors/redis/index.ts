@@ -18,3 +18,4 @@ export { StreamConsumer, type StreamConsumerOptions, type AckableEvent } from '.
 export { moveToDeadLetter, type DeadLetterEntry } from './dead-letter.js';
 export { RedisCheckpoint, type RedisCheckpointOptions, type Checkpoint } from './checkpoint.js';
 export type { RedisConnectionOptions } from './connection.js';
+export { reapIdleConsumers, type ReapIdleConsumersOptions } from './consumers.js';

@@ -10,6 +10,8 @@ import {
   closeConnection, command, delay, fieldsOf, isConnectionError, openConnection,
   type RawReply, type RedisClient, type RedisConnectionOptions,
 } from './connection.js';
+import { removeConsumerIfSettled } from './consumers.js';
+import { isNormalReason } from '../../runtime/reason.js';
 import { moveToDeadLetter, type DeadLetterEntry } from './dead-letter.js';
 import { StreamEntry, type RedisStreamEvent } from './event.js';
 import { expectName, expectOptions, optionalInteger, optionalRedisOptions } from './options.js';
@@ -131,7 +133,11 @@ function parseEntryList(list: RawReply, out: RawEntries): void {
  *
  * When Redis goes away it waits and reconnects (node-redis retries forever); a
  * command that is wrong (the key holds another type) stops the stage with the error.
- * Stopping the stage flushes queued acks and closes both connections.
+ * Stopping the stage flushes queued acks and closes both connections. A clean stop
+ * (`'normal'`, `'shutdown'`) with nothing pending also removes this consumer from the
+ * group (`XGROUP DELCONSUMER`), so restarts under the default name `<hostname>-<pid>`
+ * do not pile up dead consumers; consumers of killed processes are removed by
+ * `reapIdleConsumers`.
  *
  * ## Example
  * ```ts
@@ -202,7 +208,7 @@ export class RedisStreamProducer extends Producer<RedisStreamEvent> {
     return undefined;
   }
 
-  override async terminate(): Promise<void> {
+  override async terminate(reason: unknown): Promise<void> {
     this.signal.stopped = true;
     this.signal.wake?.();
     closeConnection(this.reader);
@@ -210,12 +216,26 @@ export class RedisStreamProducer extends Producer<RedisStreamEvent> {
     const acker = this.acker;
     if (acker !== undefined) {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.closeTimeoutMs)));
-      await Promise.race([acker.flush(), timeout]);
-      clearTimeout(timer);
+      const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.options.closeTimeoutMs)));
+      const flushed = await Promise.race([acker.flush().then(() => true), timeout]);
       acker.close();
+      // A clean stop leaves no consumer behind in the group when it holds nothing
+      // (under the default name, every restart would otherwise add one).
+      if (flushed && isNormalReason(reason) && acker.inFlight.size === 0) {
+        await Promise.race([this.removeConsumer(), timeout]);
+      }
+      clearTimeout(timer);
     }
     closeConnection(this.commands);
+  }
+
+  private async removeConsumer(): Promise<void> {
+    const { stream, group, consumer } = this.options;
+    try {
+      await removeConsumerIfSettled(this.commands!, stream, group, consumer);
+    } catch (error) {
+      getLogger().warn(`${this.logName()}: could not remove the consumer from its group on stop (${show(error)}); reapIdleConsumers removes it later`);
+    }
   }
 
   /**
