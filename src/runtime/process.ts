@@ -1,5 +1,5 @@
 import { Deque } from './deque.js';
-import { scheduler, type Runnable } from './scheduler.js';
+import { microtask, scheduler, type Runnable } from './scheduler.js';
 import { getLogger } from './logger.js';
 import { describeReason, isNormalReason } from './reason.js';
 import { isPromiseLike } from './validate.js';
@@ -49,7 +49,7 @@ export abstract class Process<M> implements Runnable {
   monitor(onExit: (reason: unknown) => void): () => void {
     if (this.exited) {
       const reason = this.exitReason;
-      queueMicrotask(() => onExit(reason));
+      microtask(() => onExit(reason));
       return () => {};
     }
     (this.monitors ??= []).push(onExit);

@@ -3,9 +3,14 @@
  *
  * A process handles at most `BUDGET` messages before it goes to the back of the run
  * queue, so one busy stage cannot starve the others. After `SLICE_MS` of continuous
- * work the loop hands control back to the event loop with `setImmediate`, so timers
- * and I/O keep running while a pipeline is busy; short bursts start on a microtask to
- * keep latency low.
+ * work the loop hands control back to the event loop with a macrotask (`setImmediate`
+ * in Node), so timers and I/O keep running while a pipeline is busy; short bursts
+ * start on a microtask to keep latency low.
+ *
+ * The host's timing functions are captured when this module loads: a test runner's
+ * fake timers installed later (`@sinonjs/fake-timers`, Vitest's `useFakeTimers`)
+ * replace the globals but do not stop the scheduler, so a pipeline still runs to its
+ * end without ticking the fake clock.
  */
 export interface Runnable {
   /** Set by the scheduler while the process waits in the run queue. */
@@ -18,7 +23,61 @@ const BUDGET = 64;
 const SLICE_MS = 8;
 
 const now: () => number =
-  typeof performance !== 'undefined' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now();
+  typeof performance !== 'undefined' && typeof performance.now === 'function' ? performance.now.bind(performance) : Date.now;
+
+/** Runs `fn` on a microtask: the host's `queueMicrotask`, as it was at load. */
+export const microtask: (fn: () => void) => void =
+  typeof queueMicrotask === 'function' ? queueMicrotask.bind(globalThis) : (fn) => void Promise.resolve().then(fn);
+
+/**
+ * Runs `fn` on a later turn of the event loop, after pending I/O and timers had their
+ * chance, and returns a function that cancels it. `setImmediate` where the host has it
+ * (Node, Bun), else a `MessageChannel` message (browsers, Deno, edge runtimes: not
+ * clamped like a nested `setTimeout(0)`), else `setTimeout(fn, 0)`. Chosen and
+ * captured at load, so fake timers installed later do not reach it.
+ */
+export const macrotask: (fn: () => void) => () => void = hostMacrotask();
+
+function hostMacrotask(): (fn: () => void) => () => void {
+  if (typeof setImmediate === 'function' && typeof clearImmediate === 'function') {
+    const set = setImmediate;
+    const clear = clearImmediate;
+    return (fn) => {
+      const handle = set(fn);
+      return () => clear(handle);
+    };
+  }
+  if (typeof MessageChannel === 'function') {
+    // One channel; each message runs the oldest waiting task (messages keep their order).
+    const waiting: { fn: (() => void) | undefined }[] = [];
+    let head = 0;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      const task = waiting[head];
+      waiting[head++] = undefined as never;
+      if (head === waiting.length) {
+        waiting.length = 0;
+        head = 0;
+      }
+      task?.fn?.();
+    };
+    const post = channel.port2.postMessage.bind(channel.port2);
+    return (fn) => {
+      const task: { fn: (() => void) | undefined } = { fn };
+      waiting.push(task);
+      post(null);
+      return () => {
+        task.fn = undefined;
+      };
+    };
+  }
+  const set = setTimeout;
+  const clear = clearTimeout;
+  return (fn) => {
+    const handle = set(fn, 0);
+    return () => clear(handle);
+  };
+}
 
 class Scheduler {
   private queue: (Runnable | undefined)[] = [];
@@ -43,8 +102,8 @@ class Scheduler {
 
   private kick(): void {
     this.kicked = true;
-    if (now() - this.lastYield < SLICE_MS) queueMicrotask(this.runFromMicrotask);
-    else setImmediate(this.runFromMacrotask);
+    if (now() - this.lastYield < SLICE_MS) microtask(this.runFromMicrotask);
+    else macrotask(this.runFromMacrotask);
   }
 
   private readonly runFromMicrotask = (): void => this.run();
@@ -78,7 +137,7 @@ class Scheduler {
       if (this.head < this.queue.length) {
         if (!this.kicked) {
           this.kicked = true;
-          setImmediate(this.runFromMacrotask);
+          macrotask(this.runFromMacrotask);
         }
       } else if (this.idleWaiters.length > 0) {
         const waiters = this.idleWaiters;

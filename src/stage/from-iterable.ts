@@ -4,6 +4,7 @@ import type { Stage } from './handle.js';
 import type { CancelReason, ProducerOptions } from './types.js';
 import type { Clock } from '../runtime/clock.js';
 import { expectKnownKeys, expectObject, expectOneOf, show } from '../runtime/validate.js';
+import { macrotask } from '../runtime/scheduler.js';
 import { GenStage } from './gen-stage.js';
 
 export interface FromIterableOptions<T> extends ProducerOptions<T> {
@@ -22,8 +23,8 @@ interface Batch<T> {
   readonly out: T[];
   readonly resolve: (out: T[]) => void;
   readonly reject: (error: unknown) => void;
-  /** Fires when the turn of the event loop in which the batch got its first item ends. */
-  immediate: ReturnType<typeof setImmediate> | undefined;
+  /** Cancels the macrotask that fires when the turn of the event loop in which the batch got its first item ends. */
+  immediate: (() => void) | undefined;
 }
 
 /**
@@ -127,7 +128,7 @@ class IterableProducer<T> extends Producer<T> {
         return this.fail(error);
       }
       this.inFlight = true;
-      if (batch.out.length > 0 && batch.immediate === undefined) batch.immediate = setImmediate(this.turnEnded);
+      if (batch.out.length > 0 && batch.immediate === undefined) batch.immediate = macrotask(this.turnEnded);
       Promise.resolve(step as Promise<IteratorResult<T>>).then(this.settled, this.failed);
       return undefined;
     }
@@ -176,7 +177,7 @@ class IterableProducer<T> extends Producer<T> {
   private close(): void {
     const batch = this.batch as Batch<T>;
     this.batch = undefined;
-    if (batch.immediate !== undefined) clearImmediate(batch.immediate);
+    batch.immediate?.();
     this.owed -= batch.out.length;
     batch.resolve(batch.out);
   }
@@ -184,7 +185,7 @@ class IterableProducer<T> extends Producer<T> {
   private fail(error: unknown): void {
     const batch = this.batch as Batch<T>;
     this.batch = undefined;
-    if (batch.immediate !== undefined) clearImmediate(batch.immediate);
+    batch.immediate?.();
     batch.reject(error);
   }
 
@@ -202,7 +203,7 @@ class IterableProducer<T> extends Producer<T> {
     if (batch !== undefined) {
       // Stopped while waiting for the source: read nothing more.
       this.batch = undefined;
-      if (batch.immediate !== undefined) clearImmediate(batch.immediate);
+      batch.immediate?.();
       batch.resolve([]);
     }
     if (this.finished) return undefined;

@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '../runtime/clock.js';
-import { scheduler } from '../runtime/scheduler.js';
+import { macrotask, scheduler } from '../runtime/scheduler.js';
 import { expectInteger, show } from '../runtime/validate.js';
 
 interface Timer {
@@ -105,6 +105,6 @@ export class VirtualClock implements Clock {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) {
     await scheduler.whenIdle();
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => macrotask(resolve));
   }
 }
