@@ -34,6 +34,74 @@ describe('TaskSupervisor', () => {
       await sup.stop();
     });
 
+    it('should be awaitable: await tasks.async(fn) yields the value, not the Task', async () => {
+      const sup = await TaskSupervisor.start();
+      const value: number = await sup.async(async () => 6 * 7);
+      expect(value).to.equal(42);
+      const sync: string = await sup.async(() => 'now');
+      expect(sync).to.equal('now');
+      expect(await Promise.all([sup.async(async () => 1), sup.async(() => 2)])).to.deep.equal([1, 2]);
+      await sup.stop();
+    });
+
+    it("should make await task throw the task's error, without logging it", async () => {
+      const sup = await TaskSupervisor.start();
+      const error = await (async () => {
+        try {
+          await sup.async(async () => {
+            throw new Error('awaited');
+          });
+          return undefined;
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect((error as Error).message).to.equal('awaited');
+      expect(log.errors).to.deep.equal([]);
+      await sup.stop();
+    });
+
+    it('should reject with the raw error alike whether fn throws synchronously or rejects', async () => {
+      const sup = await TaskSupervisor.start();
+      const thrown = new Error('thrown');
+      const rejected = new Error('rejected');
+      const outcomes = await Promise.all([
+        sup.async(() => {
+          throw thrown;
+        }).await().catch((e: unknown) => e),
+        sup.async(async () => {
+          throw rejected;
+        }).await().catch((e: unknown) => e),
+      ]);
+      expect(outcomes).to.deep.equal([thrown, rejected]);
+      expect(outcomes[0]).to.equal(thrown);
+      const streamed: unknown[] = [];
+      try {
+        for await (const v of sup.asyncStream([1], () => {
+          throw thrown;
+        })) streamed.push(v);
+      } catch (e) {
+        streamed.push(e);
+      }
+      expect(streamed).to.have.length(1);
+      expect(streamed[0]).to.equal(thrown);
+      await sup.stop();
+    });
+
+    it('should log a synchronous throw of a task nobody awaits, as it logs a rejection', async () => {
+      const sup = await TaskSupervisor.start();
+      sup.async(function failsAtOnce() {
+        throw new Error('unawaited');
+      });
+      sup.async(async function failsLater() {
+        throw new Error('unawaited too');
+      });
+      await settle();
+      await new Promise((r) => setImmediate(r));
+      expect(log.errors.map((e) => e.replace(/#\d+/g, ''))).to.have.length(2);
+      await sup.stop();
+    });
+
     it("should reject await with the task's error, and not log it", async () => {
       const sup = await TaskSupervisor.start();
       const task = sup.async(async () => {

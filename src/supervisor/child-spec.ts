@@ -78,6 +78,11 @@ export interface NormalizedSpec {
   name: string | undefined;
   /** Log abnormal exits (off where someone else receives the error). */
   report: boolean;
+  /**
+   * A task whose `start` throws synchronously has started and exited with that error
+   * (as if it had rejected), instead of failing to start. Set for TaskSupervisor tasks.
+   */
+  throwIsExit?: boolean;
 }
 
 const SPEC_KEYS = ['type', 'start', 'restart', 'shutdown', 'name'] as const;

@@ -247,11 +247,16 @@ export class ChildSet {
     const gen = ++child.gen;
     let result: unknown;
     let controller: AbortController | undefined;
-    if (takesSignal(child.spec.start, child.args.length)) {
-      controller = new AbortController();
-      result = child.spec.start(...child.args, controller.signal);
-    } else {
-      result = child.spec.start(...child.args);
+    try {
+      if (takesSignal(child.spec.start, child.args.length)) {
+        controller = new AbortController();
+        result = child.spec.start(...child.args, controller.signal);
+      } else {
+        result = child.spec.start(...child.args);
+      }
+    } catch (error) {
+      if (child.spec.throwIsExit !== true) throw error;
+      result = Promise.reject(error);
     }
     child.controller = controller;
     child.status = 'running';

@@ -28,13 +28,24 @@ export function exitError(reason: unknown): unknown {
  * A task started by `TaskSupervisor.async`: a supervised, temporary child whose
  * result you can await.
  *
+ * A task is awaitable (a `PromiseLike`): `await task` yields its result, or throws
+ * its error, waiting as long as the task runs. `task.await(ms)` does the same with a
+ * timeout after which the task is stopped. The error is the one `fn` threw or
+ * rejected with, as is, whether it threw synchronously or not; a `StartChildError`
+ * means the task could not be started at all (`maxChildren` reached, or the
+ * supervisor has stopped), a `StageExitError` that it was stopped.
+ *
+ * Being a thenable, a task returned from an `async` function, or passed to
+ * `resolve()`, is awaited there: return `{ task }` to hand the task itself on.
+ *
  * ## Example
  * ```ts
- * const task = tasks.async((signal) => fetch(url, { signal }).then((r) => r.json()));
- * const body = await task.await(2000); // rejects with TaskTimeoutError after 2 s, and stops the task
+ * const body = await tasks.async((signal) => fetch(url, { signal }).then((r) => r.json()));
+ * const task = tasks.async(() => slowQuery());
+ * const rows = await task.await(2000); // rejects with TaskTimeoutError after 2 s, and stops the task
  * ```
  */
-export class Task<T> {
+export class Task<T> implements PromiseLike<T> {
   private child: Child | undefined = undefined;
   private exit: Exit | undefined = undefined;
   private waiters: ((exit: Exit) => void)[] | undefined = undefined;
@@ -94,6 +105,14 @@ export class Task<T> {
       }
       (this.waiters ??= []).push(done);
     });
+  }
+
+  /** `await task`: as `task.await(Infinity)`. */
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.await(Infinity).then(onFulfilled, onRejected);
   }
 
   /** Stops the task by its shutdown policy (its signal fires). Resolves once it is gone. */
@@ -205,7 +224,7 @@ export class TaskSupervisor {
 
   /** @internal The spec of a temporary task child running `fn`. */
   taskSpec(fn: (...args: unknown[]) => unknown, report: boolean): NormalizedSpec {
-    return { type: 'task', start: fn, restart: 'temporary', shutdown: this.shutdownPolicy, name: fn.name || undefined, report };
+    return { type: 'task', start: fn, restart: 'temporary', shutdown: this.shutdownPolicy, name: fn.name || undefined, report, throwIsExit: true };
   }
 
   /** @internal Starts `fn(...args, signal)` as a temporary child; `onExit` gets its exit. */
@@ -221,8 +240,9 @@ export class TaskSupervisor {
   }
 
   /**
-   * Starts `fn(signal)` as a supervised task and returns it at once. Resolving is
-   * its result; rejecting, its error. `fn` is checked here.
+   * Starts `fn(signal)` as a supervised task and returns it at once (`await` it, or
+   * call `.await(ms)`). Resolving is its result; rejecting or throwing, its error,
+   * passed on as is. `fn` is checked here.
    */
   async<T>(fn: (signal: AbortSignal) => T | Promise<T>): Task<Awaited<T>> {
     expectFunction('fn', fn);
