@@ -152,8 +152,22 @@ describe('genstage/node', () => {
       await stage.stop();
     });
 
-    it('should exit with ENOENT at the first demand when the file is missing', async () => {
-      const stage = await fromLines(join(dir, 'missing.txt'));
+    it('should reject the call itself with ENOENT when the file is missing', async () => {
+      const path = join(dir, 'missing.txt');
+      const error = await fromLines(path).then(() => 'started', (e: unknown) => e);
+      expect([(error as NodeJS.ErrnoException).code, (error as NodeJS.ErrnoException).path]).to.deep.equal(['ENOENT', path]);
+    });
+
+    it('should reject the call with EISDIR when the path is a directory', async () => {
+      const error = await fromLines(dir).then(() => 'started', (e: unknown) => e);
+      expect((error as NodeJS.ErrnoException).code).to.equal('EISDIR');
+    });
+
+    it('should exit with the read error when the file vanishes between the call and the first demand', async () => {
+      const path = join(dir, 'vanishing.txt');
+      writeFileSync(path, 'x\n');
+      const stage = await fromLines(path);
+      rmSync(path);
       const error = await drain(stage).catch((e: unknown) => e);
       expect((error as NodeJS.ErrnoException).code).to.equal('ENOENT');
     });

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { Stage } from '../../stage/handle.js';
 import type { Clock } from '../../runtime/clock.js';
@@ -46,10 +47,13 @@ let names = 1;
  * A producer stage that emits the lines of a text file, without their line
  * endings (`\n` or `\r\n`); a last line without a newline is emitted too.
  *
- * The file is opened at the first demand and read a chunk at a time, only while
- * consumers want more lines than are already split out; it is closed when the
- * stage stops. The stage exits `'normal'` after the last line has gone out, and
- * with the read error (a missing file: `ENOENT`) if reading fails.
+ * The call checks that the file can be opened for reading and rejects with the file
+ * system's error if not (a missing file: `ENOENT`; also `EACCES`, `EISDIR`), so
+ * `await fromLines(path)` fails where the mistake is. The stage then opens the file at
+ * the first demand and reads a chunk at a time, only while consumers want more lines
+ * than are already split out; it is closed when the stage stops. The stage exits
+ * `'normal'` after the last line has gone out, and with the read error if reading
+ * fails later (the file was removed in between).
  *
  * ## Example
  * ```ts
@@ -72,10 +76,25 @@ export function fromLines(path: string, options: FromLinesOptions = {}): Promise
   if (typeof encoding !== 'string') throw new TypeError(`expected encoding to be a Buffer encoding, got: ${show(o.encoding)}`);
   if (!Buffer.isEncoding(encoding)) throw new RangeError(`expected encoding to be a Buffer encoding, got: ${show(o.encoding)}`);
   const highWaterMark = o.highWaterMark === undefined ? 65_536 : expectInteger('highWaterMark', o.highWaterMark, 1);
-  return startReadableProducer<Buffer, string>(() => createReadStream(path, { highWaterMark }), new LineDecoder(encoding), {
-    destroyOnStop: true,
-    lazy: true,
-    name: options.name ?? `fromLines#${names++}`,
-    clock: options.clock,
-  });
+  const name = options.name ?? `fromLines#${names++}`;
+  return openable(path).then(() =>
+    startReadableProducer<Buffer, string>(() => createReadStream(path, { highWaterMark }), new LineDecoder(encoding), {
+      destroyOnStop: true,
+      lazy: true,
+      name,
+      clock: options.clock,
+    }),
+  );
+}
+
+/** Rejects with the file system's error (`ENOENT`, `EACCES`, `EISDIR`) unless `path` is a file that can be opened for reading. */
+async function openable(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    if ((await handle.stat()).isDirectory()) {
+      throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), { code: 'EISDIR', syscall: 'read', path });
+    }
+  } finally {
+    await handle.close();
+  }
 }
