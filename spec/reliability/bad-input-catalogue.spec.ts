@@ -12,7 +12,7 @@ import {
   BroadcastDispatcher, Consumer, ConsumerSupervisor, DemandDispatcher, DynamicSupervisor, Flow, GenStage,
   PartitionDispatcher, Producer, TaskSupervisor, Window, batch, countByKey, departition, emitAndReduce,
   filter, flatMap, groupBy, map, mapBatch, mapValues, onTrigger, partition, rateLimit, reduce, reduceByKey, reject,
-  setLogger, shuffle, superviseStage, takeSort, tap, uniqBy, window, type Stage, type Subscription,
+  setLogger, shuffle, superviseStage, take, takeSort, takeUntil, takeWhile, first, tap, uniqBy, window, type Stage, type Subscription,
 } from '../../src/index.js';
 import { VirtualClock } from '../../src/testing/index.js';
 import { expectRejected, type ErrorClass } from '../support/errors.js';
@@ -221,6 +221,13 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     { id: 'index:takeSort', title: 'n 0', call: () => takeSort(0), error: RangeError, parts: ['n', 'got: 0'] },
     { id: 'index:takeSort', title: "n '10'", call: () => takeSort('10' as never), error: TypeError, parts: ['n', '"10"'] },
     { id: 'index:takeSort', title: 'compare 5', call: () => takeSort(3, 5 as never), error: TypeError, parts: ['compare', 'got: 5'] },
+    { id: 'index:take', title: 'count -1', call: () => take(-1), error: RangeError, parts: ['take count', 'got: -1'] },
+    { id: 'index:take', title: "count '3'", call: () => take('3' as never), error: TypeError, parts: ['take count', '"3"'] },
+    { id: 'index:takeWhile', title: 'predicate 3', call: () => takeWhile(3 as never), error: TypeError, parts: ['takeWhile predicate', 'got: 3'] },
+    { id: 'index:takeWhile', title: 'misspelt inclusive', call: () => takeWhile(() => true, { inclusiv: true } as never), error: TypeError, parts: ["'inclusiv'", "'inclusive'"] },
+    { id: 'index:takeWhile', title: "inclusive 'yes'", call: () => takeWhile(() => true, { inclusive: 'yes' as never }), error: TypeError, parts: ['inclusive', '"yes"'] },
+    { id: 'index:first', title: 'predicate 1', call: () => first(1 as never), error: TypeError, parts: ['first predicate', 'got: 1'] },
+    { id: 'index:takeUntil', title: 'an object', call: () => takeUntil({} as never), error: TypeError, parts: ['takeUntil signal', 'AbortSignal', 'got: {}'] },
     { id: 'index:batch', title: 'no options', call: () => batch(undefined as never), error: TypeError, parts: ['options', 'got: undefined'] },
     { id: 'index:batch', title: 'size 0', call: () => batch({ size: 0 }), error: RangeError, parts: ['size', 'got: 0'] },
     { id: 'index:batch', title: 'timeout -1', call: () => batch({ size: 10, timeout: -1 }), error: RangeError, parts: ['timeout', 'got: -1'] },

@@ -51,6 +51,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
     private readonly count: number,
     producers: number,
     private readonly clock: Clock,
+    private readonly stopUpstream: () => void = () => {},
   ) {
     super();
     this.remaining = producers;
@@ -68,6 +69,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
         sendAfter: (message, ms) => this.sendAfter(new HeadMessage(message), ms),
         ask: (from, n) => this.ask(from, n),
         bufferedCount: () => this.process!.bufferedCount,
+        stopInput: () => this.stopUpstream(),
       };
       this.head = layer.head.create(host);
     }
@@ -90,7 +92,8 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
     }
   }
 
-  override terminate(): Promise<void> | undefined {
+  override terminate(_reason?: unknown): Promise<void> | undefined {
+    this.head?.close?.();
     return this.worker?.close();
   }
 

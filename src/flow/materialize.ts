@@ -23,6 +23,8 @@ import { DEFAULT_MAX_DEMAND, isPassThrough, newLayer, type LayerSpec, type Plan,
 /** The stages of one flow, started together, stopped together. */
 export class FlowRun {
   readonly stages: Stage<unknown>[] = [];
+  /** The subscriptions between the flow's stages (set once built), to find what feeds a stage. */
+  links: readonly Link[] = [];
   private failure: { reason: unknown } | undefined;
   private aborted = false;
 
@@ -56,6 +58,25 @@ export class FlowRun {
     if (this.aborted) return;
     this.aborted = true;
     for (const stage of this.stages) if (stage.alive) stage.process.exit(reason);
+  }
+
+  /**
+   * Stops (`'shutdown'`) every stage of the flow that feeds `stage`, directly or
+   * not; stages the flow does not own are left running (their subscriptions end
+   * with the stages that held them).
+   */
+  stopUpstreamOf(stage: Stage<unknown>): void {
+    const seen = new Set<Stage<unknown>>();
+    const todo = [stage];
+    while (todo.length > 0) {
+      const consumer = todo.pop()!;
+      for (const link of this.links) {
+        if (link.consumer !== consumer || seen.has(link.producer)) continue;
+        seen.add(link.producer);
+        todo.push(link.producer);
+      }
+    }
+    for (const s of this.stages) if (seen.has(s) && s.alive) s.process.exit('shutdown');
   }
 
   /** Resolves once every stage of the flow has exited. */
@@ -203,12 +224,18 @@ async function startLayer(
   layer: LayerSpec, index: number, count: number, producers: number, run: FlowRun,
   out: Routing, outCount: number, name: string,
 ): Promise<Stage<unknown>> {
-  const impl = layer.stage !== undefined ? layer.stage.create(index, count, producers) : new MapReducerStage(layer, index, count, producers, run.clock);
+  let self: Stage<unknown> | undefined;
+  const impl = layer.stage !== undefined
+    ? layer.stage.create(index, count, producers)
+    : new MapReducerStage(layer, index, count, producers, run.clock, () => {
+      if (self !== undefined) run.stopUpstreamOf(self);
+    });
   const stage = await GenStage.start(impl, {
     dispatcher: dispatcherFor(out, outCount),
     clock: run.clock,
     name,
   });
+  self = stage;
   run.own(stage);
   return stage;
 }
@@ -217,6 +244,9 @@ async function startLayer(
 export async function connect(links: readonly Link[]): Promise<void> {
   for (let i = links.length - 1; i >= 0; i--) {
     const link = links[i] as Link;
+    // Stopped while connecting (a `take` satisfied early, or a failure that stopped
+    // the run, whose reason the run reports): nothing left to connect for it.
+    if (!link.consumer.alive) continue;
     await link.consumer.subscribe(link.producer, link.options);
   }
 }
@@ -226,6 +256,7 @@ export async function materialize(plan: Plan, out: Routing = { kind: 'demand' },
   const run = new FlowRun(clockOf(plan) ?? systemClock);
   try {
     const built = await build(plan, run, out, outCount);
+    run.links = built.links;
     return { run, built };
   } catch (error) {
     run.abort('shutdown');

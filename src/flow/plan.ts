@@ -77,6 +77,12 @@ export interface HeadHost {
   ask(from: Subscription, count: number): void;
   /** Events this stage holds for downstream, not yet delivered. */
   bufferedCount(): number;
+  /**
+   * This stage wants no more input (`take`): every stage of the flow that feeds it
+   * stops (`'shutdown'`), so sources are no longer read and external stages see
+   * their subscription go; this stage then finishes as if its input had ended.
+   */
+  stopInput(): void;
 }
 
 /**
@@ -94,6 +100,8 @@ export interface Head {
   flush(): unknown[] | undefined;
   /** True while the head still holds events it will release later (a rate limiter). */
   pending?(): boolean;
+  /** The stage is stopping: release what the head holds (listeners). */
+  close?(): void;
 }
 
 export interface HeadSpec {
