@@ -1,7 +1,68 @@
-import diagnostics from 'node:diagnostics_channel';
+import type { Channel } from 'node:diagnostics_channel';
+import { nodeBuiltin } from './builtins.js';
+import { macrotask } from './scheduler.js';
 import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { StageKind } from '../stage/types.js';
+
+type Subscriber = (message: unknown, name: string | symbol) => void;
+
+/**
+ * A channel for runtimes without `node:diagnostics_channel` (browsers, edge runtimes):
+ * the same subscribe / publish contract, reached through `channels` only (there is no
+ * global registry to subscribe to by name). A subscriber that throws does not affect
+ * the stage; its error is rethrown on a later turn, where the host reports it.
+ * @internal
+ */
+export class LocalChannel {
+  private subscribers: Subscriber[] = [];
+  constructor(readonly name: string) {}
+
+  get hasSubscribers(): boolean {
+    return this.subscribers.length > 0;
+  }
+
+  subscribe(onMessage: Subscriber): void {
+    this.subscribers = [...this.subscribers, onMessage];
+  }
+
+  unsubscribe(onMessage: Subscriber): boolean {
+    const i = this.subscribers.indexOf(onMessage);
+    if (i < 0) return false;
+    this.subscribers = this.subscribers.filter((_, j) => j !== i);
+    return true;
+  }
+
+  publish(message: unknown): void {
+    for (const onMessage of this.subscribers) {
+      try {
+        onMessage(message, this.name);
+      } catch (error) {
+        macrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  bindStore(): void {
+    throw new Error(`diagnostics channel ${this.name}: bindStore needs node:diagnostics_channel, which this runtime does not provide`);
+  }
+
+  unbindStore(): boolean {
+    return false;
+  }
+
+  runStores<A extends unknown[], R>(message: unknown, fn: (...args: A) => R, thisArg?: unknown, ...args: A): R {
+    this.publish(message);
+    return fn.apply(thisArg, args);
+  }
+}
+
+/** Node's `diagnostics_channel`, or channels of our own where the runtime has none. */
+const diagnostics: { channel(name: string): Channel } = nodeBuiltin('node:diagnostics_channel') ?? {
+  channel: (name) => new LocalChannel(name) as unknown as Channel,
+};
 
 /**
  * Instrumentation on `node:diagnostics_channel`, Node's convention for it: subscribe
@@ -26,12 +87,15 @@ import type { StageKind } from '../stage/types.js';
  * block, and one that throws does not affect the stage (Node reports the error as
  * an uncaught exception on a later tick).
  *
+ * Where the runtime has no `node:diagnostics_channel` (a browser, an edge runtime),
+ * genstage imports nothing and `channels` are plain channels of its own with the same
+ * `subscribe`, `unsubscribe`, `hasSubscribers` and `publish`: subscribe through
+ * `channels` there (`channels.events.subscribe(fn)`), as there is no registry by name.
+ *
  * ## Example
  * ```ts
  * import diagnostics from 'node:diagnostics_channel';
-import type { Stage } from '../stage/handle.js';
-import type { Subscription } from '../stage/subscription.js';
-import type { StageKind } from '../stage/types.js';
+ *
  * diagnostics.subscribe('genstage:events', ({ stage, count }) => tally(stage.name, count));
  * ```
  */

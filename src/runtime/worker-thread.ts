@@ -1,8 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { nodeBuiltin, requireBuiltin } from './builtins.js';
 import { show } from './validate.js';
 import { bootstrapSource, describeUncloneable, transferList } from './worker-bootstrap.js';
 
@@ -45,7 +42,10 @@ export function checkWorkerTarget(where: string, module: unknown, exportName: un
   let url: string;
   if (module instanceof URL) url = module.href;
   else if (typeof module === 'string' && /^(file|data):/.test(module)) url = new URL(module).href;
-  else if (typeof module === 'string' && isAbsolute(module)) url = pathToFileURL(module).href;
+  // An absolute path needs Node's path and url (loaded here, not at import: the core bundles for browsers).
+  else if (typeof module === 'string' && nodeBuiltin('node:path')?.isAbsolute(module) === true) {
+    url = requireBuiltin('node:url', where).pathToFileURL(module).href;
+  }
   else {
     throw new TypeError(
       `${where}: expected module to be a URL (new URL('./work.mjs', import.meta.url)) or an absolute path, got: ${show(module)}`,
@@ -76,6 +76,9 @@ function tsxLoader(): string | undefined {
   tsxApi = null;
   const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
   if (!/(^|[\s=/\\])tsx([\s/\\]|$)/.test(flags)) return undefined;
+  const { createRequire } = requireBuiltin('node:module', 'worker threads');
+  const { pathToFileURL } = requireBuiltin('node:url', 'worker threads');
+  const { existsSync } = requireBuiltin('node:fs', 'worker threads');
   for (const base of [import.meta.url, pathToFileURL(`${process.cwd()}/`).href]) {
     try {
       // The ESM build of the API: its CommonJS one cannot be import()ed.
@@ -130,6 +133,7 @@ export class WorkerThread {
       onFail = reject;
     });
     this.ready.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
+    const { Worker } = requireBuiltin('node:worker_threads', options.where);
     const tsx = tsxLoader();
     this.worker = new Worker(bootstrapSource(), {
       eval: true,

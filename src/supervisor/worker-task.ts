@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { nodeBuiltin } from '../runtime/builtins.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { WorkerPool } from '../runtime/worker-pool.js';
 import { checkWorkerTarget, type WorkerTarget } from '../runtime/worker-thread.js';
@@ -80,8 +80,14 @@ export function poolFor(fn: unknown, workers: number | undefined, maxConcurrency
     if (workers !== undefined) throw new TypeError(`${where}: workers applies to a workerTask(...) function, got: ${show(fn)}`);
     return undefined;
   }
-  const size = workers ?? Math.max(1, Math.min(maxConcurrency, availableParallelism()));
+  const size = workers ?? Math.max(1, Math.min(maxConcurrency, cores()));
   return new WorkerPool(ref.target, size, ref.transfer, where);
+}
+
+/** The cores this host offers (Node's `availableParallelism`, a browser's `hardwareConcurrency`), at least 1. */
+function cores(): number {
+  const n = nodeBuiltin('node:os')?.availableParallelism() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof n === 'number' && n >= 1 ? n : 1;
 }
 
 /** @internal Checks a `workers` option. */
