@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Consumer, Flow, GenStage, map, type Stage } from '../../src/index.js';
-import { fromReadable, fromLines, toReadable, toWritable } from '../../src/interop/node/index.js';
+import { fromReadable, fromLines, pipeToWritable, toReadable, toWritable, writableProducer } from '../../src/interop/node/index.js';
 import { settle } from '../../src/testing/index.js';
 import { Naturals, counting, deferred, manual } from './support.js';
 
@@ -246,9 +246,9 @@ describe('genstage/node', () => {
     });
   });
 
-  describe('toWritable', () => {
+  describe('writableProducer (formerly toWritable)', () => {
     it('should turn writes into events, in order, and exit normal after end()', async () => {
-      const { writable, stage } = await toWritable<string>();
+      const { writable, stage } = await writableProducer<string>();
       const collect = new Collect<string>();
       const consumer = await GenStage.start(collect, { subscribeTo: [stage as Stage<unknown>] });
       writable.write('a');
@@ -261,7 +261,7 @@ describe('genstage/node', () => {
     });
 
     it('should return false from write() when there is no demand, and drain when demand comes', async () => {
-      const { writable, stage } = await toWritable<number>();
+      const { writable, stage } = await writableProducer<number>();
       expect(writable.write(1)).to.equal(false);
       const { consumer, ask } = await manual(stage);
       const drained = once(writable, 'drain');
@@ -276,7 +276,7 @@ describe('genstage/node', () => {
     });
 
     it('should carry a pipeline through a slow consumer without loss', async () => {
-      const { writable, stage } = await toWritable<number>();
+      const { writable, stage } = await writableProducer<number>();
       const got: number[] = [];
       class Slow extends Consumer<number> {
         async handleEvents(events: number[]): Promise<void> {
@@ -291,21 +291,116 @@ describe('genstage/node', () => {
     });
 
     it('should stop the stage with the error the stream is destroyed with', async () => {
-      const { writable, stage } = await toWritable();
+      const { writable, stage } = await writableProducer();
       writable.on('error', () => {});
       writable.destroy(new Error('writer gave up'));
       expect(((await stage.done) as Error).message).to.equal('writer gave up');
     });
 
     it('should destroy the stream when the stage stops', async () => {
-      const { writable, stage } = await toWritable();
+      const { writable, stage } = await writableProducer();
       await stage.stop();
       expect(writable.destroyed).to.equal(true);
       expect(writable).to.be.instanceOf(Writable);
     });
 
+    it('should keep toWritable as a deprecated alias of writableProducer', () => {
+      expect(toWritable).to.equal(writableProducer);
+    });
+
     it('should check its options', () => {
-      expect(() => toWritable({ objectMode: 'yes' as never })).to.throw(TypeError, /objectMode/);
+      expect(() => writableProducer({ objectMode: 'yes' as never })).to.throw(TypeError, /objectMode/);
+    });
+  });
+
+  describe('pipeToWritable', () => {
+    /** An object-mode Writable that completes each write only when `release()` lets it. */
+    function gatedWritable(highWaterMark: number): { writable: Writable; written: unknown[]; open(): void } {
+      const written: unknown[] = [];
+      let gateOpen = false;
+      const held: (() => void)[] = [];
+      const writable = new Writable({
+        objectMode: true,
+        highWaterMark,
+        write(chunk, _encoding, callback) {
+          const done = (): void => {
+            written.push(chunk);
+            callback();
+          };
+          if (gateOpen) setImmediate(done);
+          else held.push(done);
+        },
+      });
+      return { writable, written, open: () => {
+        gateOpen = true;
+        for (const h of held.splice(0)) h();
+      } };
+    }
+
+    it("should write every event of a flow into the Writable, in order, and resolve at 'finish'", async () => {
+      const { writable, written, open } = gatedWritable(4);
+      open();
+      let finished = false;
+      writable.on('finish', () => (finished = true));
+      await pipeToWritable(Flow.from(Array.from({ length: 100 }, (_, i) => i)).pipe(map((n: number) => n * 2)), writable);
+      expect(finished).to.equal(true);
+      expect(written).to.deep.equal(Array.from({ length: 100 }, (_, i) => i * 2));
+    });
+
+    it("should read no more of the source than the slow Writable's buffer plus maxDemand", async () => {
+      let pulled = 0;
+      function* numbers(): Generator<number> {
+        for (let i = 0; i < 1000; i++) {
+          pulled++;
+          yield i;
+        }
+      }
+      const source = await GenStage.fromIterable(numbers());
+      const { writable, written, open } = gatedWritable(4);
+      let resolved = false;
+      const piped = pipeToWritable(source, writable, { maxDemand: 10 }).then(() => (resolved = true));
+      for (let i = 0; i < 20; i++) await settle();
+      expect(written).to.deep.equal([]);
+      expect(pulled).to.be.at.most(4 + 10 + 1);
+      expect(pulled).to.be.at.least(4);
+      expect(resolved).to.equal(false);
+      open();
+      await piped;
+      expect(written).to.deep.equal(Array.from({ length: 1000 }, (_, i) => i));
+      expect(writable.writableFinished).to.equal(true);
+    });
+
+    it("should reject with the flow's error and destroy the Writable with it", async () => {
+      const { writable, open } = gatedWritable(4);
+      open();
+      writable.on('error', () => {});
+      const boom = new Error('source failed');
+      const error = await pipeToWritable(Flow.from([1, 2, 3]).pipe(map((n: number) => {
+        if (n === 3) throw boom;
+        return n;
+      })), writable).catch((e: unknown) => e);
+      expect(error).to.equal(boom);
+      expect(writable.destroyed).to.equal(true);
+    });
+
+    it("should reject with the Writable's error and cancel its subscription to the stage", async () => {
+      const source = await GenStage.fromIterable(Array.from({ length: 1000 }, (_, i) => i), { onCancel: 'stop' });
+      const writable = new Writable({
+        objectMode: true,
+        write(chunk, _encoding, callback) {
+          callback(chunk === 5 ? new Error('disk full') : null);
+        },
+      });
+      const error = await pipeToWritable(source, writable).catch((e: unknown) => e);
+      expect((error as Error).message).to.equal('disk full');
+      expect(await source.done).to.equal('normal');
+    });
+
+    it('should check its arguments', () => {
+      expect(() => pipeToWritable([1] as never, new Writable())).to.throw(TypeError, /pipeToWritable: expected a Flow or a producer Stage/);
+      expect(() => pipeToWritable(Flow.from([1]), {} as never)).to.throw(TypeError, 'pipeToWritable: expected writable to be a Writable stream, got: {}');
+      expect(() => pipeToWritable(Flow.from([1]), new Writable(), { end: 'yes' } as never)).to.throw(TypeError, 'expected end to be a boolean, got: "yes"');
+      expect(() => pipeToWritable(Flow.from([1]), new Writable(), { maxDemnd: 5 } as never)).to.throw(TypeError, /unknown option maxDemnd|maxDemnd/);
     });
   });
 });

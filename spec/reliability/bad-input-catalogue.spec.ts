@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import * as index from '../../src/index.js';
 import * as rxjs from '../../src/interop/rxjs/index.js';
 import * as ix from '../../src/interop/ix/index.js';
@@ -308,6 +308,12 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     { id: 'node:fromLines', title: 'highWaterMark 0', call: () => node.fromLines('/dev/null', { highWaterMark: 0 }), error: RangeError, parts: ['highWaterMark', 'got: 0'] },
     { id: 'node:fromLines', title: "encoding 'klingon'", call: () => node.fromLines('/dev/null', { encoding: 'klingon' as never }), error: RangeError, parts: ['encoding', '"klingon"'] },
     { id: 'node:toReadable', title: 'a number as the source', call: () => node.toReadable(5 as never), error: TypeError, parts: ['source', 'got: 5'] },
+    { id: 'node:writableProducer', title: "objectMode 'yes'", call: () => node.writableProducer({ objectMode: 'yes' as never }), error: TypeError, parts: ['objectMode', '"yes"'] },
+    { id: 'node:writableProducer', title: 'options 5', call: () => node.writableProducer(5 as never), error: TypeError, parts: ['options', 'got: 5'] },
+    { id: 'node:pipeToWritable', title: 'a number as the source', call: () => node.pipeToWritable(5 as never, new Writable()), error: TypeError, parts: ['source', 'got: 5'] },
+    { id: 'node:pipeToWritable', title: 'an object as the writable', call: () => node.pipeToWritable(flow, {} as never), error: TypeError, parts: ['writable', 'got: {}'] },
+    { id: 'node:pipeToWritable', title: "end 'yes'", call: () => node.pipeToWritable(flow, new Writable(), { end: 'yes' as never }), error: TypeError, parts: ['end', '"yes"'] },
+    { id: 'node:pipeToWritable', title: 'maxDemand 0', call: () => node.pipeToWritable(flow, new Writable(), { maxDemand: 0 }), error: RangeError, parts: ['maxDemand', 'got: 0'] },
     { id: 'node:toReadable', title: 'highWaterMark -1', call: () => node.toReadable(flow, { highWaterMark: -1 }), error: RangeError, parts: ['highWaterMark', 'got: -1'] },
     { id: 'node:toWritable', title: "objectMode 'yes'", call: () => node.toWritable({ objectMode: 'yes' as never }), error: TypeError, parts: ['objectMode', '"yes"'] },
     { id: 'node:toWritable', title: 'options 5', call: () => node.toWritable(5 as never), error: TypeError, parts: ['options', 'got: 5'] },
@@ -358,6 +364,8 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     { id: 'redis:moveToDeadLetter', title: 'a number as the client', call: () => redis.moveToDeadLetter(5 as never, 's', 'g', 's:dead', []), error: TypeError, parts: ['client', 'got: 5'] },
     { id: 'redis:moveToDeadLetter', title: 'stream 5', call: () => redis.moveToDeadLetter({ multi: () => {} } as never, 5 as never, 'g', 's:dead', []), error: TypeError, parts: ['stream', 'got: 5'] },
     { id: 'redis:moveToDeadLetter', title: 'entries not a list', call: () => redis.moveToDeadLetter({ multi: () => {} } as never, 's', 'g', 's:dead', 'all' as never), error: TypeError, parts: ['entries', '"all"'] },
+    { id: 'redis:reapIdleConsumers', title: 'no stream', call: () => redis.reapIdleConsumers({ group: 'g' } as never), error: TypeError, parts: ['stream', 'got: undefined'] },
+    { id: 'redis:reapIdleConsumers', title: 'idleMs -1', call: () => redis.reapIdleConsumers({ stream: 's', group: 'g', idleMs: -1 }), error: RangeError, parts: ['idleMs', 'got: -1'] },
 
     // ------------------------------------------------------------- genstage/testing
     { id: 'testing:new VirtualClock', title: 'start -1', call: () => new VirtualClock(-1), error: RangeError, parts: ['start', 'got: -1'] },

@@ -6,15 +6,15 @@ import { isNormalReason, StageExitError } from '../../runtime/reason.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
 import { SourceProducer } from '../source-producer.js';
 
-/** Options of `toWritable`. */
-export interface ToWritableOptions {
+/** Options of `writableProducer`. */
+export interface WritableProducerOptions {
   /** Default true: any value may be written. False: Buffers and strings, as a byte stream. */
   objectMode?: boolean;
   name?: string;
   clock?: Clock;
 }
 
-/** What `toWritable` resolves with: the stream to write to and the producer consumers subscribe to. */
+/** What `writableProducer` resolves with: the stream to write to and the producer consumers subscribe to. */
 export interface WritableProducer<T> {
   readonly writable: Writable;
   readonly stage: Stage<T>;
@@ -22,7 +22,7 @@ export interface WritableProducer<T> {
 
 type Callback = (error?: Error | null) => void;
 
-/** The producer behind `toWritable`: each write's chunks wait in its queue until demand takes them. */
+/** The producer behind `writableProducer`: each write's chunks wait in its queue until demand takes them. */
 class WritesProducer<T> extends SourceProducer<T> {
   private callback: Callback | undefined;
   writable: StageWritable<T> | undefined;
@@ -59,7 +59,7 @@ class WritesProducer<T> extends SourceProducer<T> {
   protected close(): void {
     const callback = this.callback;
     this.callback = undefined;
-    callback?.(new Error('toWritable: the producer stopped before these writes went out'));
+    callback?.(new Error('writableProducer: the producer stopped before these writes went out'));
   }
 }
 
@@ -115,7 +115,9 @@ class StageWritable<T> extends Writable {
 let names = 1;
 
 /**
- * A Node `Writable` whose writes become the events of a producer stage.
+ * A producer stage fed through a Node `Writable`: what is written to `writable`
+ * becomes the events of `stage`. (The other direction, a flow or stage written into
+ * a `Writable` you have, is `pipeToWritable`.)
  *
  * Subscribe consumers to `stage` (or read it with `Flow.fromStages`); each written
  * chunk is emitted once they ask for it. `write()` returns false when the
@@ -129,21 +131,21 @@ let names = 1;
  * ## Example
  * ```ts
  * import { pipeline } from 'node:stream/promises';
- * import { toWritable } from 'genstage/node';
+ * import { writableProducer } from 'genstage/node';
  *
- * const { writable, stage } = await toWritable<Row>();
+ * const { writable, stage } = await writableProducer<Row>();
  * await GenStage.start(new RowWriter(), { subscribeTo: [{ to: stage, maxDemand: 100 }] });
  * await pipeline(source, writable);
  * ```
  *
  * @param options `objectMode` (true), `name`, `clock`.
  */
-export function toWritable<T = unknown>(options: ToWritableOptions = {}): Promise<WritableProducer<T>> {
-  const o = expectObject('toWritable options', options);
-  expectKnownKeys('toWritable options', o, ['objectMode', 'name', 'clock']);
+export function writableProducer<T = unknown>(options: WritableProducerOptions = {}): Promise<WritableProducer<T>> {
+  const o = expectObject('writableProducer options', options);
+  expectKnownKeys('writableProducer options', o, ['objectMode', 'name', 'clock']);
   if (o.objectMode !== undefined && typeof o.objectMode !== 'boolean') throw new TypeError(`expected objectMode to be a boolean, got: ${show(o.objectMode)}`);
   const producer = new WritesProducer<T>();
-  const start: { name: string; clock?: Clock } = { name: options.name ?? `toWritable#${names++}` };
+  const start: { name: string; clock?: Clock } = { name: options.name ?? `writableProducer#${names++}` };
   if (options.clock !== undefined) start.clock = options.clock;
   return GenStage.start(producer, start).then((started) => {
     const stage = started as Stage<T>;
@@ -156,3 +158,13 @@ export function toWritable<T = unknown>(options: ToWritableOptions = {}): Promis
     return { writable, stage };
   });
 }
+
+/**
+ * @deprecated Renamed `writableProducer`: it makes a `Writable` that feeds a producer,
+ * the opposite direction of the other `to*` conversions. To write a flow or a stage
+ * into a `Writable`, use `pipeToWritable`. This alias goes in the next major version.
+ */
+export const toWritable = writableProducer;
+
+/** @deprecated Renamed `WritableProducerOptions`. */
+export type ToWritableOptions = WritableProducerOptions;
