@@ -1,6 +1,7 @@
 import { Producer } from '../stage/stage.js';
 import { Stage } from '../stage/handle.js';
-import type { CallFrom, CallResult } from '../stage/types.js';
+import type { Subscription } from '../stage/subscription.js';
+import type { CallFrom, CallResult, CancelReason } from '../stage/types.js';
 import { Deque } from '../runtime/deque.js';
 import { getLogger } from '../runtime/logger.js';
 import { expectCount, expectFunction, expectOneOf, show } from '../runtime/validate.js';
@@ -56,6 +57,11 @@ export class BufferOverflowError extends Error {
 
 const STATS = Symbol('genstage.sourceStats');
 const WAKE = Symbol('genstage.wake');
+/** Sent to itself when its last consumer left: still none when it arrives, it stops. */
+const UNSUBSCRIBED = Symbol('genstage.unsubscribed');
+
+/** The counters of each source producer that has stopped, so they stay readable after it. */
+const finalStats = new WeakMap<Stage<unknown>, SourceStats>();
 
 class Fail {
   constructor(readonly reason: unknown) {}
@@ -82,6 +88,11 @@ export function checkOverflowOptions(
  * so its queue never holds more than the demand; a push source (an observable, a
  * socket) cannot be asked to wait, so its queue is bounded by `bufferSize` and
  * overflows by `overflow`, counting every drop.
+ *
+ * It was created for its consumers: once it has had one and the last leaves (a
+ * `break` out of a `for await`, a flow that stopped), it stops `'normal'` and
+ * releases its source, so nothing keeps the program alive. A resubscription (cancel
+ * then subscribe at once) does not stop it.
  * @internal
  */
 export abstract class SourceProducer<T> extends Producer<T> {
@@ -139,6 +150,7 @@ export abstract class SourceProducer<T> extends Producer<T> {
     // way out at the stage's next turn, so it does not count against bufferSize.
     if (this.queue.length >= this.bufferSize + this.demand) {
       if (this.overflow === 'error') {
+        this.stats.dropped++; // the item that did not fit: received, never emitted
         this.discard(item);
         this.fail(new BufferOverflowError(this.bufferSize));
         return;
@@ -176,6 +188,11 @@ export abstract class SourceProducer<T> extends Producer<T> {
     this.self.send(WAKE);
   }
 
+  override handleCancel(_reason: CancelReason, from: Subscription<T>): undefined {
+    if (from.producerProcess === this.process && this.process!.consumers.size === 0) this.self.send(UNSUBSCRIBED);
+    return undefined;
+  }
+
   handleDemand(demand: number): T[] | undefined {
     this.demand += demand;
     if (!this.started) {
@@ -193,6 +210,13 @@ export abstract class SourceProducer<T> extends Producer<T> {
     }
     if (message instanceof Fail) {
       this.stop(message.reason);
+      return undefined;
+    }
+    if (message === UNSUBSCRIBED) {
+      if (this.process!.consumers.size === 0 && !this.closed) {
+        this.closed = true;
+        this.stop('normal');
+      }
       return undefined;
     }
     return undefined;
@@ -245,6 +269,7 @@ export abstract class SourceProducer<T> extends Producer<T> {
     if (this.onDrop === undefined && this.stats.dropped > 0) {
       getLogger().warn(`${this.process?.name}: dropped ${this.stats.dropped} of ${this.stats.received} items (buffer of ${this.bufferSize} full)`);
     }
+    finalStats.set(this.self as Stage<unknown>, this.snapshot());
     for (const item of this.queue) this.discard(item);
     this.queue.clear();
     return this.close(reason);
@@ -255,7 +280,9 @@ export abstract class SourceProducer<T> extends Producer<T> {
  * The counters of a producer over a source that cannot be paused (`fromObservable`,
  * `udpProducer`, `tcpAcceptor`): `received = emitted + dropped + buffered`.
  *
- * Rejects if the stage has exited or is not such a producer.
+ * The counters stay readable after the stage has stopped (the final ones, as at its
+ * exit: after an `overflow: 'error'` exit, how much was received and dropped).
+ * Rejects if the stage is not such a producer.
  *
  * ## Example
  * ```ts
@@ -265,5 +292,12 @@ export abstract class SourceProducer<T> extends Producer<T> {
  */
 export function sourceStats(stage: Stage<unknown>): Promise<SourceStats> {
   if (!(stage instanceof Stage)) throw new TypeError(`sourceStats: expected stage to be a Stage, got: ${show(stage)}`);
-  return stage.call<SourceStats>(STATS);
+  const final = finalStats.get(stage);
+  if (final !== undefined) return Promise.resolve({ ...final });
+  return stage.call<SourceStats>(STATS).catch((error: unknown) => {
+    // It stopped while the call was on its way: its counters were kept at exit.
+    const kept = finalStats.get(stage);
+    if (kept !== undefined) return { ...kept };
+    throw error;
+  });
 }
