@@ -142,6 +142,22 @@ describe('BroadcastDispatcher', () => {
     expect(b.rec.events).to.deep.equal([2, 3]);
   });
 
+  it('should buffer events emitted after the last consumer stopped with demand outstanding, for the next subscriber', async () => {
+    // The departed consumer's demand (1000) must leave with it: the dispatcher used to
+    // keep it and "deliver" [1, 2, 3] to nobody.
+    const { producer } = await startSource<number>(broadcast());
+    const first = await GenStage.start(new (class extends Consumer<number> {
+      handleEvents(): void {}
+    })(), { subscribeTo: [{ to: producer, maxDemand: 1000, cancel: 'temporary' }] });
+    await settle();
+    await first.stop();
+    await emit(producer, [1, 2, 3]);
+    expect(await producer.estimateBufferedCount()).to.equal(3);
+    const next = await join(producer, {}, 'automatic');
+    await settle();
+    expect(next.rec.batches).to.deep.equal([[1, 2, 3]]);
+  });
+
   it('R10: should release the slowest consumer\'s hold on upstream demand when it cancels', async () => {
     const { source, producer } = await startSource<number>(broadcast());
     const a = await join(producer);

@@ -208,4 +208,14 @@ describe('DemandDispatcher', () => {
     expect(b.rec.events).to.deep.equal([1, 2, 3, 4, 5]);
     expect(await producer.estimateBufferedCount()).to.equal(2);
   });
+
+  it('should buffer events emitted after the last consumer stopped with demand outstanding, for the next subscriber', async () => {
+    const { producer } = await startSource<number>();
+    const first = await join(producer, { maxDemand: 1000 }, 'automatic');
+    await first.stage.stop();
+    await emit(producer, [1, 2, 3]);
+    expect(await producer.estimateBufferedCount()).to.equal(3);
+    const next = await join(producer, {}, 'automatic');
+    expect(next.rec.batches).to.deep.equal([[1, 2, 3]]);
+  });
 });

@@ -245,4 +245,13 @@ describe('PartitionDispatcher', () => {
     expect(reason).to.be.instanceOf(RangeError);
     expect((reason as Error).message).to.contain('hash returned unknown partition 9');
   });
+
+  it('should queue events emitted after a partition\'s consumer stopped with demand outstanding, for its next consumer', async () => {
+    const { producer } = await startSource<number>({ dispatcher: new PartitionDispatcher<number>({ partitions: 2, hash: parity }) });
+    const first = await join(producer, { partition: 0, maxDemand: 1000 }, 'automatic');
+    await first.stage.stop();
+    await emit(producer, [0, 2, 4]);
+    const next = await join(producer, { partition: 0 }, 'automatic');
+    expect(next.rec.batches).to.deep.equal([[0, 2, 4]]);
+  });
 });

@@ -67,6 +67,11 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
   cancel(from: Subscription<T>): number {
     const i = this.demands.findIndex((d) => d.sub === from);
     if (i >= 0) this.demands.splice(i, 1);
+    // `waiting` is what every consumer present wants: with nobody left, nobody wants
+    // anything, and events that come now must stay in the buffer for the next
+    // consumer instead of being "delivered" to an empty list. `requested` stays: those
+    // events are still on their way and will be buffered.
+    if (this.demands.length === 0) this.waiting = 0;
     return this.rebalance();
   }
 
