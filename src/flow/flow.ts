@@ -11,6 +11,7 @@ import { newLayer, type LayerSpec, type OpFactory, type Plan, type ReducerSpec, 
 import { checkLayerOptions, partitionRouting, type LayerOptions } from './routing.js';
 import { asObservable, toIterable, type ObservableLike, type ReadableStreamLike } from './sources.js';
 import { Window } from './window.js';
+import { isOneShot, markOneShot } from './one-shot.js';
 import type { PipeChain, PipeResult, PipeStep, ReducedFlow } from './pipe-types.js';
 import { sinkObservable, symbolObservable, type InteropObservable } from '../stage/observable.js';
 
@@ -94,7 +95,7 @@ export class Flow<T> {
   ): Flow<T> {
     if (source instanceof Flow) throw new TypeError(`Flow.from: got a Flow; pipe it directly, or combine flows with Flow.merge`);
     if (source instanceof Stage) return Flow.fromStages([source], options);
-    const iterable = toIterable(source);
+    const iterable = isOneShot(source) ? markOneShot(toIterable(source)) : toIterable(source);
     const o = checkLayerOptions('Flow.from', options, ['clock']);
     return new Flow<T>({ source: { kind: 'iterables', sources: [iterable] }, layers: [fromLayer(o)], clock: checkClock(o.clock) });
   }

@@ -7,6 +7,7 @@ import { PartitionDispatcher } from '../dispatchers/partition.js';
 import { isNormalReason } from '../runtime/reason.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { MapReducerStage } from './map-reducer.js';
+import { claimIterable, claimStage } from './one-shot.js';
 import { KeyDispatcher } from './key-dispatcher.js';
 import { DEFAULT_MAX_DEMAND, isPassThrough, newLayer, type LayerSpec, type Plan, type Routing } from './plan.js';
 
@@ -144,6 +145,7 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
   switch (source.kind) {
     case 'iterables':
       for (const iterable of source.sources) {
+        claimIterable(iterable);
         const stage = await GenStage.fromIterable(iterable, {
           dispatcher: dispatcherFor(routingInto(0), countOf(0)),
           clock: run.clock,
@@ -154,6 +156,7 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
       }
       break;
     case 'stages':
+      for (const stage of source.stages) claimStage(stage);
       group = source.stages.map((stage) => ({ stage, side: undefined, routing: routingInto(0) }));
       break;
     case 'flows':
