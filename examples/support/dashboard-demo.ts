@@ -38,9 +38,10 @@ export async function startWordCountDemo(options: { linesPerTick?: number; tickM
       flatMap((line: string) => line.split(' ')),
       partition({ stages: 2, key: (word: string) => word, window: Window.periodic(1, 'second') }),
       reduce(() => new Map<string, number>(), (word: string, acc: Map<string, number>) => acc.set(word, (acc.get(word) ?? 0) + 1)),
+      // Each partition emits its five most frequent words of the second.
       onTrigger((acc: Map<string, number>) => {
         for (const n of acc.values()) words += n;
-        return [[], new Map<string, number>()];
+        return [[...acc].sort((a, b) => b[1] - a[1]).slice(0, 5), new Map<string, number>()];
       }),
     )
     .run();

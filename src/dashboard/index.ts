@@ -56,9 +56,10 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  * ```
  *
  * @param options `port` (0: a free one), `host` (default 127.0.0.1), `token`, `interval` (ms).
- * @returns the page's `url` and `close()`.
+ * @returns the page's `url` and `close()`, once the server listens. Bad options throw a
+ * `TypeError`/`RangeError` at the call.
  */
-export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
+export function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
   const o = expectObject('startDashboard options', options) as DashboardOptions;
   expectKnownKeys('startDashboard options', o as Record<string, unknown>, KNOWN);
   const port = o.port === undefined ? 0 : expectInteger('port', o.port, 0, 65535);
@@ -72,7 +73,11 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     throw new TypeError(`a dashboard on a host other than loopback needs a token; host: ${show(host)}, got token: undefined`);
   }
   const interval = o.interval === undefined ? 1000 : expectInteger('interval', o.interval, 50, 60_000);
+  // Bad options throw here, at the call; only listening is asynchronous.
+  return serve(port, host, token, interval);
+}
 
+async function serve(port: number, host: string, token: string | undefined, interval: number): Promise<Dashboard> {
   const sampler = new Sampler();
   const clients = new Set<ServerResponse>();
   let last: Snapshot = sampler.sample();
@@ -167,7 +172,9 @@ function refuse(req: IncomingMessage, host: string, port: number, token: string 
   // A link followed from another site may open the page; its scripts may not read the data.
   const navigation = req.headers['sec-fetch-mode'] === 'navigate';
   if (site !== undefined && site !== 'same-origin' && site !== 'none' && !navigation) return [403, 'cross-site request refused'];
-  if (token !== undefined) {
+  // The page, its script and its style hold no data: only /state and /events need the token.
+  const data = req.url !== undefined && (req.url.startsWith('/state') || req.url.startsWith('/events'));
+  if (token !== undefined && data) {
     const given = new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? req.headers['x-genstage-token'];
     if (typeof given !== 'string' || !sameText(given, token)) return [403, 'token required'];
   }

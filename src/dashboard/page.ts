@@ -51,8 +51,9 @@ header h1 { font-size: 17px; margin: 0; letter-spacing: .02em; }
 .status.down::before { content: "●"; color: var(--bad); margin-right: 5px; }
 .summary { color: #d0d5dd; }
 .bottleneck { margin-left: auto; color: #fec84b; font-weight: 600; }
-main { padding: 12px 18px 24px; display: grid; gap: 12px; }
-.panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
+.bottleneck.calm { color: #98a2b3; font-weight: 400; }
+main { padding: 12px 18px 24px; display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; }
+.panel { min-width: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
 .panel h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 0 0 8px; }
 .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 .graph { overflow: auto; }
@@ -73,7 +74,7 @@ svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif
 .node .busy { fill: var(--warn); }
 .node .badge { font-size: 10px; font-weight: 700; fill: var(--warn); }
 .edge path { fill: none; stroke: #98a2b3; }
-.edge text { font-size: 10.5px; fill: var(--muted); font-variant-numeric: tabular-nums; }
+.edge text { font-size: 10.5px; fill: #475467; font-variant-numeric: tabular-nums; paint-order: stroke; stroke: var(--panel); stroke-width: 3px; }
 .group rect { fill: none; stroke: #b2ccff; stroke-dasharray: 5 4; stroke-width: 1.3; }
 .group text { font-size: 11px; fill: var(--accent); font-weight: 600; }
 .cards { display: flex; gap: 10px; flex-wrap: wrap; }
@@ -100,7 +101,7 @@ tr.crashed td { color: var(--bad); }
 export const APP_JS = String.raw`'use strict';
 (function () {
   var SVG = 'http://www.w3.org/2000/svg';
-  var W = 228, H = 104, GX = 96, GY = 22, PAD = 24, GROUP_TOP = 20;
+  var W = 212, H = 104, GX = 100, GY = 22, PAD = 24, GROUP_TOP = 20;
   var lastColumn = new Map();
 
   function el(name, attrs, text) {
@@ -183,7 +184,7 @@ export const APP_JS = String.raw`'use strict';
     var L = layout(snap);
     var svg = el('svg', { width: L.width, height: Math.max(L.height, 140), viewBox: '0 0 ' + L.width + ' ' + Math.max(L.height, 140) });
     var defs = el('defs');
-    var marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+    var marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto' });
     marker.appendChild(el('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#98a2b3' }));
     defs.appendChild(marker);
     svg.appendChild(defs);
@@ -207,8 +208,8 @@ export const APP_JS = String.raw`'use strict';
       g.appendChild(el('title', null, names.get(e.from) + ' → ' + names.get(e.to) + ': maxDemand ' + e.maxDemand +
         ', minDemand ' + e.minDemand + ', pending ' + e.pending + (e.partition !== null ? ', partition ' + e.partition : '')));
       if (!many) {
-        var lx = x1 + 8, ly = y1 + (y2 - y1) * 0.18 - 5;
-        g.appendChild(el('text', { x: lx, y: ly, class: 'demand' }, 'pending ' + count(e.pending) + ' / ' + count(e.maxDemand)));
+        // At the curve's middle, so fan-in and fan-out labels do not overlap.
+        g.appendChild(el('text', { x: mx, y: (y1 + y2) / 2 - 6, class: 'demand', 'text-anchor': 'middle' }, count(e.pending) + ' / ' + count(e.maxDemand)));
       }
       svg.appendChild(g);
     });
@@ -219,9 +220,9 @@ export const APP_JS = String.raw`'use strict';
         transform: 'translate(' + p.x + ',' + p.y + ')', 'data-name': s.name, 'data-state': s.state, 'data-kind': s.kind });
       g.appendChild(el('title', null, s.name));
       g.appendChild(el('rect', { class: 'box', width: W, height: H, rx: 7 }));
-      g.appendChild(el('text', { class: 'name', x: 10, y: 19 }, clip(s.name, 27)));
+      g.appendChild(el('text', { class: 'name', x: 10, y: 19 }, clip(s.name, hot ? 18 : 28)));
       if (hot) g.appendChild(el('text', { class: 'badge', x: W - 10, y: 18, 'text-anchor': 'end' }, 'BOTTLENECK'));
-      g.appendChild(el('text', { class: 'meta', x: 10, y: 35 }, s.kind.replace('_', '-') + (s.dispatcher ? ' · ' + s.dispatcher : '')));
+      g.appendChild(el('text', { class: 'meta', x: 10, y: 35 }, s.kind.replace('_', '-') + (s.dispatcher ? ' · ' + s.dispatcher.replace(/Dispatcher$/, '') : '')));
       if (s.state === 'crashed') {
         g.appendChild(el('text', { class: 'reason', x: 10, y: 56 }, clip(s.reason || '', 34)));
         g.appendChild(el('text', { class: 'meta', x: 10, y: 74 }, 'crashed at ' + time(s.exitedAt)));
@@ -320,7 +321,9 @@ export const APP_JS = String.raw`'use strict';
     document.getElementById('summary').textContent = running + ' stages · ' + snap.edges.length + ' subscriptions · ' +
       snap.supervisors.length + ' supervisors · ' + time(snap.time);
     var b = document.getElementById('bottleneck');
-    b.textContent = snap.bottleneck ? 'bottleneck: ' + snap.bottleneck.name + ' (busy ' + Math.round(snap.bottleneck.busy * 100) + '%)' : '';
+    b.textContent = snap.bottleneck ? 'bottleneck: ' + snap.bottleneck.name + ' (busy ' + Math.round(snap.bottleneck.busy * 100) + '%)'
+      : 'bottleneck: none (no stage busy 20% of the time)';
+    b.className = snap.bottleneck ? 'bottleneck' : 'bottleneck calm';
     drawGraph(snap);
     drawSupervisors(snap);
     drawCrashes(snap);
