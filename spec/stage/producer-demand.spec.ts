@@ -216,19 +216,53 @@ describe('stage: demand modes forward and accumulate (R4)', () => {
     expect(rig.source.demands).to.deep.equal([1, 2]);
   });
 
-  it('R4: should still dispatch events emitted by other callbacks while accumulating', async () => {
-    const rig = await startSource('hand', { demand: 'accumulate' });
+  it('R4: should hold events emitted by other callbacks while accumulating and dispatch them on forward, interleaved with stored demand', async () => {
+    const rig = await startSource('count', { demand: 'accumulate' });
+    rig.source.next = 100;
     const c = await manual(rig.producer);
-    await c.ask(3);
+    await c.ask(2);
     await emit(rig.producer, [7, 8]);
-    expect(c.sink.batches).to.deep.equal([[7, 8]]);
+    await c.ask(3);
+    await emit(rig.producer, [9]);
+    await c.ask(3); // 8 asked in all: the last handleDemand's events find no demand left
+    expect(c.sink.batches).to.deep.equal([]);
     expect(rig.source.demands).to.deep.equal([]);
+    rig.producer.demand('forward');
+    await settle();
+    expect(rig.source.demands).to.deep.equal([2, 3, 3]);
+    expect(await rig.producer.estimateBufferedCount()).to.equal(3);
+    expect(c.sink.batches).to.deep.equal([[100, 101], [7, 8], [102, 103, 104], [9]]);
+  });
+
+  it('R4: should hold events cast to an accumulating broadcast producer until forward, then give every consumer each emission in order', async () => {
+    // The example of issue 11, item 2: accumulate holds everything until all consumers have subscribed.
+    const producer = await GenStage.start(new Source('hand'), { dispatcher: new BroadcastDispatcher<number>(), demand: 'accumulate' });
+    const a = new Sink();
+    const b = new Sink();
+    await GenStage.start(a, { subscribeTo: [producer] });
+    await GenStage.start(b, { subscribeTo: [producer] });
+    for (const n of [1, 2, 3, 4]) producer.cast([n]);
+    await settle();
+    expect(a.batches).to.deep.equal([]);
+    expect(b.batches).to.deep.equal([]);
+    producer.demand('forward');
+    await settle();
+    expect(a.batches).to.deep.equal([[1], [2], [3], [4]]);
+    expect(b.batches).to.deep.equal([[1], [2], [3], [4]]);
+  });
+
+  it('R4: should report events still held by accumulate when the producer stops, with their count', async () => {
+    const rig = await startSource('hand', { demand: 'accumulate' });
+    await emit(rig.producer, [1, 2, 3]);
+    await rig.producer.stop();
+    expect(logs.warnings).to.deep.equal([`${rig.producer.name} stopped with 3 events emitted while accumulating demand, never dispatched: dropped`]);
   });
 
   it('R4: should serve asks from the buffer while accumulating and store only the rest', async () => {
-    const rig = await startSource('count', { demand: 'accumulate' });
+    const rig = await startSource('count');
     rig.source.next = 100;
-    await emit(rig.producer, [1, 2]);
+    await emit(rig.producer, [1, 2]); // buffered (no consumer) before accumulating
+    rig.producer.demand('accumulate');
     const c = await manual(rig.producer);
     await c.ask(5);
     expect(c.sink.batches).to.deep.equal([[1, 2]]);

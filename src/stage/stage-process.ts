@@ -116,7 +116,11 @@ export class StageProcess extends Process<Msg> {
   /** Subscriptions where this stage is the producer. */
   readonly consumers = new Set<Subscription>();
   private demandMode: DemandMode;
-  private accumulated: number[] = [];
+  /**
+   * R4: what came while accumulating, in arrival order: a number is a demand (for
+   * `handleDemand`), an array is a batch a callback emitted (for the dispatcher).
+   */
+  private accumulated: (number | unknown[])[] = [];
 
   // Consumer side.
   /** Subscriptions where this stage is the consumer. */
@@ -555,6 +559,12 @@ export class StageProcess extends Process<Msg> {
       getLogger().warn(`${this.name}: a consumer cannot dispatch events; ${events.length} events from ${callback} dropped`);
       return;
     }
+    if (this.demandMode === 'accumulate' && !this.isPC) {
+      // Held with the stored demand, in order, so that accumulate holds everything
+      // until `demand('forward')` (as GenStage does), not only the demand.
+      this.accumulated.push(events);
+      return;
+    }
     const left = this.dispatcher!.dispatch(events);
     if (this.isPC) {
       this.pcCounter -= events.length - left.length;
@@ -589,11 +599,20 @@ export class StageProcess extends Process<Msg> {
     this.demandMode = 'forward';
     const stored = this.accumulated;
     this.accumulated = [];
-    // R4: replayed one handleDemand per stored demand, in order, not summed.
+    // R4: replayed one handleDemand per stored demand, in order, not summed, and
+    // one dispatch per stored emission, interleaved with them as they came.
     const replay = (i: number): unknown => {
       for (; i < stored.length; i++) {
-        if (this.exitRequested) return undefined;
-        const result = this.callHandleDemand(stored[i] as number);
+        if (this.exitRequested) {
+          this.accumulated = stored.slice(i).concat(this.accumulated);
+          return undefined;
+        }
+        const entry = stored[i] as number | unknown[];
+        if (typeof entry !== 'number') {
+          this.emit(entry, 'callback');
+          continue;
+        }
+        const result = this.callHandleDemand(entry);
         if (isPromiseLike(result)) {
           const next = i + 1;
           return Promise.resolve(result).then(() => replay(next));
@@ -720,6 +739,10 @@ export class StageProcess extends Process<Msg> {
     this.consumers.clear();
     this.pcQueue.clear();
     this.buffer?.clear();
+    let held = 0;
+    for (const entry of this.accumulated) if (typeof entry !== 'number') held += entry.length;
+    this.accumulated = [];
+    if (held > 0) getLogger().warn(`${this.name} stopped with ${held} events emitted while accumulating demand, never dispatched: dropped`);
     for (const pending of this.calls.values()) pending.reject(new StageExitError(reason, `${this.name} exited before replying: ${describeReason(reason)}`));
     this.calls.clear();
     if (stageExitChannel.hasSubscribers) {
