@@ -1,5 +1,5 @@
 import type { Clock } from '../runtime/clock.js';
-import { WorkerThread } from '../runtime/worker-thread.js';
+import { WorkerThread, logWorkerRestart } from '../runtime/worker-thread.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { WorkerLayerSpec } from './plan.js';
 import type { WorkerStageInit } from './worker-stage.js';
@@ -99,6 +99,7 @@ export class LayerWorker {
         this.thread = undefined;
         this.end(thread, error);
         if (!this.mayRestart()) this.host.crash(error); // else replaced at the next request
+        else logWorkerRestart('inWorkers', this.spec.target, error);
       },
     });
     this.thread = thread;
@@ -164,6 +165,7 @@ export class LayerWorker {
     this.end(thread, error);
     if (this.inflight.length === 0) return;
     if (this.mayRestart()) {
+      logWorkerRestart('inWorkers', this.spec.target, error);
       for (const request of this.inflight) this.send(request);
       return;
     }

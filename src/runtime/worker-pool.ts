@@ -1,4 +1,4 @@
-import { WorkerThread, type WorkerTarget } from './worker-thread.js';
+import { WorkerThread, logWorkerRestart, type WorkerTarget } from './worker-thread.js';
 
 /**
  * A fixed number of worker threads running one export of a module, one call at a
@@ -29,7 +29,15 @@ export class WorkerPool {
   }
 
   private spawn(): WorkerThread {
-    return new WorkerThread(this.target, { mode: 'task', transfer: this.transfer, where: this.where });
+    // A thread that went down by itself is replaced at the next call: say so, as supervisors do.
+    return new WorkerThread(this.target, {
+      mode: 'task',
+      transfer: this.transfer,
+      where: this.where,
+      onDown: (reason) => {
+        if (!this.closed) logWorkerRestart(this.where, this.target, reason);
+      },
+    });
   }
 
   /** Starts every thread; rejects with a TypeError if the module or export is wrong (and ends them). */

@@ -1,6 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import { nodeBuiltin, requireBuiltin } from './builtins.js';
 import { show } from './validate.js';
+import { getLogger } from './logger.js';
+import { describeReason } from './reason.js';
 import { bootstrapSource, describeUncloneable, transferList } from './worker-bootstrap.js';
 
 /**
@@ -242,6 +244,15 @@ export class WorkerThread {
     );
     return this.terminating;
   }
+}
+
+/**
+ * Logs that a worker thread went down on its own (crashed, or exited) and a new one
+ * takes its place, as a supervisor logs the exit of a child it restarts: one error
+ * line per restart, with the reason. @internal
+ */
+export function logWorkerRestart(where: string, target: WorkerTarget, reason: unknown): void {
+  getLogger().error(`${where}(${target.label}): worker thread exited with ${describeReason(reason)}; a new thread replaces it`, reason);
 }
 
 function describe(error: unknown): string {
