@@ -16,6 +16,7 @@ import { partitionBench } from './partition.js';
 import { perMessageBench } from './per-message.js';
 import { shortFlowsBench } from './short-flows.js';
 import { conversions } from './conversions.js';
+import { dashboardBench } from './dashboard.js';
 import { fairnessBench } from './fairness.js';
 import { loadLine, machineLine, rowsTable } from './lib.js';
 import { MAX_DEMAND, pipelineBench, pipelineLarge } from './pipeline.js';
@@ -126,6 +127,14 @@ export const suites: Suite[] = [
     title: 'Per message: W1 with maxDemand 1',
     about: '200,000 events; median of 5 interleaved rounds after 2 warm-up rounds.',
     run: (quick) => perMessageBench(quick ? 50_000 : 200_000, quick ? 1 : 5),
+  },
+  {
+    name: 'dashboard',
+    title: 'Dashboard attached: W1 with a page open ÷ without',
+    about:
+      'W1 = counting Producer → ProducerConsumer → Consumer (maxDemand 10,000), 20,000,000 events; the dashboard samples every 100 ms with one page connected. ' +
+      'Modes alternate round by round; median of 7 rounds after 2 warm-up rounds. Target: ratio >= 0.9.',
+    run: (quick) => dashboardBench(quick ? 5_000_000 : 20_000_000, quick ? 3 : 7, quick ? 1 : 2),
   },
   {
     name: 'idle-heap',
