@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Flow, map, filter, reject, flatMap, mapBatch, tap, mapValues, reduce, onTrigger } from '../../../src/flow/index.js';
+import { Flow, map, filter, reject, flatMap, mapBatch, tap, mapValues, reduce, onTrigger, uniqBy, reduceByKey, groupByKey } from '../../../src/flow/index.js';
 import { range } from '../helpers.js';
 
 describe('map', () => {
@@ -132,5 +132,44 @@ describe('mapValues', () => {
   it('should await an async mapping', async () => {
     const out = await Flow.from([['k', 'v']] as [string, string][]).pipe(mapValues(async (v: string) => v.toUpperCase())).toArray();
     expect(out).to.deep.equal([['k', 'V']]);
+  });
+});
+
+describe('uniqBy', () => {
+  it('should await an async key and keep the first event of each key, in order', async () => {
+    const out = await Flow.from(['apple', 'avocado', 'banana', 'blueberry', 'cherry'])
+      .pipe(uniqBy(async (s: string) => s[0]))
+      .toArray();
+    expect(out).to.deep.equal(['apple', 'banana', 'cherry']);
+  });
+
+  it('should mix sync and async keys in one batch', async () => {
+    const out = await Flow.from([1, 2, 3, 4, 5, 6]).pipe(uniqBy((n: number) => (n % 2 === 0 ? Promise.resolve(n % 3) : n % 3))).toArray();
+    expect(out).to.deep.equal([1, 2, 3]);
+  });
+});
+
+describe('operators over [key, value] pairs', () => {
+  async function failure(flow: Flow<unknown>): Promise<Error> {
+    try {
+      await flow.toArray();
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error('expected the flow to fail');
+  }
+
+  it('should fail mapValues on an event that is not a pair with a TypeError naming it and the event', async () => {
+    const error = await failure(Flow.from([['a', 1], 3] as never[]).pipe(mapValues((n: number) => n + 1)));
+    expect(error).to.be.instanceOf(TypeError);
+    expect(error.message).to.equal('mapValues: expected each event to be a [key, value] pair, got: 3');
+  });
+
+  it('should fail reduceByKey and groupByKey on an event that is not a pair with a TypeError naming them and the event', async () => {
+    const byKey = await failure(Flow.from([['a', 1], { key: 'b' }] as never[]).pipe(reduceByKey((a: number, b: number) => a + b)));
+    expect(byKey).to.be.instanceOf(TypeError);
+    expect(byKey.message).to.equal('reduceByKey: expected each event to be a [key, value] pair, got: {"key":"b"}');
+    const grouped = await failure(Flow.from(['ab'] as never[]).pipe(groupByKey()));
+    expect(grouped.message).to.equal('groupByKey: expected each event to be a [key, value] pair, got: "ab"');
   });
 });

@@ -1,4 +1,5 @@
 import { withReducer, type FlowOperator } from '../flow.js';
+import { pairOf } from '../pair.js';
 
 /**
  * Groups `[key, value]` pairs by key: emits `[key, values]` at each trigger, values
@@ -18,7 +19,7 @@ export function groupByKey<K, V>(): FlowOperator<readonly [K, V], [K, V[]]> {
       init: () => new Map<unknown, unknown[]>(),
       step: (event, acc) => {
         const map = acc as Map<unknown, unknown[]>;
-        const [key, value] = event as readonly [unknown, unknown];
+        const [key, value] = pairOf('groupByKey', event);
         const values = map.get(key);
         if (values === undefined) map.set(key, [value]);
         else values.unshift(value);

@@ -1,5 +1,6 @@
 import { expectFunction } from '../../runtime/validate.js';
-import { mapLoop } from '../fuse.js';
+import { isThenable, mapLoop } from '../fuse.js';
+import { pairOf } from '../pair.js';
 import { withMapper, type FlowOperator } from '../flow.js';
 
 /**
@@ -18,9 +19,9 @@ import { withMapper, type FlowOperator } from '../flow.js';
 export function mapValues<K, V, R>(fn: (value: V) => R | Promise<R>): FlowOperator<readonly [K, V], [K, R]> {
   expectFunction('mapValues', fn);
   const f = (pair: unknown): unknown => {
-    const [k, v] = pair as readonly [unknown, unknown];
+    const [k, v] = pairOf('mapValues', pair);
     const r = (fn as (value: unknown) => unknown)(v);
-    if (r instanceof Promise) return r.then((value) => [k, value]);
+    if (isThenable(r)) return Promise.resolve(r).then((value) => [k, value]);
     return [k, r];
   };
   return (flow) => withMapper(flow, () => mapLoop(f));

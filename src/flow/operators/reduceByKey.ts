@@ -1,4 +1,5 @@
 import { expectFunction } from '../../runtime/validate.js';
+import { pairOf } from '../pair.js';
 import { withReducer, type FlowOperator } from '../flow.js';
 
 /**
@@ -23,7 +24,7 @@ export function reduceByKey<K, V>(fn: (acc: V, value: V) => V): FlowOperator<rea
       init: () => new Map<unknown, unknown>(),
       step: (event, acc) => {
         const map = acc as Map<unknown, unknown>;
-        const [key, value] = event as readonly [unknown, unknown];
+        const [key, value] = pairOf('reduceByKey', event);
         if (map.has(key)) map.set(key, f(map.get(key), value));
         else map.set(key, value);
         return map;
