@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs `examples/<name>.ts` under tsx in a child process; resolves with its exit code and stdout. */
-function runExample(name: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runExample(name: string, args: readonly string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', `examples/${name}.ts`],
+      ['--import', 'tsx', `examples/${name}.ts`, ...args],
       { cwd: ROOT, timeout: 90_000, env: { ...process.env, REDIS_URL: '' } },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
@@ -25,6 +25,13 @@ describe('examples', function () {
     expect(code).to.equal(0);
     expect(stdout).to.contain('C got 5 events: [0, 1, 2, 1, 2]');
     expect(stdout.trimEnd().split('\n').slice(-2)).to.deep.equal(['C exited: normal', 'A, B and C have stopped.']);
+  });
+
+  it('dashboard (npm run demo:dashboard) should print its URL, count words, and exit after --seconds', async () => {
+    const { code, stdout } = await runExample('dashboard', ['--seconds', '2']);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^dashboard: http:\/\/127\.0\.0\.1:\d+\/$/m);
+    expect(stdout).to.match(/^stopped after counting [1-9][\d,]* words$/m);
   });
 
   it('event-time-window should count page views per minute', async () => {
