@@ -8,6 +8,7 @@ import * as node from '../../src/interop/node/index.js';
 import * as web from '../../src/interop/web/index.js';
 import * as redis from '../../src/connectors/redis/index.js';
 import * as testing from '../../src/testing/index.js';
+import * as dashboard from '../../src/dashboard/index.js';
 import {
   BroadcastDispatcher, Consumer, ConsumerSupervisor, DemandDispatcher, DynamicSupervisor, Flow, GenStage,
   PartitionDispatcher, Producer, TaskSupervisor, Window, batch, countByKey, departition, emitAndReduce,
@@ -29,7 +30,7 @@ import { expectRejected, type ErrorClass } from '../support/errors.js';
  * without one. docs/errors.md lists the same calls; a spec checks it names each.
  */
 
-const ENTRIES = { index, rxjs, ix, node, web, redis, testing } as const;
+const ENTRIES = { index, rxjs, ix, node, web, redis, testing, dashboard } as const;
 type EntryName = keyof typeof ENTRIES;
 
 interface Row {
@@ -374,6 +375,12 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     { id: 'testing:VirtualClock#runAll', title: 'limit 0', call: () => new VirtualClock().runAll(0), error: RangeError, parts: ['limit', 'got: 0'] },
     { id: 'testing:VirtualClock#setTimeout', title: "ms '10'", call: () => new VirtualClock().setTimeout(() => {}, '10' as never), error: TypeError, parts: ['ms', '"10"'] },
     { id: 'testing:VirtualClock#setTimeout', title: 'fn 5', call: () => new VirtualClock().setTimeout(5 as never, 10), error: TypeError, parts: ['fn', 'got: 5'] },
+    { id: 'dashboard:startDashboard', title: 'port -1', call: () => dashboard.startDashboard({ port: -1 }), error: RangeError, parts: ['port', 'got: -1'] },
+    { id: 'dashboard:startDashboard', title: 'port 80.5', call: () => dashboard.startDashboard({ port: 80.5 }), error: TypeError, parts: ['port', 'got: 80.5'] },
+    { id: 'dashboard:startDashboard', title: 'interval 10', call: () => dashboard.startDashboard({ interval: 10 }), error: RangeError, parts: ['interval', 'got: 10'] },
+    { id: 'dashboard:startDashboard', title: "token ''", call: () => dashboard.startDashboard({ token: '' }), error: TypeError, parts: ['token', 'got: ""'] },
+    { id: 'dashboard:startDashboard', title: 'host 0.0.0.0 without a token', call: () => dashboard.startDashboard({ host: '0.0.0.0' }), error: TypeError, parts: ['host', '"0.0.0.0"', 'token'] },
+    { id: 'dashboard:startDashboard', title: 'an unknown option', call: () => dashboard.startDashboard({ prot: 1 } as never), error: TypeError, parts: ['prot', 'got: 1'] },
   ];
 
   describe('rows', () => {

@@ -297,7 +297,7 @@ describe('runtime: crashes nobody observes', () => {
     });
     p.post('x');
     await settle();
-    expect(logs.errors).to.deep.equal([['orphan exited with Error: lost and nobody observed it', error]]);
+    expect(logs.errors).to.deep.equal([['orphan exited and nobody observed it', error]]);
   });
 
   it('should report an unobserved abnormal reason that is not an Error', async () => {
@@ -337,7 +337,7 @@ describe('runtime: crashes nobody observes', () => {
     stop();
     p.post('x');
     await settle();
-    expect(logs.errors.map((e) => e[0])).to.deep.equal(['abandoned exited with Error: unseen and nobody observed it']);
+    expect(logs.errors.map((e) => e[0])).to.deep.equal(['abandoned exited and nobody observed it']);
   });
 
   for (const reason of ['normal', 'shutdown', { shutdown: 'later' }]) {

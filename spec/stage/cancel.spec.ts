@@ -292,7 +292,7 @@ describe('stage: cancellation, producer side (R7)', () => {
     const producer = await GenStage.start(new Brittle('hand'), { name: 'lonely' });
     producer.cast('boom');
     await settle();
-    expect(logs.errors).to.deep.equal(['lonely exited with Error: alone and nobody observed it']);
+    expect(logs.errors).to.deep.equal(['lonely exited and nobody observed it']);
   });
 });
 

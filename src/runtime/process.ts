@@ -159,7 +159,10 @@ export abstract class Process<M> implements Runnable {
       const monitors = this.monitors;
       this.monitors = null;
       if (!isNormalReason(reason) && !this.observed && (monitors === null || monitors.length === 0) && !this.crashObservedElsewhere()) {
-        getLogger().error(`${this.describe()} exited with ${describeReason(reason)} and nobody observed it`, reason);
+        // An Error goes beside the message (the console prints its name, message and
+        // stack once); any other reason is described in the message.
+        if (reason instanceof Error) getLogger().error(`${this.describe()} exited and nobody observed it`, reason);
+        else getLogger().error(`${this.describe()} exited with ${describeReason(reason)} and nobody observed it`, reason);
       }
       this.resolveDone(reason);
       if (monitors) for (const m of monitors) m(reason);

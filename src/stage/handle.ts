@@ -118,21 +118,25 @@ export class Stage<Out = unknown> {
     return new Promise((resolve) => this.process.post(new Msg(BUFFERED_INFO, message, resolve)));
   }
 
-  /** The producer's demand mode, or sets it: `'accumulate'` stores demand, `'forward'` replays it. */
+  /**
+   * The producer's demand mode, or sets it: `'accumulate'` stores demand (and the events
+   * callbacks emit), `'forward'` replays them. The query rejects with a `StageExitError`
+   * carrying the exit reason once the stage has exited, as `call` does.
+   */
   demand(): Promise<DemandMode>;
   demand(mode: DemandMode): void;
   demand(mode?: DemandMode): Promise<DemandMode> | void {
     if (mode === undefined) {
-      return new Promise((resolve) => this.process.post(new Msg(QUERY, (p: StageProcess) => p.currentDemandMode, resolve)));
+      return new Promise((resolve, reject) => this.process.post(new Msg(QUERY, (p: StageProcess) => p.currentDemandMode, resolve, reject)));
     }
     expectOneOf('demand', mode, ['forward', 'accumulate'] as const);
     if (this.process.kind !== 'producer') throw new TypeError(`demand mode applies to producers; ${this.name} is a ${this.process.kind}`);
     this.process.post(new Msg(DEMAND, mode));
   }
 
-  /** How many events the producer holds in its buffer (infos not counted). */
+  /** How many events the producer holds in its buffer (infos not counted). Rejects with a `StageExitError` once the stage has exited. */
   estimateBufferedCount(): Promise<number> {
-    return new Promise((resolve) => this.process.post(new Msg(QUERY, (p: StageProcess) => p.bufferedCount, resolve)));
+    return new Promise((resolve, reject) => this.process.post(new Msg(QUERY, (p: StageProcess) => p.bufferedCount, resolve, reject)));
   }
 
   /** Stops the stage with `reason` (after the message it is handling); resolves once it has exited. */

@@ -25,7 +25,7 @@ export const INFO = 9; // a=message
 export const BUFFERED_INFO = 10; // a=message, b=resolve|undefined
 export const STOP = 11; // a=reason
 export const DEMAND = 12; // a=mode
-export const QUERY = 13; // a=(process)=>value, b=resolve
+export const QUERY = 13; // a=(process)=>value, b=resolve, c=reject (with StageExitError once the stage has exited) or undefined
 
 export class Msg {
   constructor(
@@ -130,6 +130,8 @@ export class StageProcess extends Process<Msg> {
   /** Producer-consumer: downstream demand not yet met. */
   private pcCounter = 0;
 
+  /** Consumer: events its callbacks returned after the first warning (-1: no warning yet). */
+  private droppedByConsumer = -1;
   private readonly timers = new Set<TimerHandle>();
   private readonly calls = new Map<number, PendingCall>();
   private readonly disposers: (() => unknown)[] = [];
@@ -556,7 +558,14 @@ export class StageProcess extends Process<Msg> {
     }
     if (events.length === 0) return;
     if (!this.isProducer) {
-      getLogger().warn(`${this.name}: a consumer cannot dispatch events; ${events.length} events from ${callback} dropped`);
+      // Warned once per stage (a consumer returning its batch would otherwise log at
+      // the rate of its batches); the rest are counted and reported when it stops.
+      if (this.droppedByConsumer < 0) {
+        this.droppedByConsumer = 0;
+        getLogger().warn(
+          `${this.name}: a consumer cannot dispatch events; ${events.length} events from ${callback} dropped (further drops by this stage are counted and reported when it stops)`,
+        );
+      } else this.droppedByConsumer += events.length;
       return;
     }
     if (this.demandMode === 'accumulate' && !this.isPC) {
@@ -735,7 +744,15 @@ export class StageProcess extends Process<Msg> {
     for (const sub of this.producers) sub.producerProcess.post(new Msg(P_CANCEL, sub, reason, true));
     this.producers.clear();
     for (const sub of this.consumers) sub.consumerProcess.post(new Msg(C_CANCEL, sub, reason, true));
-    this.hadConsumers = this.consumers.size > 0;
+    // A consumer observes this exit if its subscription makes it react (permanent or
+    // transient) or its handleCancel receives the { down }; a temporary subscription
+    // of a consumer without handleCancel hears nothing, so it does not count.
+    for (const sub of this.consumers) {
+      if (sub.cancelMode !== 'temporary' || typeof sub.consumerProcess.impl.handleCancel === 'function') {
+        this.exitObserved = true;
+        break;
+      }
+    }
     this.consumers.clear();
     this.pcQueue.clear();
     this.buffer?.clear();
@@ -743,6 +760,11 @@ export class StageProcess extends Process<Msg> {
     for (const entry of this.accumulated) if (typeof entry !== 'number') held += entry.length;
     this.accumulated = [];
     if (held > 0) getLogger().warn(`${this.name} stopped with ${held} events emitted while accumulating demand, never dispatched: dropped`);
+    // A caller whose call fails with the reason has observed the crash.
+    if (this.calls.size > 0) this.exitObserved = true;
+    if (this.droppedByConsumer > 0) {
+      getLogger().warn(`${this.name}: a consumer cannot dispatch events; ${this.droppedByConsumer} more events from its callbacks dropped since the first warning`);
+    }
     for (const pending of this.calls.values()) pending.reject(new StageExitError(reason, `${this.name} exited before replying: ${describeReason(reason)}`));
     this.calls.clear();
     if (stageExitChannel.hasSubscribers) {
@@ -750,10 +772,11 @@ export class StageProcess extends Process<Msg> {
     }
   }
 
-  private hadConsumers = false;
+  /** A consumer or a pending call receives this exit's reason (see `crashObservedElsewhere`). */
+  private exitObserved = false;
 
   protected override crashObservedElsewhere(): boolean {
-    return this.hadConsumers;
+    return this.exitObserved;
   }
 
   protected deadLetter(m: Msg): void {
@@ -775,7 +798,9 @@ export class StageProcess extends Process<Msg> {
         if (typeof m.b === 'function') (m.b as () => void)();
         return;
       case QUERY:
-        (m.b as (v: unknown) => void)(undefined);
+        // A query from the handle (demand(), estimateBufferedCount()) rejects as call does.
+        if (typeof m.c === 'function') (m.c as (e: unknown) => void)(new StageExitError(reason, `${this.name} is not running (${describeReason(reason)})`));
+        else (m.b as (v: unknown) => void)(undefined);
         return;
       default:
         return;
