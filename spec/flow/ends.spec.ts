@@ -83,7 +83,7 @@ describe('Flow ends', () => {
 
     it('should log a failure before anyone subscribed, once, and give a later subscriber the original reason, not noproc', async () => {
       const errors: string[] = [];
-      setLogger({ warn: () => {}, error: (m: string) => errors.push(m) });
+      setLogger({ warn: () => {}, error: (m: string, e?: unknown) => errors.push(`${m} ${e instanceof Error ? e.message : ''}`) });
       const clock = new VirtualClock();
       try {
         const stage = await Flow.from(range(3), { clock })
@@ -99,7 +99,7 @@ describe('Flow ends', () => {
         for (let i = 0; i < 100 && stage.alive; i++) await new Promise((r) => setImmediate(r));
         expect(stage.alive).to.equal(false);
         for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-        expect(errors.filter((m) => m.includes('trigger broke'))).to.have.length(1);
+        expect(errors.filter((m) => m.includes('nobody observed it') && m.includes('trigger broke'))).to.have.length(1);
         const late = await GenStage.start(new Collect(), { subscribeTo: [stage] });
         expect(((await late.done) as Error).message).to.equal('trigger broke');
       } finally {

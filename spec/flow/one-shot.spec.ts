@@ -50,7 +50,7 @@ describe('Flow over a one-shot source', () => {
     expect(await flow.toArray()).to.deep.equal([1, 2]);
     const error = await rejection(flow.toArray());
     expect(error).to.be.instanceOf(TypeError);
-    expect(error.message).to.equal('Flow.fromStages: numbers has already exited (normal): its events were consumed by an earlier run or another consumer; start a new stage to run the flow again');
+    expect(error.message).to.equal('Flow.from: the source stage numbers has already exited (normal): its events were consumed by an earlier run or another consumer; start a new stage to run the flow again');
   });
 
   it('should fail a run over a stage that crashed with the stage\'s own reason', async () => {

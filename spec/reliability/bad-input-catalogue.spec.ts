@@ -151,6 +151,7 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     { id: 'index:Flow.from', title: 'maxDemand 1.5', call: () => Flow.from([1], { maxDemand: 1.5 }), error: TypeError, parts: ['maxDemand', 'got: 1.5'] },
     { id: 'index:Flow.from', title: 'a clock without setTimeout', call: () => Flow.from([1], { clock: { now: () => 0 } as never }), error: TypeError, parts: ['clock', '{}'] },
     { id: 'index:Flow.from', title: 'an unknown option', call: () => Flow.from([1], { stage: 2 } as never), error: TypeError, parts: ['stage', 'got: 2'] },
+    { id: 'index:Flow.from', title: 'a consumer stage as the source', call: () => Flow.from(consumer as never), error: TypeError, parts: ['Flow.from: sink is a consumer', 'producer or producer-consumer'] },
     { id: 'index:Flow.fromStages', title: 'an empty list', call: () => Flow.fromStages([]), error: TypeError, parts: ['stages', 'got: []'] },
     { id: 'index:Flow.fromStages', title: 'a number in the list', call: () => Flow.fromStages([42 as never]), error: TypeError, parts: ['stages', 'got: [42]'] },
     { id: 'index:Flow.fromStages', title: 'a consumer in the list', call: () => Flow.fromStages([consumer as never]), error: TypeError, parts: ['sink', 'consumer'] },
@@ -173,6 +174,7 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     { id: 'index:Flow#start', title: 'name 5', call: () => flow.start({ name: 5 as never }), error: TypeError, parts: ['name', 'got: 5'] },
     { id: 'index:Flow#intoStages', title: 'an empty list', call: () => flow.intoStages([]), error: TypeError, parts: ['intoStages', 'got: []'] },
     { id: 'index:Flow#intoStages', title: 'a producer as the consumer', call: () => flow.intoStages([producer]), error: TypeError, parts: ['numbers', 'producer'] },
+    { id: 'index:Flow#intoStages', title: 'a number as to', call: () => flow.intoStages([{ to: 7 as never }]), error: TypeError, parts: ['intoStages', "entry's to option", 'got: 7'] },
     { id: 'index:Flow#throughStages', title: 'a string in the list', call: () => flow.throughStages(['sink' as never]), error: TypeError, parts: ['throughStages', '"sink"'] },
     { id: 'index:Flow#throughStages', title: 'stages 0', call: () => flow.throughStages([consumer as never], { stages: 0 }), error: RangeError, parts: ['stages', 'got: 0'] },
 

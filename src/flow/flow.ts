@@ -94,7 +94,10 @@ export class Flow<T> {
     options: FromOptions<T> = {},
   ): Flow<T> {
     if (source instanceof Flow) throw new TypeError(`Flow.from: got a Flow; pipe it directly, or combine flows with Flow.merge`);
-    if (source instanceof Stage) return Flow.fromStages([source], options);
+    if (source instanceof Stage) {
+      if (source.kind === 'consumer') throw new TypeError(`Flow.from: ${source.name} is a consumer; expected the source to be a producer or producer-consumer stage`);
+      return Flow.fromStages([source], options);
+    }
     const iterable = isOneShot(source) ? markOneShot(toIterable(source)) : toIterable(source);
     const o = checkLayerOptions('Flow.from', options, ['clock']);
     return new Flow<T>({ source: { kind: 'iterables', sources: [iterable] }, layers: [fromLayer(o)], clock: checkClock(o.clock) });
@@ -444,7 +447,7 @@ function checkEntries(where: string, entries: readonly StageEntry[]): ThroughEnt
   return entries.map((entry) => {
     if (entry instanceof Stage) return { stage: entry, options: {} };
     const o = expectObject(`${where} entry`, entry);
-    if (!(o.to instanceof Stage)) throw new TypeError(`${where}: expected to to be a Stage, got: ${show(o.to)}`);
+    if (!(o.to instanceof Stage)) throw new TypeError(`${where}: expected each entry's to option to be a Stage, got: ${show(o.to)}`);
     const { to, ...rest } = o;
     return { stage: to as Stage<unknown>, options: rest };
   });

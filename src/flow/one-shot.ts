@@ -47,5 +47,5 @@ export function claimStage(stage: Stage<unknown>): void {
   const reason = stage.process.reason;
   // A crashed source fails the flow with its own reason, as a crash while running would.
   if (!isNormalReason(reason)) throw reason;
-  throw new TypeError(`Flow.fromStages: ${stage.name} has already exited (${describeReason(reason)}): its events were consumed by an earlier run or another consumer; start a new stage to run the flow again`);
+  throw new TypeError(`Flow.from: the source stage ${stage.name} has already exited (${describeReason(reason)}): its events were consumed by an earlier run or another consumer; start a new stage to run the flow again`);
 }
