@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The package as users install it: packs the tarball, lints its metadata (publint
+# --strict, attw with the ES-modules-only profile), installs it into fresh projects and
+#  - type-checks test-package/ (code mixing every entry, a CommonJS .cts, each README
+#    snippet as written) with TypeScript 6 and 7, moduleResolution nodenext and bundler;
+#  - loads every entry without its optional peers: the core, web, node and testing load,
+#    and rxjs, ix and redis fail naming the package to install.
+# Uses dist/ as built (builds it if absent) and the npm cache; about a minute.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work=$(mktemp -d "${TMPDIR:-/tmp}/genstage-package.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false npm_config_loglevel=error
+
+[ -f dist/index.js ] || npm run build
+tarball=$work/$(npm pack --ignore-scripts --silent --pack-destination "$work" | tail -n 1)
+
+echo '== publint --strict'
+npx --no-install publint run "$tarball" --strict
+echo '== attw --profile esm-only'
+npx --no-install attw "$tarball" --profile esm-only --no-color --no-emoji
+
+echo "== types: TypeScript 6 and 7, nodenext and bundler (packed in $SECONDS s)"
+mkdir "$work/types"
+cp -r test-package/src test-package/tsconfig.*.json "$work/types/"
+node test-package/readme-snippets.mjs README.md "$work/types/readme"
+cd "$work/types"
+echo '{ "private": true, "type": "module" }' > package.json
+start=$SECONDS
+npm install --prefer-offline --no-package-lock "$tarball" 'rxjs@^7.8.0' 'ix@^7.0.0' 'redis@^6.0.0' '@types/node@^20.19.0' \
+  'ts6@npm:typescript@~6.0.0' 'ts7@npm:typescript@^7.0.0' >/dev/null
+echo "-- installed the tarball, its peers and TypeScript 6 and 7 ($((SECONDS - start)) s)"
+for tsc in ts6 ts7; do
+  for config in nodenext bundler; do
+    start=$SECONDS
+    "node_modules/$tsc/bin/tsc" -p "tsconfig.$config.json"
+    echo "-- $("node_modules/$tsc/bin/tsc" --version), $config: 0 errors ($((SECONDS - start)) s)"
+  done
+done
+
+echo "== runtime: every entry without the optional peers ($SECONDS s)"
+mkdir "$work/bare"
+cd "$work/bare"
+echo '{ "private": true, "type": "module" }' > package.json
+# genstage has no dependencies: its installed copy is the whole install.
+mkdir node_modules && cp -r "$work/types/node_modules/genstage" node_modules/
+cp "$root/test-package/missing-peers.mjs" .
+node missing-peers.mjs
+echo "package check ok ($SECONDS s)"
