@@ -307,10 +307,14 @@ export class Sampler {
   }
 
   private pollBuffered(s: StageState): void {
-    // Public API, answered in the stage's turn; a stage that has exited answers undefined.
-    void s.stage.estimateBufferedCount().then((n) => {
-      if (typeof n === 'number') s.buffered = n;
-    });
+    // Public API, answered in the stage's turn. A stage that exits meanwhile rejects
+    // (StageExitError): its stage:exit is on the way, nothing to report here.
+    s.stage.estimateBufferedCount().then(
+      (n) => {
+        if (typeof n === 'number') s.buffered = n;
+      },
+      () => {},
+    );
   }
 
   close(): void {
