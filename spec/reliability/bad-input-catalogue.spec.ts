@@ -125,6 +125,7 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     { id: 'index:Stage#resubscribe', title: 'maxDemand 0', call: () => consumer.resubscribe(sub, 'normal', { maxDemand: 0 }), error: RangeError, parts: ['maxDemand', 'got: 0'] },
     { id: 'index:Stage#cancel', title: 'a number as the subscription', call: () => consumer.cancel(7 as never), error: TypeError, parts: ['subscription', 'got: 7'] },
     { id: 'index:Stage#call', title: 'timeoutMs -1', call: () => producer.call('x', -1), error: RangeError, parts: ['timeoutMs', 'got: -1'] },
+    { id: 'index:Stage#stop', title: 'timeoutMs -1', call: () => producer.stop('normal', -1), error: RangeError, parts: ['timeoutMs', 'got: -1'] },
     { id: 'index:Stage#demand', title: "mode 'push'", call: () => producer.demand('push' as never), error: RangeError, parts: ['demand', '"push"'] },
 
     // ------------------------------------------------------------- index: dispatchers

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Consumer, GenStage, StageExitError, setLogger } from '../../src/index.js';
+import { VirtualClock } from '../../src/testing/index.js';
 import { Source, captureLogs, settle } from './support.js';
 
 class Brittle extends Source {
@@ -114,6 +115,66 @@ describe('stage: how an exit is reported', () => {
       const count = producer.estimateBufferedCount().then(() => 'resolved', (e: unknown) => (e as StageExitError).reason);
       await stopped;
       expect(await count).to.equal('shutdown');
+    });
+  });
+
+  describe('stop() of a stage whose callback never settles (issue 11, item 6)', () => {
+    class Hung extends Consumer<number> {
+      released = 0;
+      terminated = false;
+      override init(): void {
+        this.sendAfter('never', 60_000); // a timer the kill must release
+      }
+      handleEvents(): Promise<void> {
+        return new Promise(() => {}); // never settles
+      }
+      override terminate(): void {
+        this.terminated = true;
+      }
+    }
+
+    it('should kill the stage after the stop timeout (default 5000 ms), resolve stop, and log the callback that did not return', async () => {
+      const clock = new VirtualClock();
+      const source = await GenStage.fromIterable([1, 2, 3]);
+      const hung = new Hung();
+      const stage = await GenStage.start(hung, { name: 'hung', clock, subscribeTo: [{ to: source, cancel: 'temporary' }] });
+      await settle();
+      let stopped = false;
+      const stopping = stage.stop().then(() => (stopped = true));
+      await clock.advance(4999);
+      expect(stopped).to.equal(false);
+      expect(stage.alive).to.equal(true);
+      await clock.advance(1);
+      await stopping;
+      expect(await stage.done).to.equal('killed');
+      expect(hung.terminated).to.equal(false); // terminate would run beside the abandoned callback
+      expect(clock.pendingTimers).to.equal(0);
+      expect(logs.errors).to.deep.equal(['hung did not stop within 5000 ms: handleEvents has not returned; killed']);
+    });
+
+    it('should kill a stage whose terminate never settles after the timeout given to stop', async () => {
+      class HungTerminate extends Source {
+        override terminate(): Promise<void> {
+          return new Promise(() => {});
+        }
+      }
+      const clock = new VirtualClock();
+      const stage = await GenStage.start(new HungTerminate('hand'), { name: 'slow-exit', clock });
+      const stopping = stage.stop('normal', 100);
+      await clock.advance(100);
+      await stopping;
+      expect(await stage.done).to.equal('killed');
+      expect(logs.errors).to.deep.equal(['slow-exit did not stop within 100 ms: terminate has not returned; killed']);
+    });
+
+    it('should wait forever with a timeout of Infinity, and reject a bad timeout at the call', async () => {
+      const clock = new VirtualClock();
+      const stage = await GenStage.start(new Source('hand'), { clock });
+      expect(() => stage.stop('normal', -1)).to.throw(RangeError, 'expected timeoutMs to be an integer >= 0 or Infinity, got: -1');
+      expect(() => stage.stop('normal', '5' as never)).to.throw(TypeError, 'expected timeoutMs to be an integer >= 0 or Infinity, got: "5"');
+      await stage.stop('normal', Infinity);
+      expect(await stage.done).to.equal('normal');
+      expect(clock.pendingTimers).to.equal(0);
     });
   });
 });

@@ -19,6 +19,10 @@ export abstract class Process<M> implements Runnable {
   private blocked = false;
   private exiting = false;
   private exited = false;
+  /** Set by `kill`: the handler the process was blocked in is abandoned, `terminate` is skipped. */
+  private killedFlag = false;
+  /** While `cleanup`'s promise is pending: finishes the exit without it (for `kill`). */
+  private finishNow: (() => void) | null = null;
   /** Set by `requestExit` inside a handler; acted on once the handler returns. */
   private pendingExit: { reason: unknown } | null = null;
   private exitReason: unknown = undefined;
@@ -141,6 +145,32 @@ export abstract class Process<M> implements Runnable {
     return this.pendingExit !== null || this.exiting;
   }
 
+  /** True once `kill` ended the process (cleanup must not run user code beside an abandoned handler). */
+  protected get killed(): boolean {
+    return this.killedFlag;
+  }
+
+  /** True while a handler's promise is pending. */
+  protected get isBlocked(): boolean {
+    return this.blocked;
+  }
+
+  /**
+   * Ends the process at once with `reason`, even while it is blocked in a handler that
+   * never settles (the handler's late result is ignored) or in a cleanup that never
+   * settles (it is no longer awaited). `cleanup` still runs, told by `killed`.
+   */
+  kill(reason: unknown): void {
+    if (this.exited) return;
+    this.killedFlag = true;
+    this.blocked = false;
+    if (!this.exiting) this.exit(reason);
+    else if (this.finishNow !== null) {
+      this.exitReason = reason; // the exit did not complete: peers see the kill
+      this.finishNow();
+    }
+  }
+
   /** Ends the process now: `cleanup`, dead letters, `done`, monitors, crash report. */
   exit(reason: unknown): void {
     if (this.exiting) return;
@@ -152,7 +182,12 @@ export abstract class Process<M> implements Runnable {
     } catch (error) {
       getLogger().error(`${this.describe()} failed while stopping`, error);
     }
+    let finished = false;
     const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      this.finishNow = null;
+      reason = this.exitReason;
       for (let m = this.mailbox.shift(); m !== undefined; m = this.mailbox.shift()) this.deadLetter(m);
       this.afterExit(reason);
       this.exited = true;
@@ -168,10 +203,12 @@ export abstract class Process<M> implements Runnable {
       if (monitors) for (const m of monitors) m(reason);
     };
     if (isPromiseLike(cleanup)) {
+      this.finishNow = finish;
       cleanup.then(finish, (error: unknown) => {
         getLogger().error(`${this.describe()} failed while stopping`, error);
         finish();
       });
+      if (this.killedFlag) finish();
     } else finish();
   }
 

@@ -2,7 +2,7 @@ import type { StageProcess } from './stage-process.js';
 import { Msg, SUBSCRIBE_TO, P_CANCEL, CAST, INFO, BUFFERED_INFO, STOP, DEMAND, QUERY } from './stage-process.js';
 import { Subscription } from './subscription.js';
 import type { DemandMode, StageKind, SubscribeOptions } from './types.js';
-import { expectInteger, expectObject, expectOneOf, show } from '../runtime/validate.js';
+import { expectCount, expectInteger, expectObject, expectOneOf, show } from '../runtime/validate.js';
 import { resolveSubscription } from './options.js';
 import { openSink } from './sink.js';
 import { sinkObservable, symbolObservable, type InteropObservable } from './observable.js';
@@ -139,10 +139,19 @@ export class Stage<Out = unknown> {
     return new Promise((resolve, reject) => this.process.post(new Msg(QUERY, (p: StageProcess) => p.bufferedCount, resolve, reject)));
   }
 
-  /** Stops the stage with `reason` (after the message it is handling); resolves once it has exited. */
-  stop(reason: unknown = 'normal'): Promise<void> {
+  /**
+   * Stops the stage with `reason` (after the message it is handling, then `terminate`);
+   * resolves once it has exited. A stage that has not exited `timeoutMs` after the call
+   * (default 5000, as GenServer's call timeout; `Infinity` waits forever) is killed: it
+   * exits with `'killed'` at once, the callback it was blocked in is abandoned (its late
+   * result ignored), `terminate` does not run, its timers and resources are released, and
+   * the logger names the callback that did not return.
+   */
+  stop(reason: unknown = 'normal', timeoutMs = 5000): Promise<void> {
+    expectCount('timeoutMs', timeoutMs, 0);
     void this.process.done; // whoever stops a stage observes its exit
     const exited = this.process.whenExited();
+    if (this.process.alive) this.process.stopWithin(timeoutMs);
     this.process.post(new Msg(STOP, reason));
     return exited.then(() => undefined);
   }

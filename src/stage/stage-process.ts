@@ -130,6 +130,8 @@ export class StageProcess extends Process<Msg> {
   /** Producer-consumer: downstream demand not yet met. */
   private pcCounter = 0;
 
+  /** The user callback called last: while the process is blocked, the one that has not returned. */
+  private callback = 'init';
   /** Consumer: events its callbacks returned after the first warning (-1: no warning yet). */
   private droppedByConsumer = -1;
   private readonly timers = new Set<TimerHandle>();
@@ -175,6 +177,7 @@ export class StageProcess extends Process<Msg> {
         new Msg(QUERY, () => {
           let result: unknown;
           try {
+            this.callback = 'init';
             result = this.impl.init?.();
           } catch (error) {
             void this.done; // the caller of start() observes this failure
@@ -278,6 +281,7 @@ export class StageProcess extends Process<Msg> {
     // an ask made inside handleSubscribe reaches the producer after it.
     this.producers.add(sub);
     sub.producerProcess.post(new Msg(P_SUBSCRIBE, sub));
+    this.callback = 'handleSubscribe';
     const result = this.impl.handleSubscribe?.('producer', sub.options, sub);
     const proceed = (mode: unknown): void => {
       if (mode !== undefined && mode !== 'automatic' && mode !== 'manual') {
@@ -356,6 +360,7 @@ export class StageProcess extends Process<Msg> {
       const chunk = offset === 0 && len <= size ? events : events.slice(offset, offset + size);
       offset += chunk.length;
       const started = eventsChannel.hasSubscribers ? performance.now() : -1;
+      this.callback = 'handleEvents';
       const out = (this.impl.handleEvents as (e: unknown[], f: Subscription) => unknown)(chunk, sub);
       if (isPromiseLike(out)) {
         return Promise.resolve(out).then((value) => {
@@ -433,6 +438,7 @@ export class StageProcess extends Process<Msg> {
       sub.consumerProcess.post(new Msg(C_CANCEL, sub, 'duplicated_subscription', false));
       return undefined;
     }
+    this.callback = 'handleSubscribe';
     const result = this.impl.handleSubscribe?.('consumer', sub.options, sub);
     const proceed = (mode: unknown): unknown => {
       if (mode === 'manual') {
@@ -508,6 +514,7 @@ export class StageProcess extends Process<Msg> {
 
   private callHandleDemand(demand: number): unknown {
     const started = produceChannel.hasSubscribers ? performance.now() : -1;
+    this.callback = 'handleDemand';
     const out = (this.impl.handleDemand as (n: number) => unknown)(demand);
     if (isPromiseLike(out)) {
       return Promise.resolve(out).then((events) => {
@@ -678,6 +685,7 @@ export class StageProcess extends Process<Msg> {
       return undefined;
     }
     this.calls.set(pending.id, pending);
+    this.callback = 'handleCall';
     const result = this.impl.handleCall(request, pending);
     const proceed = (value: unknown): void => {
       if (typeof value !== 'object' || value === null || !('reply' in value || 'noreply' in value || 'stop' in value)) {
@@ -701,6 +709,23 @@ export class StageProcess extends Process<Msg> {
     pending.resolve(value);
   }
 
+  /**
+   * Arms the timeout of a `stop`: if the stage has not exited `timeoutMs` after the
+   * call, it is killed with `'killed'` and the log names the callback that did not
+   * return. The timer is released when the stage exits.
+   */
+  stopWithin(timeoutMs: number): void {
+    if (timeoutMs === Infinity) return;
+    // Not in `timers`: cleanup clears those, and terminate may be what hangs. Released
+    // once the process has exited.
+    const timer = this.clock.setTimeout(() => {
+      const where = this.isBlocked || !this.alive ? `${this.callback} has not returned` : 'it was still handling earlier messages';
+      getLogger().error(`${this.name} did not stop within ${timeoutMs} ms: ${where}; killed`);
+      this.kill('killed');
+    }, timeoutMs);
+    this.monitor(() => this.clock.clearTimeout(timer));
+  }
+
   sendAfter(message: unknown, ms: number): () => void {
     const timer = this.clock.setTimeout(() => {
       this.timers.delete(timer);
@@ -720,10 +745,16 @@ export class StageProcess extends Process<Msg> {
     const disposers = this.disposers.splice(0);
     const results: unknown[] = [];
     let terminate: unknown;
-    try {
-      terminate = this.impl.terminate?.(reason);
-    } catch (error) {
-      getLogger().error(`${this.name}: terminate threw`, error);
+    // A killed stage may still be inside a callback that never settled: terminate would
+    // run beside it, so it is skipped (as a kill skips it in Erlang); timers and
+    // resources are released all the same.
+    if (!this.killed) {
+      try {
+        this.callback = 'terminate';
+        terminate = this.impl.terminate?.(reason);
+      } catch (error) {
+        getLogger().error(`${this.name}: terminate threw`, error);
+      }
     }
     for (const dispose of disposers) {
       try {
@@ -811,6 +842,7 @@ export class StageProcess extends Process<Msg> {
 
   private invokeOptional(name: 'handleCast' | 'handleInfo' | 'handleCancel', arg: unknown, sub?: Subscription): unknown {
     const fn = this.impl[name] as ((a: unknown, b?: unknown) => unknown) | undefined;
+    this.callback = name;
     if (typeof fn !== 'function') {
       if (name !== 'handleCancel') getLogger().warn(`${this.name} received a ${name === 'handleCast' ? 'cast' : 'message'} but defines no ${name}: ${show(arg)}`);
       return undefined;

@@ -394,7 +394,7 @@ export class ChildSet {
         process.exit('killed');
         exit = KILLED;
       } else {
-        void child.handle?.stop('shutdown');
+        void child.handle?.stop('shutdown', Infinity); // bounded by the child's own shutdown below
         exit = await this.within(child.exited, shutdown);
         if (exit === KILLED) process.exit('killed');
       }

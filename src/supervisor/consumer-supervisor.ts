@@ -313,7 +313,7 @@ export class ConsumerSupervisor<T> {
 
   /** Stops the children (newest first), then the supervisor; resolves once it has exited. */
   stop(reason: unknown = 'normal'): Promise<void> {
-    return this.stage.stop(reason);
+    return this.stage.stop(reason, Infinity); // its children are bounded by their own shutdown
   }
 
   toString(): string {
