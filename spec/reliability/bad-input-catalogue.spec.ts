@@ -210,6 +210,7 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     { id: 'index:shuffle', title: 'maxDemand 0', call: () => shuffle({ maxDemand: 0 }), error: RangeError, parts: ['maxDemand', 'got: 0'] },
     { id: 'index:shuffle', title: 'minDemand equal to maxDemand', call: () => shuffle({ maxDemand: 10, minDemand: 10 }), error: RangeError, parts: ['minDemand', 'got: 10'] },
     { id: 'index:window', title: 'a number', call: () => window(10 as never), error: TypeError, parts: ['window', 'got: 10'] },
+    { id: 'index:window', title: 'a second window on one stage', call: () => Flow.from([1]).pipe(window(Window.count(2)), window(Window.count(3))), error: TypeError, parts: ['window', 'already has a window'] },
     { id: 'index:reduce', title: 'init 0', call: () => reduce(0 as never, (e: number, a: number) => a + e), error: TypeError, parts: ['init', 'got: 0'] },
     { id: 'index:reduce', title: 'step missing', call: () => reduce(() => 0, undefined as never), error: TypeError, parts: ['reduce step', 'got: undefined'] },
     { id: 'index:emitAndReduce', title: 'init a Map', call: () => emitAndReduce(new Map() as never, () => [[], 0] as never), error: TypeError, parts: ['init', 'Map'] },

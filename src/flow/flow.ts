@@ -7,7 +7,7 @@ import type { Dispatcher } from '../dispatchers/dispatcher.js';
 import { isDispatcher } from '../stage/options.js';
 import { FlowIterator, runToSink, startExit, type SinkOptions } from './ends.js';
 import { joinPlan, type JoinMode } from './join.js';
-import { newLayer, type LayerSpec, type OpFactory, type Plan, type ReducerSpec, type ThroughEntry } from './plan.js';
+import { checkWindowUsed, newLayer, type LayerSpec, type OpFactory, type Plan, type ReducerSpec, type ThroughEntry } from './plan.js';
 import { checkLayerOptions, partitionRouting, type LayerOptions } from './routing.js';
 import { asObservable, toIterable, type ObservableLike, type ReadableStreamLike } from './sources.js';
 import { Window } from './window.js';
@@ -486,6 +486,8 @@ export function withLastLayer<U>(flow: Flow<unknown>, layer: LayerSpec): Flow<U>
 
 /** @internal A copy of `flow` with one more layer. */
 export function withLayer<U>(flow: Flow<unknown>, layer: LayerSpec): Flow<U> {
+  // A stage layer (`supervise`) carries the window on to the stages after it.
+  if (layer.stage === undefined) checkWindowUsed(flow.plan.layers[flow.plan.layers.length - 1] as LayerSpec, `${layer.name}()`);
   return new Flow<U>({ ...flow.plan, layers: [...flow.plan.layers, layer] });
 }
 

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import { MapReducerStage } from './map-reducer.js';
 import { claimIterable, claimStage } from './one-shot.js';
 import { KeyDispatcher } from './key-dispatcher.js';
-import { DEFAULT_MAX_DEMAND, isPassThrough, newLayer, type LayerSpec, type Plan, type Routing } from './plan.js';
+import { DEFAULT_MAX_DEMAND, checkWindowUsed, isPassThrough, newLayer, type LayerSpec, type Plan, type Routing } from './plan.js';
 
 /**
  * Compiling a plan into running stages, and the `FlowRun` that owns them.
@@ -135,6 +135,7 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
   const flowId = flowNames++;
   const source = plan.source;
   const external = source.kind === 'stages' || source.kind === 'through';
+  checkWindowUsed(plan.layers[plan.layers.length - 1] as LayerSpec, 'the end of the flow');
   const layers = compile(plan.layers, external);
   const links: Link[] = [];
   const routingInto = (i: number): Routing => (i < layers.length ? (layers[i] as LayerSpec).routing : out);
@@ -217,7 +218,10 @@ function compile(all: readonly LayerSpec[], external: boolean): LayerSpec[] {
       layer = { ...layer, routing: { kind: layer.routing.kind, maxAsk: layer.maxDemand } };
     }
     carried = undefined;
-    if (isPassThrough(layer) && !(i === 0 && external)) carried = layer;
+    // A partition is applied even with nothing after it: its key runs (and may
+    // fail), a hash may drop events, and the output comes partition by partition.
+    const routed = layer.routing.kind === 'key' || layer.routing.kind === 'partition';
+    if (isPassThrough(layer) && !routed && !(i === 0 && external)) carried = layer;
     else layers.push(layer);
   });
   return layers;

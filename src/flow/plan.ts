@@ -207,6 +207,14 @@ export function isPassThrough(layer: LayerSpec): boolean {
   );
 }
 
+/** Throws when `layer` has a window and nothing in it that uses one (before `next` closes it). */
+export function checkWindowUsed(layer: LayerSpec, next: string): void {
+  if (layer.window === undefined || layer.reducer !== undefined || layer.worker !== undefined || layer.stage !== undefined || layer.head !== undefined) return;
+  throw new TypeError(
+    `window: the window of the ${layer.name} stage has no reducer after it (reduce, groupBy, countByKey...), so it would change nothing; add the reducer before ${next}, or remove the window`,
+  );
+}
+
 export const UNIT_MS: Readonly<Record<TimeUnit, number>> = {
   millisecond: 1,
   second: 1000,

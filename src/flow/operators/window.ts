@@ -5,7 +5,11 @@ import { checkFlow, lastLayer, withLastLayer, type FlowOperator } from '../flow.
  * Sets the window of the reducer that follows, in the current stages (as the
  * `window` option of `Flow.from` or `partition` does).
  *
- * Must come before the reducer. Without a reducer a window changes nothing.
+ * Must come before the reducer, once per stage: a second `window()` (or one after a
+ * `window` option) is a `TypeError` at `pipe`, and a window with no reducer after it
+ * in its stage is a `TypeError` when a layer is added after it (`partition`,
+ * `shuffle`, `batch`, `rateLimit`, `take`...) or, at the end of the flow, when the
+ * flow runs: a window that would change nothing is a mistake, not a no-op.
  *
  * ## Example
  * ```ts
@@ -23,6 +27,9 @@ export function window<T>(w: Window<NoInfer<T>> | Window<unknown>): FlowOperator
     const last = lastLayer(flow);
     if (last.reducer !== undefined) throw new TypeError(`window: set the window before the reducer (${last.reducer.name}), or after a partition()`);
     if (last.worker !== undefined) throw new TypeError(`window: this stage runs in workers (${last.worker.target.label}); set the window inside its workerStage(...)`);
+    if (last.window !== undefined) {
+      throw new TypeError('window: this stage already has a window (from an earlier window(), or the window option of Flow.from, partition or shuffle); give each stage one window, or add partition() between them');
+    }
     return withLastLayer(flow, { ...last, window: checked });
   };
 }
