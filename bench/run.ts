@@ -133,7 +133,7 @@ export const suites: Suite[] = [
     title: 'Dashboard attached: W1 with a page open ÷ without',
     about:
       'W1 = counting Producer → ProducerConsumer → Consumer (maxDemand 10,000), 20,000,000 events; the dashboard samples every 100 ms with one page connected. ' +
-      'Modes alternate round by round; median of 7 rounds after 2 warm-up rounds. Target: ratio >= 0.9.',
+      'Modes alternate round by round; rates: median of 7 rounds after 2 warm-up rounds; ratio: median of the 7 per-round ratios. Target: ratio >= 0.9.',
     run: (quick) => dashboardBench(quick ? 5_000_000 : 20_000_000, quick ? 3 : 7, quick ? 1 : 2),
   },
   {
