@@ -8,9 +8,16 @@ import { show } from '../runtime/validate.js';
  * @internal
  */
 
-/** The minimal observable shape (TC39 / RxJS): `subscribe(observer)` returning something with `unsubscribe()`. */
+/**
+ * The minimal observable shape (TC39 / RxJS): `subscribe(observer)` returning something
+ * with `unsubscribe()`. genstage always passes an observer object; the parameter also
+ * names the `next` function form so that the element type of an RxJS `Observable` or
+ * `Subject` (whose last `subscribe` overload takes functions) is inferred.
+ */
 export interface ObservableLike<T> {
-  subscribe(observer: { next: (value: T) => void; error: (error: unknown) => void; complete: () => void }): { unsubscribe(): void } | (() => void);
+  subscribe(
+    observer: { next: (value: T) => void; error: (error: unknown) => void; complete: () => void } | ((value: T) => void),
+  ): { unsubscribe(): void } | (() => void);
 }
 
 /** A WHATWG `ReadableStream`, as far as `Flow.from` needs it. */

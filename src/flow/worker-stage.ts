@@ -1,6 +1,7 @@
 import { WORKER_STAGE } from '../runtime/worker-bootstrap.js';
 import type { Subscription } from '../stage/subscription.js';
-import { Flow, type FlowOperator } from './flow.js';
+import { Flow } from './flow.js';
+import type { FlowElement, PipeStep } from './pipe-types.js';
 import { runOps } from './fuse.js';
 import { newLayer, type BatchFn, type LayerSpec } from './plan.js';
 import { Window } from './window.js';
@@ -58,20 +59,26 @@ export interface WorkerStage<In, Out> {
  * @param operators the operators, in order, as given to `pipe`.
  * @returns the definition to export from the worker module.
  */
-export function workerStage<A, B>(op1: FlowOperator<A, B>): WorkerStage<A, B>;
-export function workerStage<A, B, C>(op1: FlowOperator<A, B>, op2: FlowOperator<B, C>): WorkerStage<A, C>;
-export function workerStage<A, B, C, D>(op1: FlowOperator<A, B>, op2: FlowOperator<B, C>, op3: FlowOperator<C, D>): WorkerStage<A, D>;
-export function workerStage<A, B, C, D, E>(
-  op1: FlowOperator<A, B>, op2: FlowOperator<B, C>, op3: FlowOperator<C, D>, op4: FlowOperator<D, E>,
-): WorkerStage<A, E>;
-export function workerStage<A, B, C, D, E, F>(
-  op1: FlowOperator<A, B>, op2: FlowOperator<B, C>, op3: FlowOperator<C, D>, op4: FlowOperator<D, E>, op5: FlowOperator<E, F>,
-): WorkerStage<A, F>;
-export function workerStage(...operators: FlowOperator<never, unknown>[]): WorkerStage<unknown, unknown>;
-export function workerStage(...operators: FlowOperator<never, unknown>[]): WorkerStage<unknown, unknown> {
+export function workerStage<In, B extends Flow<unknown>>(
+  op1: (flow: Flow<In>) => B,
+): WorkerStage<In, FlowElement<B>>;
+export function workerStage<In, B extends Flow<unknown>, C extends Flow<unknown>>(
+  op1: (flow: Flow<In>) => B, op2: (flow: B) => C,
+): WorkerStage<In, FlowElement<C>>;
+export function workerStage<In, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>>(
+  op1: (flow: Flow<In>) => B, op2: (flow: B) => C, op3: (flow: C) => D,
+): WorkerStage<In, FlowElement<D>>;
+export function workerStage<In, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>, E extends Flow<unknown>>(
+  op1: (flow: Flow<In>) => B, op2: (flow: B) => C, op3: (flow: C) => D, op4: (flow: D) => E,
+): WorkerStage<In, FlowElement<E>>;
+export function workerStage<In, B extends Flow<unknown>, C extends Flow<unknown>, D extends Flow<unknown>, E extends Flow<unknown>, F extends Flow<unknown>>(
+  op1: (flow: Flow<In>) => B, op2: (flow: B) => C, op3: (flow: C) => D, op4: (flow: D) => E, op5: (flow: E) => F,
+): WorkerStage<In, FlowElement<F>>;
+export function workerStage(...operators: PipeStep[]): WorkerStage<unknown, unknown>;
+export function workerStage(...operators: PipeStep[]): WorkerStage<unknown, unknown> {
   if (operators.length === 0) throw new TypeError('workerStage: expected at least one operator (map, flatMap, reduce...)');
   const probe = new Flow<unknown>({ source: { kind: 'iterables', sources: [[]] }, layers: [newLayer('worker')], clock: undefined });
-  const flow = (probe.pipe as (...ops: FlowOperator<never, unknown>[]) => Flow<unknown>)(...operators);
+  const flow = (probe.pipe as (...ops: PipeStep[]) => Flow<unknown>)(...operators);
   const layers = flow.plan.layers;
   const layer = layers[0] as LayerSpec;
   if (layers.length !== 1 || layer.head !== undefined || layer.departitioned === true) {

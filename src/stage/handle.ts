@@ -175,6 +175,9 @@ export class Stage<Out = unknown> {
   '@@observable'(): InteropObservable<Out> {
     return sinkObservable<Out>((onEvents) => openSink(this, onEvents));
   }
+
+  /** As `'@@observable'`, under `Symbol.observable` where it is defined (typed for RxJS's `from`). */
+  declare [Symbol.observable]: () => InteropObservable<Out>;
 }
 
 if (symbolObservable !== undefined) {

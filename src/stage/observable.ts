@@ -23,6 +23,18 @@ export interface InteropObservable<T> {
   '@@observable'(): InteropObservable<T>;
 }
 
+declare global {
+  interface SymbolConstructor {
+    /**
+     * The interop observable key, as RxJS, IxJS and others declare it (the same
+     * declaration, so they merge): typed so that RxJS's `from(stage)` and
+     * `from(flow)` accept genstage's observables. At run time it exists only where a
+     * polyfill defined it; genstage then defines it too, and `'@@observable'` always.
+     */
+    readonly observable: symbol;
+  }
+}
+
 /** `Symbol.observable` where a polyfill defined it, else undefined (then `'@@observable'` alone is the key). */
 export const symbolObservable: symbol | undefined = (Symbol as unknown as { observable?: symbol }).observable;
 

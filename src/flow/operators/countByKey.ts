@@ -1,5 +1,6 @@
 import { expectFunction } from '../../runtime/validate.js';
-import { withReducer, type FlowOperator } from '../flow.js';
+import { withReducer } from '../flow.js';
+import type { ReducerOperator } from './reduce.js';
 
 /**
  * Counts events per key and emits `[key, count]` at each trigger (per window, per
@@ -12,7 +13,7 @@ import { withReducer, type FlowOperator } from '../flow.js';
  * @param key the key of an event (default: `event[0]`).
  * @returns an operator for `pipe`.
  */
-export function countByKey<T, K = T extends readonly [infer P, unknown] ? P : unknown>(key?: (event: T) => K): FlowOperator<T, [K, number]> {
+export function countByKey<T, K = T extends readonly [infer P, unknown] ? P : unknown>(key?: (event: T) => K): ReducerOperator<T, Map<K, number>, [K, number]> {
   if (key !== undefined) expectFunction('countByKey key', key);
   const k = (key ?? ((pair: T) => (pair as unknown as readonly unknown[])[0])) as (event: unknown) => unknown;
   return (flow) =>

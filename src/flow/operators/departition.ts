@@ -1,6 +1,7 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { newLayer, type Head, type HeadSpec, type OnTriggerFn, type PartitionInfo, type WindowInfo } from '../plan.js';
-import { checkFlow, lastLayer, withLastLayer, withLayer, type FlowOperator } from '../flow.js';
+import { checkFlow, lastLayer, withLastLayer, withLayer, type Flow } from '../flow.js';
+import type { ReducedFlow } from '../pipe-types.js';
 
 /** What a departitioned stage sends at each trigger: its accumulator and where it came from. */
 class Envelope {
@@ -60,7 +61,7 @@ function departitionHead(init: () => unknown, merge: (acc: unknown, state: unkno
  * @param done the event to emit for a finished window.
  * @returns an operator for `pipe`.
  */
-export function departition<A, S, R>(init: () => S, merge: (acc: A, state: S) => S, done: (state: S, windowId: 'global' | number) => R): FlowOperator<unknown, R> {
+export function departition<A, S, R>(init: () => S, merge: (acc: A, state: S) => S, done: (state: S, windowId: 'global' | number) => R): (flow: ReducedFlow<A, unknown>) => Flow<R> {
   expectFunction('departition init', init);
   expectFunction('departition merge', merge);
   expectFunction('departition done', done);

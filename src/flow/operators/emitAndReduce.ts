@@ -1,6 +1,6 @@
 import { expectFunction } from '../../runtime/validate.js';
-import { withReducer, type FlowOperator } from '../flow.js';
-import type { AccumulatorEvents } from './reduce.js';
+import { withReducer } from '../flow.js';
+import type { AccumulatorEvents, ReducerOperator } from './reduce.js';
 
 /**
  * A reducer that may also emit at each event: `step(event, acc)` returns
@@ -20,7 +20,7 @@ import type { AccumulatorEvents } from './reduce.js';
  * @param step returns the events to emit and the next accumulator.
  * @returns an operator for `pipe`.
  */
-export function emitAndReduce<T, A, R>(init: () => A, step: (event: T, acc: A) => readonly [readonly R[], A]): FlowOperator<T, R | AccumulatorEvents<A>> {
+export function emitAndReduce<T, A, R>(init: () => A, step: (event: T, acc: A) => readonly [readonly R[], A]): ReducerOperator<T, A, R | AccumulatorEvents<A>> {
   expectFunction('emitAndReduce init', init);
   expectFunction('emitAndReduce step', step);
   return (flow) =>

@@ -12,9 +12,14 @@ import { withMapper, type FlowOperator } from '../flow.js';
  * ```ts
  * await Flow.from([1, 2, 3, 4]).pipe(filter((n: number) => n % 2 === 0)).toArray(); // [2, 4]
  * ```
+ * A type guard narrows the flow: `filter((x): x is string => typeof x === 'string')`
+ * gives a `Flow<string>`.
+ *
  * @param predicate sync or async.
  * @returns an operator for `pipe`.
  */
+export function filter<T, S extends T>(predicate: (event: T) => event is S): FlowOperator<T, S>;
+export function filter<T>(predicate: (event: T) => unknown): FlowOperator<T, T>;
 export function filter<T>(predicate: (event: T) => unknown): FlowOperator<T, T> {
   expectFunction('filter', predicate);
   const f = predicate as (event: unknown) => unknown;

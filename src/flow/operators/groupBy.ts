@@ -1,5 +1,6 @@
 import { expectFunction } from '../../runtime/validate.js';
-import { withReducer, type FlowOperator } from '../flow.js';
+import { withReducer } from '../flow.js';
+import type { ReducerOperator } from './reduce.js';
 
 /**
  * Groups events by `key(event)` into a `Map<key, values>`, and emits `[key, values]`
@@ -19,7 +20,7 @@ import { withReducer, type FlowOperator } from '../flow.js';
  * @param value what to keep of each event.
  * @returns an operator for `pipe`.
  */
-export function groupBy<T, K, V = T>(key: (event: T) => K, value?: (event: T) => V): FlowOperator<T, [K, V[]]> {
+export function groupBy<T, K, V = T>(key: (event: T) => K, value?: (event: T) => V): ReducerOperator<T, Map<K, V[]>, [K, V[]]> {
   expectFunction('groupBy key', key);
   if (value !== undefined) expectFunction('groupBy value', value);
   const k = key as (event: unknown) => unknown;

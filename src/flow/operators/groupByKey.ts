@@ -1,4 +1,5 @@
-import { withReducer, type FlowOperator } from '../flow.js';
+import { withReducer } from '../flow.js';
+import type { ReducerOperator } from './reduce.js';
 import { pairOf } from '../pair.js';
 
 /**
@@ -12,7 +13,7 @@ import { pairOf } from '../pair.js';
  * ```
  * @returns an operator for `pipe`.
  */
-export function groupByKey<K, V>(): FlowOperator<readonly [K, V], [K, V[]]> {
+export function groupByKey<K, V>(): ReducerOperator<readonly [K, V], Map<K, V[]>, [K, V[]]> {
   return (flow) =>
     withReducer(flow, {
       name: 'groupByKey',

@@ -1,6 +1,7 @@
 import { expectFunction } from '../../runtime/validate.js';
 import type { OnTriggerFn, PartitionInfo, WindowInfo } from '../plan.js';
-import { checkFlow, lastLayer, withLastLayer, type FlowOperator } from '../flow.js';
+import { checkFlow, lastLayer, withLastLayer, type Flow } from '../flow.js';
+import type { ReducedFlow } from '../pipe-types.js';
 
 /**
  * Decides what the reducer before it emits at each trigger:
@@ -18,10 +19,12 @@ import { checkFlow, lastLayer, withLastLayer, type FlowOperator } from '../flow.
  *   .pipe(reduce(() => 0, (n: number, acc: number) => acc + n), onTrigger((acc: number) => [[acc], acc]))
  *   .toArray(); // [6]
  * ```
+ * The accumulator's type is the reducer's (`acc` of `reduce`, a `Map` for `groupBy`...).
+ *
  * @param fn from the accumulator to `[events, nextAcc]`.
  * @returns an operator for `pipe`.
  */
-export function onTrigger<A, R>(fn: (acc: A, partition: PartitionInfo, window: WindowInfo) => readonly [readonly R[], A]): FlowOperator<unknown, R> {
+export function onTrigger<A, R>(fn: (acc: A, partition: PartitionInfo, window: WindowInfo) => readonly [readonly R[], A]): (flow: ReducedFlow<A, unknown>) => Flow<R> {
   expectFunction('onTrigger', fn);
   return (flow) => {
     checkFlow(flow);

@@ -1,8 +1,12 @@
 import { expectFunction } from '../../runtime/validate.js';
-import { withReducer, type FlowOperator } from '../flow.js';
+import { withReducer, type Flow } from '../flow.js';
+import type { ReducedFlow } from '../pipe-types.js';
 
 /** What a reducer emits by default: the items of its accumulator (`[key, value]` pairs for a Map). */
 export type AccumulatorEvents<A> = A extends ReadonlyMap<infer K, infer V> ? [K, V] : A extends Iterable<infer E> ? E : never;
+
+/** A reducer for `pipe`: from a flow of `In` to a flow that reduces into `A` and emits `Out` (by default `A`'s items). */
+export type ReducerOperator<In, A, Out = AccumulatorEvents<A>> = (flow: Flow<In>) => ReducedFlow<A, Out>;
 
 /**
  * Folds the events of each window into an accumulator, in every stage of the layer.
@@ -24,7 +28,7 @@ export type AccumulatorEvents<A> = A extends ReadonlyMap<infer K, infer V> ? [K,
  * @param step the fold.
  * @returns an operator for `pipe`.
  */
-export function reduce<T, A>(init: () => A, step: (event: T, acc: A) => A): FlowOperator<T, AccumulatorEvents<A>> {
+export function reduce<T, A>(init: () => A, step: (event: T, acc: A) => A): ReducerOperator<T, A> {
   expectFunction('reduce init', init);
   expectFunction('reduce step', step);
   return (flow) =>

@@ -1,6 +1,7 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { pairOf } from '../pair.js';
-import { withReducer, type FlowOperator } from '../flow.js';
+import { withReducer } from '../flow.js';
+import type { ReducerOperator } from './reduce.js';
 
 /**
  * Folds the values of `[key, value]` pairs per key with `fn(acc, value)` (the
@@ -15,7 +16,7 @@ import { withReducer, type FlowOperator } from '../flow.js';
  * @param fn combines a key's result so far with its next value.
  * @returns an operator for `pipe`.
  */
-export function reduceByKey<K, V>(fn: (acc: V, value: V) => V): FlowOperator<readonly [K, V], [K, V]> {
+export function reduceByKey<K, V>(fn: (acc: V, value: V) => V): ReducerOperator<readonly [K, V], Map<K, V>, [K, V]> {
   expectFunction('reduceByKey', fn);
   const f = fn as (acc: unknown, value: unknown) => unknown;
   return (flow) =>

@@ -42,7 +42,7 @@ export function takeSort<T>(n: number, compare?: (a: T, b: T) => number): FlowOp
     checkFlow(flow);
     const last = lastLayer(flow);
     const base = last.reducer === undefined ? flow : withLayer(flow, newLayer('takeSort'));
-    const reduced = withReducer(base, reducer);
+    const reduced = withReducer<unknown, unknown[]>(base, reducer);
     return departition(() => [] as unknown[], (acc: unknown[], state: unknown[]) => top(state.concat(acc)), (state: unknown[]) => top(state))(reduced) as never;
   };
 }
