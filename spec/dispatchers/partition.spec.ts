@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { GenStage, PartitionDispatcher, defaultHash } from '../../src/index.js';
-import { emit, join, settle, startSource, Recorder } from './support.js';
+import { GenStage, PartitionDispatcher, Producer, defaultHash } from '../../src/index.js';
+import { captureLogs, emit, join, settle, startSource, Recorder } from './support.js';
 
 const parity = (e: number): readonly [number, number] => [e, e % 2];
 
@@ -253,5 +253,41 @@ describe('PartitionDispatcher', () => {
     await emit(producer, [0, 2, 4]);
     const next = await join(producer, { partition: 0 }, 'automatic');
     expect(next.rec.batches).to.deep.equal([[0, 2, 4]]);
+  });
+
+  describe('a producer stopping with events still queued for partitions (issue 11, item 9)', () => {
+    class EmitThenStop extends Producer<number> {
+      handleDemand(): number[] {
+        return [];
+      }
+      override handleCast(events: number[]): number[] {
+        this.stop('normal');
+        return events;
+      }
+    }
+
+    it('should deliver the queued events before it exits when it stops itself normally', async () => {
+      const producer = await GenStage.start(new EmitThenStop(), { dispatcher: new PartitionDispatcher<number>({ partitions: 2, hash: parity }) });
+      const even = await join(producer, { partition: 0, maxDemand: 10, cancel: 'permanent' }, 'automatic');
+      const odd = await join(producer, { partition: 1, maxDemand: 1, minDemand: 0, cancel: 'permanent' }, 'automatic');
+      producer.cast([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(await producer.done).to.equal('normal');
+      await settle();
+      expect(even.rec.events).to.deep.equal([0, 2, 4, 6, 8]);
+      expect(odd.rec.events).to.deep.equal([1, 3, 5, 7, 9]);
+    });
+
+    it('should log how many events it dropped when stopped from outside with events queued', async () => {
+      const { result, warnings } = await captureLogs(async () => {
+        const { producer } = await startSource<number>({ dispatcher: new PartitionDispatcher<number>({ partitions: 2, hash: parity }), name: 'parted' });
+        const even = await join(producer, { partition: 0 });
+        await even.ask(1);
+        await emit(producer, [0, 2, 4, 1]); // 2 and 4 queued for partition 0 (no demand), 1 for partition 1 (no consumer)
+        await producer.stop();
+        return even.rec.events;
+      });
+      expect(result).to.deep.equal([0]);
+      expect(warnings).to.deep.equal(['parted stopped with 3 events it had not delivered (buffered, or queued for partitions without demand): dropped']);
+    });
   });
 });

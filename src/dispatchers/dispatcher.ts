@@ -50,6 +50,12 @@ export interface Dispatcher<T = unknown> {
    * before it has been delivered (`host.sendInfo` when nothing is held back).
    */
   info(message: unknown): void;
+  /**
+   * How many events the dispatcher itself holds for consumers without demand (a
+   * `PartitionDispatcher`'s partition queues). A producer that stops itself normally
+   * waits for them to go out; one that stops otherwise reports them as dropped. Optional.
+   */
+  heldCount?(): number;
 }
 
 export const NO_EVENTS: never[] = [];

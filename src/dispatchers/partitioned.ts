@@ -117,6 +117,12 @@ export abstract class PartitionedDispatcher<T> implements Dispatcher<T> {
     else this.held.push({ message, waitFor });
   }
 
+  heldCount(): number {
+    let count = 0;
+    for (const slot of this.slots) count += slot.queue.length;
+    return count;
+  }
+
   /** What `dispatch` returns once it has placed the first `taken` events: the rest, for the buffer. */
   protected leftOver(events: T[], taken: number): T[] {
     if (taken === events.length) return NO_EVENTS;

@@ -126,7 +126,7 @@ export abstract class Process<M> implements Runnable {
     const pending = this.pendingExit;
     if (pending !== null) {
       this.pendingExit = null;
-      this.exit(pending.reason);
+      if (!this.deferExit(pending.reason)) this.exit(pending.reason);
     }
   }
 
@@ -220,6 +220,13 @@ export abstract class Process<M> implements Runnable {
   protected abstract afterExit(reason: unknown): void;
   /** A message that arrived after the process began to exit. */
   protected abstract deadLetter(message: M): void;
+  /**
+   * Called when the handler that requested an exit has returned: true when the process
+   * takes care of exiting later itself (a producer delivering what it holds first).
+   */
+  protected deferExit(_reason: unknown): boolean {
+    return false;
+  }
   /** True when a peer (a consumer, a supervisor) already receives this exit. */
   protected crashObservedElsewhere(): boolean {
     return false;

@@ -132,6 +132,10 @@ export class StageProcess extends Process<Msg> {
 
   /** The user callback called last: while the process is blocked, the one that has not returned. */
   private callback = 'init';
+  /** Set by a normal `this.stop` while events are held: no more production, exit once they are out. */
+  private draining = false;
+  private selfStop = false;
+  private drainReason: unknown = undefined;
   /** Consumer: events its callbacks returned after the first warning (-1: no warning yet). */
   private droppedByConsumer = -1;
   private readonly timers = new Set<TimerHandle>();
@@ -487,6 +491,9 @@ export class StageProcess extends Process<Msg> {
     // them to the departed one too, where they are lost); the demand the cancel
     // releases is served after them.
     const demand = this.dispatcher!.cancel(sub);
+    // Draining towards a normal stop with nobody left to drain to: stop now (what is
+    // still held is reported as dropped).
+    if (this.draining && this.consumers.size === 0) this.requestExit(this.drainReason);
     const result = this.invokeOptional('handleCancel', down ? { down: reason } : { cancel: reason }, sub);
     const proceed = (out: unknown): unknown => {
       if (out !== undefined) this.emit(out, 'handleCancel');
@@ -499,7 +506,7 @@ export class StageProcess extends Process<Msg> {
   /** R3: serve `demand` from the buffer, then from `handleDemand` (or the upstream queue, or store it). */
   private produceFor(demand: number): unknown {
     demand = this.takeFromBuffer(demand);
-    if (demand <= 0 || this.exitRequested) return undefined;
+    if (demand <= 0 || this.exitRequested || this.draining) return undefined;
     if (this.isPC) {
       this.pcCounter += demand;
       this.impl.handleDownstreamDemand?.(this.pcCounter);
@@ -637,6 +644,36 @@ export class StageProcess extends Process<Msg> {
       return undefined;
     };
     return replay(0);
+  }
+
+  /**
+   * `this.stop(reason)` from a callback. A producer that stops itself normally while it
+   * still holds events (its buffer, its dispatcher's partition queues) first delivers
+   * them as its consumers ask, as a producer-consumer does when its source ends; it
+   * produces nothing more meanwhile, and stops at once if its last consumer leaves. Any
+   * other stop takes effect when the callback returns; events still held then are
+   * counted in a warning (dropped), never lost in silence.
+   */
+  stopFromCallback(reason: unknown): void {
+    // Decided once the callback has returned (deferExit): the events it returns count.
+    this.selfStop = true;
+    this.requestExit(reason);
+  }
+
+  protected override deferExit(reason: unknown): boolean {
+    const selfStop = this.selfStop;
+    this.selfStop = false;
+    if (!selfStop || !this.isProducer || !isNormalReason(reason) || this.draining) return false;
+    if (this.consumers.size === 0 || this.heldEvents() === 0) return false;
+    this.draining = true;
+    this.drainReason = reason;
+    this.placeInfo(new InternalInfo((p) => p.requestExit(reason)));
+    return true;
+  }
+
+  /** Events this producer holds and has not delivered: its buffer and its dispatcher's queues. */
+  private heldEvents(): number {
+    return (this.buffer?.eventCount ?? 0) + (this.dispatcher?.heldCount?.() ?? 0);
   }
 
   /** R12: an info behind the currently buffered events (producers), or at once (consumers). */
@@ -786,6 +823,10 @@ export class StageProcess extends Process<Msg> {
     }
     this.consumers.clear();
     this.pcQueue.clear();
+    const undelivered = this.isProducer ? this.heldEvents() : 0;
+    if (undelivered > 0) {
+      getLogger().warn(`${this.name} stopped with ${undelivered} events it had not delivered (buffered, or queued for partitions without demand): dropped`);
+    }
     this.buffer?.clear();
     let held = 0;
     for (const entry of this.accumulated) if (typeof entry !== 'number') held += entry.length;

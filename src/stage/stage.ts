@@ -72,9 +72,14 @@ export abstract class StageCallbacks<In, Out> {
     this.owner('cancel').cancel(from as Subscription, reason);
   }
 
-  /** Stops this stage with `reason` once the current callback returns. */
+  /**
+   * Stops this stage with `reason` once the current callback returns. A producer that
+   * stops itself normally while it still holds events (its buffer, a `PartitionDispatcher`'s
+   * queues) first delivers them as its consumers ask, producing nothing more, and stops
+   * at once if its last consumer leaves; events dropped at any stop are counted in a warning.
+   */
   protected stop(reason: unknown = 'normal'): void {
-    this.owner('stop').requestExit(reason);
+    this.owner('stop').stopFromCallback(reason);
   }
 
   /** Delivers `message` to `handleInfo` after `ms` on the stage's clock. Cancelled when the stage stops. */
