@@ -18,6 +18,23 @@ const STOP_WHEN_DRAINED = new InternalInfo((process) => process.requestExit('nor
 /** A `next()` left pending by a batch emitted early has settled: read on. */
 const RESUME = Symbol('fromIterable resume');
 
+/**
+ * Reads up to `demand` items of a sync iterator into `out` in one loop; true once
+ * the iterator is done. A free function on purpose: it touches only the iterator,
+ * its results and the array, whose hidden classes outlive any one stage, so its
+ * optimized code survives a full GC that collects every stage of a finished
+ * pipeline (a method reading `this` is specialised on the stage's hidden class and
+ * is thrown away with it; see docs/performance.md).
+ */
+function fill<T>(it: Iterator<T>, demand: number, out: T[]): boolean {
+  for (let n = 0; n < demand; n++) {
+    const r = it.next();
+    if (r.done === true) return true;
+    out.push(r.value);
+  }
+  return false;
+}
+
 /** The async items gathered for the demand being answered. */
 interface Batch<T> {
   readonly out: T[];
@@ -78,15 +95,7 @@ class IterableProducer<T> extends Producer<T> {
     }
     if (this.iterator !== undefined) {
       const out: T[] = [];
-      const it = this.iterator;
-      while (out.length < demand) {
-        const r = it.next();
-        if (r.done) {
-          this.finish();
-          break;
-        }
-        out.push(r.value);
-      }
+      if (fill(this.iterator, demand, out)) this.finish();
       return out;
     }
     this.owed += demand;
