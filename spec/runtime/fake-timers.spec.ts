@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as FakeTimers from '@sinonjs/fake-timers';
 import { Consumer, Flow, GenStage, Producer, ProducerConsumer, filter, map, partition } from '../../src/index.js';
+import { settle } from '../../src/testing/index.js';
 
 type InstalledClock = ReturnType<typeof FakeTimers.install>;
 
@@ -106,5 +107,29 @@ describe('runtime: under @sinonjs/fake-timers installed with its defaults', () =
     expect(out.length).to.equal(5000);
     expect(out.sort((x, y) => x - y)).to.deep.equal(Array.from({ length: 5000 }, (_, i) => i * 6));
     expect(clock.now).to.equal(0);
+  });
+
+  it("should fire a stage's sendAfter on the system clock only when the fake clock is advanced past it", async () => {
+    clock = FakeTimers.install();
+    const got: string[] = [];
+    class Ticker extends Producer<never> {
+      override init(): void {
+        this.sendAfter('tick', 1000);
+      }
+      handleDemand(): never[] {
+        return [];
+      }
+      override handleInfo(message: unknown): void {
+        got.push(String(message));
+      }
+    }
+    const ticker = await GenStage.start(new Ticker());
+    await settle();
+    expect(got).to.deep.equal([]);
+    await clock.tickAsync(999);
+    expect(got).to.deep.equal([]);
+    await clock.tickAsync(1);
+    expect(got).to.deep.equal(['tick']);
+    await ticker.stop();
   });
 });
