@@ -88,6 +88,15 @@ describe('dashboard sampler', () => {
     expect(snap.bottleneck).to.equal(null);
   });
 
+  it('should forget every stage of a pipeline that has ended, even one whose last events were handled after it exited', async () => {
+    const source = await GenStage.fromIterable(Array.from({ length: 50 }, (_, i) => i), { name: 'finite' });
+    const sink = await GenStage.start(new Sink(0, Infinity), { name: 'finite-sink', subscribeTo: [{ to: source, maxDemand: 10 }] });
+    await sink.done;
+    const snap = sampler.sample();
+    expect(snap.stages.map((s) => s.name)).to.deep.equal([]);
+    expect(snap.edges).to.deep.equal([]);
+  });
+
   it('should leave every channel without subscribers once closed (no cost without a dashboard)', () => {
     expect(channels.events.hasSubscribers).to.equal(true);
     sampler.close();

@@ -135,6 +135,12 @@ export class Sampler {
   private readonly stages = new Map<Stage<unknown>, StageState>();
   private readonly edges = new Map<Subscription<unknown>, EdgeState>();
   private readonly supervisors = new Map<string, SupervisorState>();
+  /**
+   * Stages that have exited. A consumer still handles the last events of a producer
+   * that has just exited, and their messages must not bring it back (nor hold it in
+   * memory): such late counts go to a state that is not kept.
+   */
+  private readonly exited = new WeakSet<Stage<unknown>>();
   private crashed: StageState[] = [];
   private nextId = 1;
   private tick = 0;
@@ -183,8 +189,8 @@ export class Sampler {
   private stageOf(stage: Stage<unknown>): StageState {
     let s = this.stages.get(stage);
     if (s === undefined) {
-      s = new StageState(this.nextId++, stage, stage.name, 'unknown', null);
-      this.stages.set(stage, s);
+      s = new StageState(this.exited.has(stage) ? 0 : this.nextId++, stage, stage.name, 'unknown', null);
+      if (s.id !== 0) this.stages.set(stage, s);
     }
     return s;
   }
@@ -197,7 +203,7 @@ export class Sampler {
       if (from.kind === 'unknown') from.kind = 'producer';
       if (to.kind === 'unknown') to.kind = 'consumer';
       e = new EdgeState(subscription.tag, from, to, subscription);
-      this.edges.set(subscription, e);
+      if (from.id !== 0 && to.id !== 0) this.edges.set(subscription, e);
     }
     return e;
   }
@@ -205,6 +211,7 @@ export class Sampler {
   private onExit(m: StageExitMessage): void {
     const s = this.stages.get(m.stage);
     this.stages.delete(m.stage);
+    this.exited.add(m.stage);
     for (const [sub, edge] of this.edges) if (edge.from.stage === m.stage || edge.to.stage === m.stage) this.edges.delete(sub);
     if (isNormalReason(m.reason)) return;
     const crashed = s ?? new StageState(this.nextId++, m.stage, m.name, m.kind, null);
