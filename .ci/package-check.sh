@@ -2,7 +2,8 @@
 # The package as users install it: packs the tarball, lints its metadata (publint
 # --strict, attw with the ES-modules-only profile), installs it into fresh projects and
 #  - type-checks test-package/ (code mixing every entry, a CommonJS .cts, each README
-#    snippet as written) with TypeScript 6 and 7, moduleResolution nodenext and bundler;
+#    snippet as written) with TypeScript 6 and 7, moduleResolution nodenext and bundler
+#    (nodenext also checks the package's own .d.ts files: skipLibCheck false);
 #  - loads every entry without its optional peers: the core, web, node and testing load,
 #    and rxjs, ix and redis fail naming the package to install.
 # Uses dist/ as built (builds it if absent) and the npm cache; about a minute.
@@ -15,6 +16,12 @@ export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=f
 
 [ -f dist/index.js ] || npm run build
 tarball=$work/$(npm pack --ignore-scripts --silent --pack-destination "$work" | tail -n 1)
+
+echo '== README links work on the registry (absolute, or to a heading)'
+if grep -nE '\]\((\.{0,2}/)?[A-Za-z0-9_.-]+/[^)]*\)' README.md | grep -vE '\]\((https?:|#)'; then
+  echo 'README.md: the links above are relative to the repository; the registry shows them broken (use https://github.com/genstage/genstage/blob/main/...)' >&2
+  exit 1
+fi
 
 echo '== publint --strict'
 npx --no-install publint run "$tarball" --strict

@@ -5,9 +5,10 @@
 // no entry in package.json's `exports` reaches them), and leaves those files broken.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
-const root = process.argv[2] ?? 'dist';
+const root = 'dist';
 
 function* declarationFiles(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -47,12 +48,14 @@ function internalParameterProperties(file) {
   return names;
 }
 
-let stripped = 0;
-for (const file of declarationFiles(root)) {
-  const text = readFileSync(file, 'utf8');
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+/**
+ * `text` (a declaration file) without its class and interface members marked
+ * `@internal`, nor the properties named `Class.member` in `parameterProperties`;
+ * `removed` counts them.
+ */
+export function stripInternalMembers(text, parameterProperties = new Set()) {
+  const source = ts.createSourceFile('file.d.ts', text, ts.ScriptTarget.Latest, true);
   const cuts = [];
-  const parameterProperties = internalParameterProperties(file);
   const visit = (node) => {
     if ((ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node)) && node.members) {
       for (const member of node.members) {
@@ -63,10 +66,18 @@ for (const file of declarationFiles(root)) {
     ts.forEachChild(node, visit);
   };
   visit(source);
-  if (cuts.length === 0) continue;
   let out = text;
   for (const [start, end] of cuts.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + out.slice(end);
-  writeFileSync(file, out);
-  stripped += cuts.length;
+  return { text: out, removed: cuts.length };
 }
-console.log(`strip-internal: removed ${stripped} @internal members from ${root}/**/*.d.ts`);
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  let stripped = 0;
+  for (const file of declarationFiles(root)) {
+    const { text, removed } = stripInternalMembers(readFileSync(file, 'utf8'), internalParameterProperties(file));
+    if (removed === 0) continue;
+    writeFileSync(file, text);
+    stripped += removed;
+  }
+  console.log(`strip-internal: removed ${stripped} @internal members from ${root}/**/*.d.ts`);
+}
