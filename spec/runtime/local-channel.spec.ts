@@ -27,13 +27,4 @@ describe('diagnostics: the channel used where node:diagnostics_channel is absent
     expect(seen).to.deep.equal([]);
     expect(channel.hasSubscribers).to.equal(false);
   });
-
-  it('should publish, then call the function with its arguments in runStores, and refuse bindStore naming the channel', () => {
-    const channel = new LocalChannel('genstage:produce');
-    const seen: unknown[] = [];
-    channel.subscribe((m) => seen.push(m));
-    expect(channel.runStores('msg', (x: number, y: number) => x + y, undefined, 2, 3)).to.equal(5);
-    expect(seen).to.deep.equal(['msg']);
-    expect(() => channel.bindStore()).to.throw(Error, 'diagnostics channel genstage:produce: bindStore needs node:diagnostics_channel, which this runtime does not provide');
-  });
 });

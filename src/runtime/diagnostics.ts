@@ -9,9 +9,10 @@ type Subscriber = (message: unknown, name: string | symbol) => void;
 
 /**
  * A channel for runtimes without `node:diagnostics_channel` (browsers, edge runtimes):
- * the same subscribe / publish contract, reached through `channels` only (there is no
- * global registry to subscribe to by name). A subscriber that throws does not affect
- * the stage; its error is rethrown on a later turn, where the host reports it.
+ * `subscribe`, `unsubscribe`, `hasSubscribers` and `publish` as Node's (not its
+ * `bindStore` / `runStores`, which need AsyncLocalStorage), reached through `channels`
+ * only: there is no registry to subscribe to by name. A subscriber that throws does
+ * not affect the stage; its error is rethrown on a later turn, where the host reports it.
  * @internal
  */
 export class LocalChannel {
@@ -43,19 +44,6 @@ export class LocalChannel {
         });
       }
     }
-  }
-
-  bindStore(): void {
-    throw new Error(`diagnostics channel ${this.name}: bindStore needs node:diagnostics_channel, which this runtime does not provide`);
-  }
-
-  unbindStore(): boolean {
-    return false;
-  }
-
-  runStores<A extends unknown[], R>(message: unknown, fn: (...args: A) => R, thisArg?: unknown, ...args: A): R {
-    this.publish(message);
-    return fn.apply(thisArg, args);
   }
 }
 
@@ -89,8 +77,9 @@ const diagnostics: { channel(name: string): Channel } = nodeBuiltin('node:diagno
  *
  * Where the runtime has no `node:diagnostics_channel` (a browser, an edge runtime),
  * genstage imports nothing and `channels` are plain channels of its own with the same
- * `subscribe`, `unsubscribe`, `hasSubscribers` and `publish`: subscribe through
- * `channels` there (`channels.events.subscribe(fn)`), as there is no registry by name.
+ * `subscribe`, `unsubscribe`, `hasSubscribers` and `publish` (no `bindStore`):
+ * subscribe through `channels` there (`channels.events.subscribe(fn)`), as there is no
+ * registry by name.
  *
  * ## Example
  * ```ts
