@@ -98,7 +98,10 @@ export class GenStage {
     }
     if (process.dispatcher !== undefined) claimDispatcher(process.dispatcher, process.name);
     return process.start().then(() => {
-      for (const sub of subscriptions) process.handle.subscribeWith(sub);
+      // subscribeWith rejects only when the stage is no longer running: it stopped in
+      // init (this.stop), and its exit reason reaches `done` and its monitors. There is
+      // nothing left to subscribe for, and no second report to make.
+      for (const sub of subscriptions) process.handle.subscribeWith(sub).catch(() => {});
       return process.handle as Stage<OutputOf<S>>;
     });
   }
