@@ -115,6 +115,7 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
   const rows: Row[] = [
     // ------------------------------------------------------------- index: stages
     { id: 'index:GenStage.start', title: 'a plain object as the stage', call: () => GenStage.start({} as never), error: TypeError, parts: ['stage', 'got: {}'] },
+    { id: 'index:GenStage.start', title: 'subscribeTo with selector towards a DemandDispatcher producer', call: () => GenStage.start(new Sink(), { subscribeTo: [{ to: producer, selector: () => true }] }), error: TypeError, parts: ['unknown option selector', 'known: to, maxDemand, minDemand, cancel', 'got: function selector'] },
     { id: 'index:GenStage.start', title: 'bufferSize -1', call: () => GenStage.start(new Numbers(), { bufferSize: -1 }), error: RangeError, parts: ['bufferSize', 'got: -1'] },
     { id: 'index:GenStage.fromIterable', title: 'a number as the source', call: () => GenStage.fromIterable(42 as never), error: TypeError, parts: ['source', 'got: 42'] },
     { id: 'index:GenStage.fromIterable', title: "onCancel 'pause'", call: () => GenStage.fromIterable([1], { onCancel: 'pause' as never }), error: RangeError, parts: ['onCancel', '"pause"'] },
@@ -125,6 +126,7 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     { id: 'index:Stage#resubscribe', title: 'maxDemand 0', call: () => consumer.resubscribe(sub, 'normal', { maxDemand: 0 }), error: RangeError, parts: ['maxDemand', 'got: 0'] },
     { id: 'index:Stage#cancel', title: 'a number as the subscription', call: () => consumer.cancel(7 as never), error: TypeError, parts: ['subscription', 'got: 7'] },
     { id: 'index:Stage#call', title: 'timeoutMs -1', call: () => producer.call('x', -1), error: RangeError, parts: ['timeoutMs', 'got: -1'] },
+    { id: 'index:Stage#subscribe', title: 'a misspelt option maxDemnd', call: () => consumer.subscribe(producer, { maxDemnd: 5 }), error: TypeError, parts: ['unknown option maxDemnd', 'known: to, maxDemand, minDemand, cancel', 'got: 5'] },
     { id: 'index:Stage#stop', title: 'timeoutMs -1', call: () => producer.stop('normal', -1), error: RangeError, parts: ['timeoutMs', 'got: -1'] },
     { id: 'index:Stage#demand', title: "mode 'push'", call: () => producer.demand('push' as never), error: RangeError, parts: ['demand', '"push"'] },
 

@@ -263,4 +263,62 @@ describe('bad input', () => {
     expect(first.consumerProcess.producers.has(first as Subscription)).to.equal(true);
     await stage.stop();
   });
+
+  describe('misspelt subscription options (issue 11, item 11)', () => {
+    class Numbers extends Producer<number> {
+      handleDemand(): number[] {
+        return [];
+      }
+    }
+    class Quiet extends Consumer<number> {
+      handleEvents(): void {}
+    }
+
+    it('should throw a TypeError listing the known keys for { to: p, maxDemnd: 5 }, at start and at subscribe', async () => {
+      const p = await GenStage.start(new Numbers());
+      const message = 'unknown option maxDemnd in subscribeTo entry (known: to, maxDemand, minDemand, cancel), got: 5';
+      expect(() => GenStage.start(new Quiet(), { subscribeTo: [{ to: p, maxDemnd: 5 }] })).to.throw(TypeError, message);
+      const c = await GenStage.start(new Quiet());
+      expect(() => c.subscribe(p, { maxDemnd: 5 })).to.throw(TypeError, 'unknown option maxDemnd in subscribe options (known: to, maxDemand, minDemand, cancel), got: 5');
+    });
+
+    it('should know selector only for a BroadcastDispatcher, and name it among the known keys for { to: bp, selecter: fn }', async () => {
+      const bp = await GenStage.start(new Numbers(), { dispatcher: new BroadcastDispatcher() });
+      const p = await GenStage.start(new Numbers());
+      expect(() => GenStage.start(new Quiet(), { subscribeTo: [{ to: bp, selecter: (n: number) => n > 1 }] })).to.throw(
+        TypeError,
+        'unknown option selecter in subscribeTo entry (known: to, maxDemand, minDemand, cancel, selector), got: function selecter',
+      );
+      expect(() => GenStage.start(new Quiet(), { subscribeTo: [{ to: p, selector: () => true }] })).to.throw(
+        TypeError,
+        'unknown option selector in subscribeTo entry (known: to, maxDemand, minDemand, cancel), got: function selector',
+      );
+      const c = await GenStage.start(new Quiet(), { subscribeTo: [{ to: bp, selector: (n: number) => n > 1 }] });
+      expect(c.alive).to.equal(true);
+    });
+
+    it('should know partition only for a PartitionDispatcher', async () => {
+      const pp = await GenStage.start(new Numbers(), { dispatcher: new PartitionDispatcher({ partitions: 2 }) });
+      const p = await GenStage.start(new Numbers());
+      expect(() => GenStage.start(new Quiet(), { subscribeTo: [{ to: p, partition: 0 }] })).to.throw(TypeError, 'unknown option partition in subscribeTo entry (known: to, maxDemand, minDemand, cancel), got: 0');
+      expect(() => GenStage.start(new Quiet(), { subscribeTo: [{ to: pp, partiton: 0 }] })).to.throw(TypeError, 'unknown option partiton in subscribeTo entry (known: to, maxDemand, minDemand, cancel, partition), got: 0');
+    });
+
+    it('should accept the keys a consumer class declares in its static subscriptionOptions, and hand them to handleSubscribe', async () => {
+      class Tagged extends Consumer<number> {
+        static readonly subscriptionOptions = ['tag'];
+        readonly tags: unknown[] = [];
+        override handleSubscribe(_kind: 'producer' | 'consumer', options: Readonly<Record<string, unknown>>): void {
+          this.tags.push(options.tag);
+        }
+        handleEvents(): void {}
+      }
+      const p = await GenStage.start(new Numbers());
+      const tagged = new Tagged();
+      await GenStage.start(tagged, { subscribeTo: [{ to: p, tag: 'orders' }] });
+      await settle();
+      expect(tagged.tags).to.deep.equal(['orders']);
+      expect(() => GenStage.start(new Tagged(), { subscribeTo: [{ to: p, tga: 1 }] })).to.throw(TypeError, 'unknown option tga in subscribeTo entry (known: to, maxDemand, minDemand, cancel, tag), got: 1');
+    });
+  });
 });

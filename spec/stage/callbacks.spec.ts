@@ -69,6 +69,7 @@ describe('stage: subscriptions and handleSubscribe (R1, R2, R7)', () => {
       }
     }
     class C extends Consumer<number> {
+      static readonly subscriptionOptions = ['tenant']; // an option of its own, declared
       override handleSubscribe(kind: 'producer' | 'consumer', options: Readonly<Record<string, unknown>>, from: Subscription<number>): void {
         seen.push(['consumer side', kind, options, from]);
       }

@@ -79,8 +79,8 @@ describe('stage: how an exit is reported', () => {
 
     it('should warn once per consumer stage whose handleEvents returns events, and count the rest at exit', async () => {
       class Returning extends Consumer<number> {
-        handleEvents(events: number[]): number[] {
-          return events as never;
+        handleEvents(events: number[]): void {
+          return events as never; // what the issue saw: a consumer that returns its batch
         }
       }
       const source = await GenStage.fromIterable(Array.from({ length: 50 }, (_, i) => i));

@@ -22,6 +22,7 @@ interface Entry<T> {
  * in the producer's buffer and reach the first consumer, in order.
  */
 export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
+  readonly subscriptionOptions: readonly string[] = ['selector'];
   private host!: DispatcherHost<T>;
   private demands: Entry<T>[] = [];
   /** Events every consumer can take now. */

@@ -25,6 +25,7 @@ export interface DemandDispatcherOptions {
  * for the same events twice.
  */
 export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
+  readonly subscriptionOptions: readonly string[] = [];
   private host!: DispatcherHost<T>;
   /** Highest counter first; among equals, the one that got there first. */
   private demands: Entry<T>[] = [];

@@ -27,6 +27,13 @@ export interface DispatcherHost<T> {
  * the producer should now produce (0 for none).
  */
 export interface Dispatcher<T = unknown> {
+  /**
+   * The subscription option keys this dispatcher reads (`['selector']`,
+   * `['partition']`): a consumer subscribing with a key that is neither one of these nor
+   * a kernel option (`maxDemand`, `minDemand`, `cancel`) nor declared by the consumer's
+   * class gets a `TypeError`. A dispatcher that leaves it undefined accepts any key.
+   */
+  readonly subscriptionOptions?: readonly string[];
   /** Called once, when the producer starts. */
   init(host: DispatcherHost<T>): void;
   /**

@@ -42,6 +42,7 @@ export function newSlot<T>(name: unknown): PartitionSlot<T> {
  * Subclasses validate the `partition` option, find the slot it names, and dispatch.
  */
 export abstract class PartitionedDispatcher<T> implements Dispatcher<T> {
+  readonly subscriptionOptions: readonly string[] = ['partition'];
   protected host!: DispatcherHost<T>;
   private readonly bySub = new Map<Subscription<T>, PartitionSlot<T>>();
   /** Asked upstream and not yet arrived. */

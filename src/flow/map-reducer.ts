@@ -36,6 +36,8 @@ type Out = unknown[] | undefined | Promise<unknown[] | undefined>;
  * @internal
  */
 export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
+  /** A join's stages learn the side of each subscription from this option. */
+  static readonly subscriptionOptions = ['side'];
   private head: Head | undefined;
   private pre: BatchFn[] = [];
   private post: BatchFn[] = [];

@@ -76,8 +76,15 @@ export interface CheckedSubscription {
  * Checks one subscription (an entry of `subscribeTo`, or `subscribe`'s options) for
  * a subscriber of kind `consumerKind`; throws a TypeError/RangeError naming the option.
  */
-export function checkSubscription(entry: unknown, consumerKind: StageKind, consumerName: string, where: string): CheckedSubscription {
+export function checkSubscription(
+  entry: unknown,
+  consumerKind: StageKind,
+  consumerName: string,
+  where: string,
+  consumerKeys: readonly string[] = [],
+): CheckedSubscription {
   let options: Record<string, unknown>;
+  const what = where === 'subscribeTo' || where === 'stream' ? `${where} entry` : `${where} options`;
   if (entry instanceof Stage) options = { to: entry };
   else options = { ...expectObject(`${where} entry`, entry) };
   const to = options.to;
@@ -85,6 +92,14 @@ export function checkSubscription(entry: unknown, consumerKind: StageKind, consu
     throw new TypeError(`expected to (the producer to subscribe to) to be a Stage, got: ${show(to)}`);
   }
   const producer = to.process;
+  // A misspelt key is an error, not a no-op: the known keys are the kernel's, the ones
+  // the producer's dispatcher declares (selector, partition), and the ones the classes
+  // of the consumer and producer declare (their handleSubscribe reads them). A custom
+  // dispatcher that declares nothing accepts any key.
+  const dispatcherKeys = producer.dispatcher?.subscriptionOptions;
+  if (producer.kind !== 'consumer' && (producer.dispatcher === undefined || dispatcherKeys !== undefined)) {
+    expectKnownKeys(what, options, [...SUBSCRIPTION_OPTIONS, ...(dispatcherKeys ?? []), ...consumerKeys, ...producer.subscriptionOptions]);
+  }
   if (consumerKind === 'producer') {
     throw new TypeError(`${consumerName} is a producer and cannot subscribe to ${producer.name}`);
   }
@@ -111,9 +126,12 @@ export function checkSubscription(entry: unknown, consumerKind: StageKind, consu
   return { producer, maxDemand, minDemand, cancel, rest };
 }
 
+/** The kernel's own subscription option keys. */
+export const SUBSCRIPTION_OPTIONS = ['to', 'maxDemand', 'minDemand', 'cancel'] as const;
+
 /** Checks a subscription of `consumer` and builds its `Subscription`. */
 export function resolveSubscription(consumer: StageProcess, entry: unknown, where: string): Subscription {
-  const c = checkSubscription(entry, consumer.kind, consumer.name, where);
+  const c = checkSubscription(entry, consumer.kind, consumer.name, where, consumer.subscriptionOptions);
   if (c.producer === consumer) throw new RangeError(`${consumer.name} cannot subscribe to itself`);
   return new Subscription(c.producer, consumer, c.maxDemand, c.minDemand, c.cancel, c.rest);
 }

@@ -174,6 +174,20 @@ export class StageProcess extends Process<Msg> {
     return this.name;
   }
 
+  /**
+   * The subscription option keys this stage's class declares it reads in
+   * `handleSubscribe` (`static subscriptionOptions = ['tag']`), beyond the kernel's and
+   * the dispatcher's.
+   */
+  get subscriptionOptions(): readonly string[] {
+    const declared = (this.impl.constructor as { subscriptionOptions?: unknown }).subscriptionOptions;
+    if (declared === undefined) return [];
+    if (!Array.isArray(declared) || !declared.every((k) => typeof k === 'string')) {
+      throw new TypeError(`expected ${this.impl.constructor.name}.subscriptionOptions to be an array of option names, got: ${show(declared)}`);
+    }
+    return declared as string[];
+  }
+
   /** Runs `init` as this process's first piece of work; resolves or rejects with it. */
   start(): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -26,7 +26,12 @@ export interface SubscribeOptions {
   partition?: unknown;
   /** For a `BroadcastDispatcher`: which events this consumer wants. */
   selector?: (event: never) => boolean;
-  /** Anything else is handed to `handleSubscribe` and the dispatcher. */
+  /**
+   * Any other key must be declared, or it throws a `TypeError` at the call: by the
+   * consumer's or producer's class (`static subscriptionOptions = ['tenant']`) or by the
+   * producer's dispatcher (its `subscriptionOptions`). It is handed to `handleSubscribe`
+   * and the dispatcher.
+   */
   [option: string]: unknown;
 }
 

@@ -27,8 +27,8 @@ export type TaskFunction<A extends unknown[] = unknown[]> = (...args: [...A, Abo
 export interface ProcessHandle {
   /** Resolves with the exit reason. */
   readonly done: Promise<unknown>;
-  /** Asks the process to stop; resolves once it has exited. */
-  stop(reason?: unknown): Promise<void>;
+  /** Asks the process to stop; resolves once it has exited (a `Stage` is killed after `timeoutMs`). */
+  stop(reason?: unknown, timeoutMs?: number): Promise<void>;
 }
 
 interface CommonChildOptions {
