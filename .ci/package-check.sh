@@ -4,6 +4,7 @@
 #  - type-checks test-package/ (code mixing every entry, a CommonJS .cts, each README
 #    snippet as written) with TypeScript 6 and 7, moduleResolution nodenext and bundler
 #    (nodenext also checks the package's own .d.ts files: skipLibCheck false);
+#  - require()s every entry (ES modules only: Node >= 20.19 loads them synchronously);
 #  - loads every entry without its optional peers: the core, web, node and testing load,
 #    and rxjs, ix and redis fail naming the package to install.
 # Uses dist/ as built (builds it if absent) and the npm cache; about a minute.
@@ -45,6 +46,16 @@ for tsc in ts6 ts7; do
     echo "-- $("node_modules/$tsc/bin/tsc" --version), $config: 0 errors ($((SECONDS - start)) s)"
   done
 done
+
+echo "== runtime: require() of every entry, its peers installed ($SECONDS s)"
+node --input-type=commonjs -e '
+  const { exports } = require("genstage/package.json");
+  for (const subpath of Object.keys(exports).filter((s) => s !== "./package.json")) {
+    const entry = "genstage" + subpath.slice(1);
+    if (Object.keys(require(entry)).length === 0) throw new Error(entry + " has no exports");
+  }
+  console.log("require() loaded " + (Object.keys(exports).length - 1) + " entries");
+'
 
 echo "== runtime: every entry without the optional peers ($SECONDS s)"
 mkdir "$work/bare"
