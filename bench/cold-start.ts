@@ -79,8 +79,9 @@ function spawnChild(name: string, events: number): Promise<ChildResult> {
   });
 }
 
-export async function coldStartBench(rounds = 3, events = 1_000_000): Promise<ColdStartRow[]> {
-  const names = Object.keys(CONTENDERS);
+/** `only`: a subset of the contenders' names (the smoke spec runs one). */
+export async function coldStartBench(rounds = 3, events = 1_000_000, only?: readonly string[]): Promise<ColdStartRow[]> {
+  const names = Object.keys(CONTENDERS).filter((n) => only === undefined || only.includes(n));
   const results = new Map<string, ChildResult[]>(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) for (const name of names) (results.get(name) as ChildResult[]).push(await spawnChild(name, events));
   return names.map((name) => {
