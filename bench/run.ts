@@ -105,8 +105,8 @@ export const suites: Suite[] = [
   {
     name: 'short-flows',
     title: 'Short-lived flows: 10,000 flows of 100 events, one after another',
-    about: 'Each flow is a new pipeline over an array of 100 numbers → map(x * 2) → sum. Median of 5 interleaved rounds after 1 warm-up round.',
-    run: (quick) => shortFlowsBench(quick ? 1_000 : 10_000, quick ? 1 : 5),
+    about: 'Each flow is a new pipeline over an array of 100 numbers → map(x * 2) → sum. Median of 3 interleaved rounds after 1 warm-up round.',
+    run: (quick) => shortFlowsBench(quick ? 1_000 : 10_000, quick ? 1 : 3),
   },
   {
     name: 'latency',
