@@ -30,7 +30,8 @@ describe('source producers (fromLines, fromReadable, fromObservable, udpProducer
       }
       expect(got).to.deep.equal(['line 0', 'line 1', 'line 2']);
       expect(await stage.done).to.equal('normal');
-      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      // The file's close goes through libuv's thread pool: wait for it to be gone (bounded), not for a fixed time.
+      for (let i = 0; i < 500 && newResources(before).length > 0; i++) await new Promise((r) => setTimeout(r, 2));
       expect(newResources(before)).to.deep.equal([]);
     });
 
