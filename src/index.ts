@@ -1,6 +1,7 @@
 export { GenStage, type OutputOf } from './stage/gen-stage.js';
 export { Producer, ProducerConsumer, Consumer, StageCallbacks } from './stage/stage.js';
 export { Stage } from './stage/handle.js';
+export type { InteropObservable, InteropObserver, InteropSubscription } from './stage/observable.js';
 export { Subscription } from './stage/subscription.js';
 export type { FromIterableOptions } from './stage/from-iterable.js';
 export type { StreamOptions } from './stage/stream.js';

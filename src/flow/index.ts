@@ -1,3 +1,4 @@
+export type { SinkOptions } from './ends.js';
 export { Flow, type FlowOperator, type FromOptions, type MergeOptions, type FlowObservable, type FlowObserver, type StageEntry } from './flow.js';
 export { Window, type TriggerResult, type LateEventHook } from './window.js';
 export type { PartitionInfo, WindowInfo, TriggerName, TimeUnit } from './plan.js';

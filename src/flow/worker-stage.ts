@@ -56,7 +56,9 @@ export interface WorkerStage<In, Out> {
  *   reduce(() => new Map(), (word, acc) => acc.set(word, (acc.get(word) ?? 0) + 1)),
  * );
  * ```
- * @param operators the operators, in order, as given to `pipe`.
+ * Takes the operators in order, as given to `pipe` (types are inferred through up
+ * to five; past that, write each operator's parameter types).
+ *
  * @returns the definition to export from the worker module.
  */
 export function workerStage<In, B extends Flow<unknown>>(

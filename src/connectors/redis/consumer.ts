@@ -22,7 +22,8 @@ export interface StreamConsumerOptions {
   onError?: 'continue' | 'stop';
 }
 
-type Handler<T> = (events: T[], from: Subscription<T>) => void | Promise<void>;
+/** The function a `StreamConsumer` calls with each batch (instead of overriding `handleEvents`). */
+export type Handler<T> = (events: T[], from: Subscription<T>) => void | Promise<void>;
 
 /**
  * A consumer that acknowledges each batch once its `handleEvents` has resolved.

@@ -14,7 +14,7 @@ export { redisStreamSink, RedisStreamSink, type RedisStreamSinkOptions } from '.
 export type { RedisStreamEvent, Ackable } from './event.js';
 export { AckConsumer, acknowledge, ackAll, type AckOptions } from './ack.js';
 export { ack } from './ack-operator.js';
-export { StreamConsumer, type StreamConsumerOptions, type AckableEvent } from './consumer.js';
+export { StreamConsumer, type StreamConsumerOptions, type AckableEvent, type Handler as StreamConsumerHandler } from './consumer.js';
 export { moveToDeadLetter, type DeadLetterEntry } from './dead-letter.js';
 export { RedisCheckpoint, type RedisCheckpointOptions, type Checkpoint } from './checkpoint.js';
 export type { RedisConnectionOptions } from './connection.js';

@@ -7,3 +7,4 @@
  */
 export { throughFlow } from './through-flow.js';
 export { toAsyncIterable } from './to-async-iterable.js';
+export type { Source } from '../source.js';

@@ -16,3 +16,4 @@ export { pipeToWritable, type PipeToWritableOptions } from './pipe-to-writable.j
 export { tcpAcceptor, type TcpAcceptorOptions, type BoundProducer } from '../../connectors/tcp.js';
 export { udpProducer, type UdpProducerOptions, type UdpStats, type Datagram } from '../../connectors/udp.js';
 export { sourceStats, BufferOverflowError, type SourceStats, type Overflow, type OverflowOptions } from '../source-producer.js';
+export type { Source } from '../source.js';

@@ -10,3 +10,4 @@ export { toObservable, type ToObservableOptions } from './to-observable.js';
 export { fromObservable, type FromObservableOptions } from './from-observable.js';
 export { throughFlow } from './through-flow.js';
 export { sourceStats, BufferOverflowError, type SourceStats, type Overflow, type OverflowOptions } from '../source-producer.js';
+export type { Source } from '../source.js';
