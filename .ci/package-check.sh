@@ -3,7 +3,7 @@
 # --strict, attw with the ES-modules-only profile), installs it into fresh projects and
 #  - type-checks test-package/ (code mixing every entry, a CommonJS .cts, each README
 #    snippet as written) with TypeScript 6 and 7, moduleResolution nodenext and bundler
-#    (nodenext also checks the package's own .d.ts files: skipLibCheck false);
+#    (TypeScript 7 with nodenext also checks the package's own .d.ts files);
 #  - require()s every entry (ES modules only: Node >= 20.19 loads them synchronously);
 #  - loads every entry without its optional peers: the core, web, node and testing load,
 #    and rxjs, ix and redis fail naming the package to install.
@@ -42,7 +42,9 @@ echo "-- installed the tarball, its peers and TypeScript 6 and 7 ($((SECONDS - s
 for tsc in ts6 ts7; do
   for config in nodenext bundler; do
     start=$SECONDS
-    "node_modules/$tsc/bin/tsc" -p "tsconfig.$config.json"
+    # The package's own .d.ts files are checked once, by the fast (native) TypeScript 7
+    # under nodenext (skipLibCheck false there); TypeScript 6 checks the user code.
+    "node_modules/$tsc/bin/tsc" -p "tsconfig.$config.json" $([ "$tsc" = ts6 ] && echo --skipLibCheck)
     echo "-- $("node_modules/$tsc/bin/tsc" --version), $config: 0 errors ($((SECONDS - start)) s)"
   done
 done
