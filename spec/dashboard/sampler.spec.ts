@@ -82,7 +82,7 @@ describe('dashboard sampler', () => {
     expect(relay.dispatcher).to.equal('DemandDispatcher');
   });
 
-  it('should name no bottleneck when every stage is mostly idle', async () => {
+  it('should name no bottleneck when every stage is mostly idle', () => {
     sampler.sample();
     const snap = sampler.sample();
     expect(snap.bottleneck).to.equal(null);

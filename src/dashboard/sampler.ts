@@ -267,7 +267,7 @@ export class Sampler {
         id: e.id, from: e.from.id, to: e.to.id,
         maxDemand: e.subscription.maxDemand, minDemand: e.subscription.minDemand,
         pending: Math.max(0, e.asked - e.handled),
-        partition: partition === undefined ? null : String(partition),
+        partition: partition === undefined ? null : showPartition(partition),
       });
     }
     const supervisors: SupervisorView[] = [];
@@ -331,6 +331,17 @@ export class Sampler {
     this.edges.clear();
     this.supervisors.clear();
     this.crashed = [];
+  }
+}
+
+/** A partition as the page shows it: numbers and strings as they are, anything else as JSON. */
+function showPartition(partition: unknown): string {
+  if (typeof partition === 'string') return partition;
+  if (typeof partition === 'number' || typeof partition === 'boolean' || typeof partition === 'bigint') return partition.toString();
+  try {
+    return JSON.stringify(partition) ?? typeof partition;
+  } catch {
+    return typeof partition;
   }
 }
 
