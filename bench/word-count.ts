@@ -93,9 +93,10 @@ function total(result: Map<string, number> | [string, number][]): number {
 }
 
 /** Runs every contender `rounds` times (interleaved) and returns the best rate of each. */
-export async function wordCount(rounds = 5): Promise<WordCountRow[]> {
-  const lines = generateLines();
-  const words = LINES * WORDS_PER_LINE;
+export async function wordCount(rounds = 5, lineCount = LINES): Promise<WordCountRow[]> {
+  if (!Number.isSafeInteger(lineCount) || lineCount < 1) throw new RangeError(`expected lineCount to be an integer >= 1, got: ${lineCount}`);
+  const lines = generateLines(lineCount);
+  const words = lineCount * WORDS_PER_LINE;
   const best = new Map<string, number>();
   for (let r = 0; r < rounds; r++) {
     for (const [name, run] of contenders) {
@@ -103,7 +104,7 @@ export async function wordCount(rounds = 5): Promise<WordCountRow[]> {
       const result = await run(lines);
       const ms = performance.now() - t0;
       if (total(result) !== words) throw new Error(`${name} counted ${total(result)} words, expected ${words}`);
-      best.set(name, Math.max(best.get(name) ?? 0, words / (ms / 1000)));
+      best.set(name, Math.max(best.get(name) ?? 0, words / (Math.max(ms, 0.001) / 1000)));
     }
   }
   const loop = best.get('hand-written Map loop') as number;
