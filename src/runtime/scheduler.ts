@@ -36,43 +36,39 @@ export const microtask: (fn: () => void) => void =
  * clamped like a nested `setTimeout(0)`), else `setTimeout(fn, 0)`. Chosen and
  * captured at load, so fake timers installed later do not reach it.
  */
-export const macrotask: (fn: () => void) => () => void = hostMacrotask();
+export const macrotask: (fn: () => void) => () => void = hostMacrotask(globalThis);
 
-function hostMacrotask(): (fn: () => void) => () => void {
-  if (typeof setImmediate === 'function' && typeof clearImmediate === 'function') {
-    const set = setImmediate;
-    const clear = clearImmediate;
+/** @internal What `hostMacrotask` looks for on the host. */
+export type MacrotaskHost = Partial<Pick<typeof globalThis, 'setImmediate' | 'clearImmediate' | 'MessageChannel' | 'setTimeout' | 'clearTimeout'>>;
+
+/** @internal The macrotask `host` offers, by the order of `macrotask` (a parameter for the specs). */
+export function hostMacrotask(host: MacrotaskHost): (fn: () => void) => () => void {
+  if (typeof host.setImmediate === 'function' && typeof host.clearImmediate === 'function') {
+    const set = host.setImmediate;
+    const clear = host.clearImmediate;
     return (fn) => {
       const handle = set(fn);
       return () => clear(handle);
     };
   }
-  if (typeof MessageChannel === 'function') {
+  if (typeof host.MessageChannel === 'function') {
     // One channel; each message runs the oldest waiting task (messages keep their order).
-    const waiting: { fn: (() => void) | undefined }[] = [];
-    let head = 0;
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      const task = waiting[head];
-      waiting[head++] = undefined as never;
-      if (head === waiting.length) {
-        waiting.length = 0;
-        head = 0;
-      }
-      task?.fn?.();
-    };
-    const post = channel.port2.postMessage.bind(channel.port2);
+    const tasks: (() => void)[] = [];
+    const { port1, port2 } = new host.MessageChannel();
+    port1.onmessage = () => tasks.shift()?.();
+    // Where ports hold the process open (Node, Bun), this one must not.
+    (port1 as { unref?: () => void }).unref?.();
     return (fn) => {
-      const task: { fn: (() => void) | undefined } = { fn };
-      waiting.push(task);
-      post(null);
+      let live = true;
+      tasks.push(() => live && fn());
+      port2.postMessage(0);
       return () => {
-        task.fn = undefined;
+        live = false;
       };
     };
   }
-  const set = setTimeout;
-  const clear = clearTimeout;
+  const set = host.setTimeout as typeof setTimeout;
+  const clear = host.clearTimeout as typeof clearTimeout;
   return (fn) => {
     const handle = set(fn, 0);
     return () => clear(handle);
