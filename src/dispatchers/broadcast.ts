@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { Dispatcher, DispatcherHost } from './dispatcher.js';
 import { NO_EVENTS } from './dispatcher.js';
@@ -50,7 +51,7 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
 
   validate(options: Readonly<Record<string, unknown>>): void {
     if (options.selector !== undefined && typeof options.selector !== 'function') {
-      throw new TypeError(`expected selector to be a function, got: ${show(options.selector)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected selector to be a function, got: ${show(options.selector)}`);
     }
   }
 

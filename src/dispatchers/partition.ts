@@ -1,3 +1,4 @@
+import { rangeError, typeError } from '../runtime/errors.js';
 import { defaultHash } from './hash.js';
 import { PartitionedDispatcher, newSlot, type PartitionSlot } from './partitioned.js';
 import { expectFunction, expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
@@ -52,10 +53,10 @@ export class PartitionDispatcher<T = unknown, P = number | string> extends Parti
 
   validate(options: Readonly<Record<string, unknown>>): void {
     if (!('partition' in options) || options.partition === undefined) {
-      throw new TypeError(`expected partition to be one of ${show(this.names)} when subscribing to a PartitionDispatcher, got: undefined`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected partition to be one of ${show(this.names)} when subscribing to a PartitionDispatcher, got: undefined`);
     }
     if (!this.byName.has(options.partition)) {
-      throw new RangeError(`expected partition to be one of ${show(this.names)}, got: ${show(options.partition)}`);
+      throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected partition to be one of ${show(this.names)}, got: ${show(options.partition)}`);
     }
   }
 
@@ -71,11 +72,11 @@ export class PartitionDispatcher<T = unknown, P = number | string> extends Parti
       const result = this.hash(events[i] as T);
       if (result === null) continue;
       if (!Array.isArray(result) || result.length !== 2) {
-        throw new TypeError(`expected hash to return [event, partition] or null, got: ${show(result)}`);
+        throw typeError('ERR_GENSTAGE_INVALID_RETURN', `expected hash to return [event, partition] or null, got: ${show(result)}`);
       }
       const partition = this.byName.get(result[1]);
       if (partition === undefined) {
-        throw new RangeError(`hash returned unknown partition ${show(result[1])} (partitions: ${show(this.names)})`);
+        throw rangeError('ERR_GENSTAGE_INVALID_RETURN', `hash returned unknown partition ${show(result[1])} (partitions: ${show(this.names)})`);
       }
       this.waiting--;
       if (partition.sub !== null && partition.demand > 0) {
@@ -103,9 +104,9 @@ function partitionNames(options: unknown): readonly unknown[] {
     return Array.from({ length: partitions }, (_, i) => i);
   }
   if (Array.isArray(partitions)) {
-    if (partitions.length === 0) throw new RangeError(`expected partitions to name at least one partition, got: []`);
-    if (new Set(partitions).size !== partitions.length) throw new RangeError(`expected partitions to be distinct, got: ${show(partitions)}`);
+    if (partitions.length === 0) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected partitions to name at least one partition, got: []`);
+    if (new Set(partitions).size !== partitions.length) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected partitions to be distinct, got: ${show(partitions)}`);
     return [...partitions];
   }
-  throw new TypeError(`expected partitions to be an integer >= 1 or an array of names, got: ${show(partitions)}`);
+  throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected partitions to be an integer >= 1 or an array of names, got: ${show(partitions)}`);
 }

@@ -1,3 +1,4 @@
+import { rangeError } from '../runtime/errors.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { Dispatcher, DispatcherHost } from './dispatcher.js';
 import { NO_EVENTS } from './dispatcher.js';
@@ -70,7 +71,7 @@ export abstract class PartitionedDispatcher<T> implements Dispatcher<T> {
     this.validate(options);
     const slot = this.slotFor(options.partition);
     if (slot.sub !== null) {
-      throw new RangeError(`partition ${show(options.partition)} already has a consumer (${slot.sub.consumerProcess.describe()})`);
+      throw rangeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `partition ${show(options.partition)} already has a consumer (${slot.sub.consumerProcess.describe()})`);
     }
     slot.sub = from;
     slot.demand = 0;

@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
 import { isClock } from '../runtime/clock.js';
 import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
@@ -93,9 +94,9 @@ export class Flow<T> {
     source: readonly T[] | Iterable<T> | AsyncIterable<T> | ObservableLike<T> | ReadableStreamLike<T> | Stage<T>,
     options: FromOptions<T> = {},
   ): Flow<T> {
-    if (source instanceof Flow) throw new TypeError(`Flow.from: got a Flow; pipe it directly, or combine flows with Flow.merge`);
+    if (source instanceof Flow) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `Flow.from: got a Flow; pipe it directly, or combine flows with Flow.merge`);
     if (source instanceof Stage) {
-      if (source.kind === 'consumer') throw new TypeError(`Flow.from: ${source.name} is a consumer; expected the source to be a producer or producer-consumer stage`);
+      if (source.kind === 'consumer') throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `Flow.from: ${source.name} is a consumer; expected the source to be a producer or producer-consumer stage`);
       return Flow.fromStages([source], options);
     }
     const iterable = isOneShot(source) ? markOneShot(toIterable(source)) : toIterable(source);
@@ -110,10 +111,10 @@ export class Flow<T> {
    */
   static fromStages<T>(stages: readonly Stage<T>[], options: FromOptions<T> = {}): Flow<T> {
     if (!Array.isArray(stages) || stages.length === 0 || !stages.every((s) => s instanceof Stage)) {
-      throw new TypeError(`Flow.fromStages: expected stages to be a non-empty array of stages, got: ${show(stages)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `Flow.fromStages: expected stages to be a non-empty array of stages, got: ${show(stages)}`);
     }
     const consumer = stages.find((s) => s.kind === 'consumer');
-    if (consumer !== undefined) throw new TypeError(`Flow.fromStages: ${consumer.name} is a consumer; expected stages to be producers or producer-consumers`);
+    if (consumer !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `Flow.fromStages: ${consumer.name} is a consumer; expected stages to be producers or producer-consumers`);
     const o = checkLayerOptions('Flow.fromStages', options, ['clock']);
     return new Flow<T>({ source: { kind: 'stages', stages: [...stages] as Stage<unknown>[] }, layers: [fromLayer(o)], clock: checkClock(o.clock) });
   }
@@ -124,7 +125,7 @@ export class Flow<T> {
    */
   static merge<T>(flows: readonly Flow<T>[], options: MergeOptions<T> = {}): Flow<T> {
     if (!Array.isArray(flows) || flows.length === 0 || !flows.every((f) => f instanceof Flow)) {
-      throw new TypeError(`Flow.merge: expected flows to be a non-empty array of flows, got: ${show(flows)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `Flow.merge: expected flows to be a non-empty array of flows, got: ${show(flows)}`);
     }
     const o = checkLayerOptions('Flow.merge', options, ['key', 'hash']);
     const routing = o.key !== undefined || o.hash !== undefined ? partitionRouting(o.stages, o.key, o.hash) : ({ kind: 'demand' } as const);
@@ -295,9 +296,9 @@ export class Flow<T> {
   pipe(...ops: ((flow: never) => unknown)[]): unknown {
     let flow = this as Flow<unknown>;
     for (const op of ops) {
-      if (typeof op !== 'function') throw new TypeError(`pipe: expected operators (functions), got: ${show(op)}`);
+      if (typeof op !== 'function') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `pipe: expected operators (functions), got: ${show(op)}`);
       flow = (op as (flow: Flow<unknown>) => Flow<unknown>)(flow);
-      if (!(flow instanceof Flow)) throw new TypeError(`pipe: an operator returned ${show(flow)} instead of a Flow`);
+      if (!(flow instanceof Flow)) throw typeError('ERR_GENSTAGE_INVALID_RETURN', `pipe: an operator returned ${show(flow)} instead of a Flow`);
     }
     return flow;
   }
@@ -388,7 +389,7 @@ export class Flow<T> {
   intoStages(consumers: readonly StageEntry[], options: { dispatcher?: Dispatcher<T>; name?: string } = {}): Promise<Stage<T>> {
     const entries = checkEntries('intoStages', consumers);
     for (const entry of entries) {
-      if (entry.stage.kind === 'producer') throw new TypeError(`intoStages: ${entry.stage.name} is a producer; expected consumers or producer-consumers`);
+      if (entry.stage.kind === 'producer') throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `intoStages: ${entry.stage.name} is a producer; expected consumers or producer-consumers`);
     }
     const o = checkStartOptions(options);
     return startExit(this.plan, o.dispatcher, o.name, false).then(async ({ run, exit, connect }) => {
@@ -432,22 +433,22 @@ if (symbolObservable !== undefined) {
 function checkStartOptions(options: unknown): { dispatcher: Dispatcher<unknown> | undefined; name: string | undefined } {
   const o = expectObject('start options', options);
   expectKnownKeys('start options', o, ['dispatcher', 'name']);
-  if (o.dispatcher !== undefined && !isDispatcher(o.dispatcher)) throw new TypeError(`expected dispatcher to be a Dispatcher instance, got: ${show(o.dispatcher)}`);
-  if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`expected name to be a string, got: ${show(o.name)}`);
+  if (o.dispatcher !== undefined && !isDispatcher(o.dispatcher)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected dispatcher to be a Dispatcher instance, got: ${show(o.dispatcher)}`);
+  if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
   return { dispatcher: o.dispatcher as Dispatcher<unknown> | undefined, name: o.name as string | undefined };
 }
 
 function planOf(where: string, side: 'left' | 'right', flow: unknown): Plan {
-  if (!(flow instanceof Flow)) throw new TypeError(`${where}: expected ${side} to be a Flow, got: ${show(flow)}`);
+  if (!(flow instanceof Flow)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected ${side} to be a Flow, got: ${show(flow)}`);
   return flow.plan;
 }
 
 function checkEntries(where: string, entries: readonly StageEntry[]): ThroughEntry[] {
-  if (!Array.isArray(entries) || entries.length === 0) throw new TypeError(`${where}: expected a non-empty array of stages or { to, ...options }, got: ${show(entries)}`);
+  if (!Array.isArray(entries) || entries.length === 0) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected a non-empty array of stages or { to, ...options }, got: ${show(entries)}`);
   return entries.map((entry) => {
     if (entry instanceof Stage) return { stage: entry, options: {} };
     const o = expectObject(`${where} entry`, entry);
-    if (!(o.to instanceof Stage)) throw new TypeError(`${where}: expected each entry's to option to be a Stage, got: ${show(o.to)}`);
+    if (!(o.to instanceof Stage)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected each entry's to option to be a Stage, got: ${show(o.to)}`);
     const { to, ...rest } = o;
     return { stage: to as Stage<unknown>, options: rest };
   });
@@ -461,7 +462,7 @@ export function checkFromOptions(where: string, options: unknown): ReturnType<ty
 }
 
 function checkClock(clock: unknown): Clock | undefined {
-  if (clock !== undefined && !isClock(clock)) throw new TypeError(`expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(clock)}`);
+  if (clock !== undefined && !isClock(clock)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(clock)}`);
   return clock as Clock | undefined;
 }
 
@@ -504,15 +505,15 @@ export function withReducer<U, A = unknown>(flow: Flow<unknown>, reducer: Reduce
   checkFlow(flow);
   const last = lastLayer(flow);
   if (last.worker !== undefined) {
-    throw new TypeError(`${reducer.name}: this stage runs in workers (${last.worker.target.label}); add partition(), shuffle() or departition() after inWorkers, or put the reducer in its workerStage(...)`);
+    throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${reducer.name}: this stage runs in workers (${last.worker.target.label}); add partition(), shuffle() or departition() after inWorkers, or put the reducer in its workerStage(...)`);
   }
   if (last.reducer !== undefined) {
-    throw new TypeError(`${reducer.name}: this stage already has a reducer (${last.reducer.name}); add partition(), shuffle() or departition() between them`);
+    throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${reducer.name}: this stage already has a reducer (${last.reducer.name}); add partition(), shuffle() or departition() between them`);
   }
   return withLastLayer(flow, { ...last, reducer }) as ReducedFlow<A, U>;
 }
 
 /** @internal Throws unless `flow` is a Flow (operators called on something else). */
 export function checkFlow(flow: unknown): asserts flow is Flow<unknown> {
-  if (!(flow instanceof Flow)) throw new TypeError(`expected a Flow (use operators inside flow.pipe(...)), got: ${show(flow)}`);
+  if (!(flow instanceof Flow)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected a Flow (use operators inside flow.pipe(...)), got: ${show(flow)}`);
 }

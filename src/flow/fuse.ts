@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { show } from '../runtime/validate.js';
 import type { BatchFn } from './plan.js';
 
@@ -81,7 +82,7 @@ export function flatMapLoop(f: (event: unknown) => unknown): BatchFn {
 
 function pushIterable(out: unknown[], r: unknown): void {
   if (r === null || r === undefined || typeof (r as Iterable<unknown>)[Symbol.iterator] !== 'function' || typeof r === 'string') {
-    throw new TypeError(`flatMap: expected the function to return an array or an iterable, got: ${show(r)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_RETURN', `flatMap: expected the function to return an array or an iterable, got: ${show(r)}`);
   }
   for (const x of r as Iterable<unknown>) out.push(x);
 }
@@ -126,7 +127,7 @@ export function batchLoop(f: (events: unknown[]) => unknown): BatchFn {
 }
 
 function checkBatch(r: unknown): unknown[] {
-  if (!Array.isArray(r)) throw new TypeError(`mapBatch: expected the function to return an array, got: ${show(r)}`);
+  if (!Array.isArray(r)) throw typeError('ERR_GENSTAGE_INVALID_RETURN', `mapBatch: expected the function to return an array, got: ${show(r)}`);
   return r;
 }
 

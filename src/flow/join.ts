@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { defaultHash } from '../dispatchers/hash.js';
 import { expectFunction, expectOneOf } from '../runtime/validate.js';
 import type { Subscription } from '../stage/subscription.js';
@@ -64,7 +65,7 @@ export function joinPlan(
   expectFunction('rightKey', rightKey);
   expectFunction('join', join);
   const o = checkLayerOptions(where, options);
-  if (o.window !== undefined) throw new TypeError(`${where}: give the window as an argument, not as an option`);
+  if (o.window !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: give the window as an argument, not as an option`);
   const lk = leftKey as (event: unknown) => unknown;
   const rk = rightKey as (event: unknown) => unknown;
   const j = join as (l: unknown, r: unknown) => unknown;

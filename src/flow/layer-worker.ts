@@ -1,3 +1,4 @@
+import { codedError, typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
 import { WorkerThread, logWorkerRestart } from '../runtime/worker-thread.js';
 import type { Subscription } from '../stage/subscription.js';
@@ -78,7 +79,8 @@ export class LayerWorker {
     }
     if (info.stateful && this.spec.restart === 'transient') {
       await thread.terminate();
-      throw new TypeError(
+      throw typeError(
+        'ERR_GENSTAGE_INVALID_TOPOLOGY',
         `inWorkers(${this.spec.target.label}): restart: 'transient' needs a worker stage without a reducer ` +
           `(a restarted worker would start from an empty accumulator); supervise the whole flow instead`,
       );
@@ -212,7 +214,7 @@ export class LayerWorker {
     this.closed = true;
     const thread = this.thread;
     this.thread = undefined;
-    const error = new Error(`inWorkers(${this.spec.target.label}): the stage stopped`);
+    const error = codedError(Error, 'ERR_GENSTAGE_CLOSED', `inWorkers(${this.spec.target.label}): the stage stopped`);
     for (const request of this.inflight.splice(0)) request.reject(error);
     return Promise.all([thread?.terminate(error), ...this.ending]).then(() => undefined);
   }

@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import type { Stage } from '../stage/handle.js';
 import { describeReason, isNormalReason } from '../runtime/reason.js';
 
@@ -36,7 +37,7 @@ export function markOneShot<T extends object>(iterable: T): T {
 export function claimIterable(iterable: object): void {
   if (!oneShot.has(iterable)) return;
   if (consumed.has(iterable)) {
-    throw new TypeError('Flow.from: the source (an iterator, generator or stream) was already consumed by an earlier run of this flow; it can be read once. Give an array, or build a new flow over a new source, to run it again');
+    throw typeError('ERR_GENSTAGE_INVALID_STATE', 'Flow.from: the source (an iterator, generator or stream) was already consumed by an earlier run of this flow; it can be read once. Give an array, or build a new flow over a new source, to run it again');
   }
   consumed.add(iterable);
 }
@@ -47,5 +48,5 @@ export function claimStage(stage: Stage<unknown>): void {
   const reason = stage.process.reason;
   // A crashed source fails the flow with its own reason, as a crash while running would.
   if (!isNormalReason(reason)) throw reason;
-  throw new TypeError(`Flow.from: the source stage ${stage.name} has already exited (${describeReason(reason)}): its events were consumed by an earlier run or another consumer; start a new stage to run the flow again`);
+  throw typeError('ERR_GENSTAGE_INVALID_STATE', `Flow.from: the source stage ${stage.name} has already exited (${describeReason(reason)}): its events were consumed by an earlier run or another consumer; start a new stage to run the flow again`);
 }

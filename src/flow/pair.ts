@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { show } from '../runtime/validate.js';
 
 /**
@@ -8,7 +9,7 @@ import { show } from '../runtime/validate.js';
  */
 export function pairOf(operator: string, event: unknown): readonly [unknown, unknown] {
   if (!Array.isArray(event) || event.length !== 2) {
-    throw new TypeError(`${operator}: expected each event to be a [key, value] pair, got: ${show(event)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${operator}: expected each event to be a [key, value] pair, got: ${show(event)}`);
   }
   return event as unknown as readonly [unknown, unknown];
 }

@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { WorkerTarget } from '../runtime/worker-thread.js';
 import type { Stage } from '../stage/handle.js';
@@ -210,7 +211,8 @@ export function isPassThrough(layer: LayerSpec): boolean {
 /** Throws when `layer` has a window and nothing in it that uses one (before `next` closes it). */
 export function checkWindowUsed(layer: LayerSpec, next: string): void {
   if (layer.window === undefined || layer.reducer !== undefined || layer.worker !== undefined || layer.stage !== undefined || layer.head !== undefined) return;
-  throw new TypeError(
+  throw typeError(
+    'ERR_GENSTAGE_INVALID_TOPOLOGY',
     `window: the window of the ${layer.name} stage has no reducer after it (reduce, groupBy, countByKey...), so it would change nothing; add the reducer before ${next}, or remove the window`,
   );
 }

@@ -1,3 +1,4 @@
+import { rangeError, typeError } from '../runtime/errors.js';
 import { defaultHash } from '../dispatchers/hash.js';
 import { expectFunction, expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { DEFAULT_MAX_DEMAND, type Routing } from './plan.js';
@@ -39,7 +40,7 @@ export function checkLayerOptions(where: string, options: unknown, extra: readon
   let minDemand: number | undefined;
   if (o.minDemand !== undefined) {
     minDemand = expectInteger('minDemand', o.minDemand, 0);
-    if (minDemand >= maxDemand) throw new RangeError(`expected minDemand to be an integer >= 0 and < maxDemand (${maxDemand}), got: ${minDemand}`);
+    if (minDemand >= maxDemand) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected minDemand to be an integer >= 0 and < maxDemand (${maxDemand}), got: ${minDemand}`);
   }
   const window = o.window === undefined ? undefined : checkWindow(o.window);
   return { ...o, stages, maxDemand, minDemand, window };
@@ -51,7 +52,7 @@ export function checkLayerOptions(where: string, options: unknown, extra: readon
  * key), so the same key always lands in the same partition.
  */
 export function partitionRouting(stages: number, key: unknown, hash: unknown): Routing {
-  if (key !== undefined && hash !== undefined) throw new TypeError(`partition: give key or hash, not both`);
+  if (key !== undefined && hash !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `partition: give key or hash, not both`);
   if (hash !== undefined) {
     expectFunction('hash', hash);
     const h = hash as (event: unknown) => readonly [unknown, number] | null;
@@ -60,7 +61,7 @@ export function partitionRouting(stages: number, key: unknown, hash: unknown): R
       hash: (event) => {
         const r = h(event);
         if (r !== null && (!Array.isArray(r) || r.length !== 2 || !Number.isInteger(r[1]) || (r[1] as number) < 0 || (r[1] as number) >= stages)) {
-          throw new RangeError(`partition: expected hash to return [event, index] with 0 <= index < ${stages}, or null, got: ${show(r)}`);
+          throw rangeError('ERR_GENSTAGE_INVALID_RETURN', `partition: expected hash to return [event, index] with 0 <= index < ${stages}, or null, got: ${show(r)}`);
         }
         return r;
       },

@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { Stage } from '../stage/handle.js';
 import { show } from '../runtime/validate.js';
 
@@ -130,7 +131,7 @@ function readerIterable<T>(stream: ReadableStreamLike<T>): AsyncIterable<T> {
 /** `source` as something `GenStage.fromIterable` reads; throws a TypeError for anything else. */
 export function toIterable(source: unknown): Iterable<unknown> | AsyncIterable<unknown> {
   if (source === null || source === undefined || typeof source === 'string') {
-    throw new TypeError(`Flow.from: expected an array, iterable, async iterable, observable, ReadableStream or Stage as the source, got: ${show(source)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `Flow.from: expected an array, iterable, async iterable, observable, ReadableStream or Stage as the source, got: ${show(source)}`);
   }
   const record = source as Record<string | symbol, unknown>;
   if (typeof record[Symbol.iterator] === 'function' || typeof record[Symbol.asyncIterator] === 'function') {
@@ -139,5 +140,5 @@ export function toIterable(source: unknown): Iterable<unknown> | AsyncIterable<u
   const observable = asObservable(source);
   if (observable !== undefined) return observableIterable(observable);
   if (typeof record.getReader === 'function') return readerIterable(source as ReadableStreamLike<unknown>);
-  throw new TypeError(`Flow.from: expected an array, iterable, async iterable, observable, ReadableStream or Stage as the source, got: ${show(source)}`);
+  throw typeError('ERR_GENSTAGE_INVALID_TYPE', `Flow.from: expected an array, iterable, async iterable, observable, ReadableStream or Stage as the source, got: ${show(source)}`);
 }

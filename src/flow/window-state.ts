@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { getLogger } from '../runtime/logger.js';
 import { show } from '../runtime/validate.js';
 import type { Subscription } from '../stage/subscription.js';
@@ -45,7 +46,8 @@ export function accumulatorEvents(acc: unknown, reducer: string): readonly unkno
   if (acc !== null && typeof acc === 'object' && typeof (acc as Iterable<unknown>)[Symbol.iterator] === 'function') {
     return Array.from(acc as Iterable<unknown>);
   }
-  throw new TypeError(
+  throw typeError(
+    'ERR_GENSTAGE_INVALID_RETURN',
     `${reducer}: the accumulator must be an array, Map, Set or iterable to be emitted as events, got: ${show(acc)}; ` +
       `add onTrigger((acc) => [events, acc]) to say what to emit`,
   );
@@ -112,7 +114,7 @@ export abstract class WindowState {
         return;
       }
       if (r === null || typeof r !== 'object' || !('trigger' in r) || !Array.isArray(r.pre) || !Array.isArray(r.pos)) {
-        throw new TypeError(`trigger: expected { cont } or { trigger, pre, pos, state }, got: ${show(r)}`);
+        throw typeError('ERR_GENSTAGE_INVALID_RETURN', `trigger: expected { cont } or { trigger, pre, pos, state }, got: ${show(r)}`);
       }
       win.triggerState = r.state;
       this.reduceRaw(win, r.pre as unknown[], out);
@@ -133,7 +135,7 @@ export abstract class WindowState {
       for (let i = 0; i < n; i++) {
         const r = emitStep(events[i], acc);
         if (!Array.isArray(r) || r.length !== 2 || !Array.isArray(r[0])) {
-          throw new TypeError(`${this.reducer.name}: expected the function to return [events, acc], got: ${show(r)}`);
+          throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${this.reducer.name}: expected the function to return [events, acc], got: ${show(r)}`);
         }
         pushAll(out, r[0] as unknown[]);
         acc = r[1];
@@ -169,7 +171,7 @@ export abstract class WindowState {
     }
     const r = onTrigger(win.acc, this.host.partition, info);
     if (!Array.isArray(r) || r.length !== 2 || !Array.isArray(r[0])) {
-      throw new TypeError(`onTrigger: expected the function to return [events, acc], got: ${show(r)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_RETURN', `onTrigger: expected the function to return [events, acc], got: ${show(r)}`);
     }
     pushAll(out, r[0] as unknown[]);
     win.acc = r[1];
@@ -258,7 +260,7 @@ class FixedWindows extends WindowState {
   private windowOf(event: unknown): number {
     const t = this.w.by!(event);
     if (typeof t !== 'number' || !Number.isInteger(t)) {
-      throw new TypeError(`Window.fixed: expected by(event) to return an integer time in ms, got: ${show(t)} for ${show(event)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_RETURN', `Window.fixed: expected by(event) to return an integer time in ms, got: ${show(t)} for ${show(event)}`);
     }
     const size = this.w.size;
     return Math.floor(t / size) * size;

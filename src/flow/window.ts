@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { expectFunction, expectInteger, expectOneOf, show } from '../runtime/validate.js';
 import { UNIT_MS, type PartitionInfo, type TimeUnit } from './plan.js';
 
@@ -123,7 +124,7 @@ export class Window<T = unknown> {
   /** Fixed windows only: keep a closed window open `n` units longer, firing `'watermark'` then `'done'`. */
   allowedLateness(n: number, unit: TimeUnit): Window<T> {
     if (this.fields.type !== 'fixed') {
-      throw new TypeError(`allowedLateness applies to fixed windows, got: a ${this.fields.type} window`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `allowedLateness applies to fixed windows, got: a ${this.fields.type} window`);
     }
     expectOneOf('unit', unit, UNITS);
     expectInteger('allowedLateness n', n, 0);
@@ -132,7 +133,7 @@ export class Window<T = unknown> {
 
   /** Fixed windows only: called with each late event (its window already fired `'done'`). */
   onLateEvent(hook: LateEventHook<T>): Window<T> {
-    if (this.fields.type !== 'fixed') throw new TypeError(`onLateEvent applies to fixed windows, got: a ${this.fields.type} window`);
+    if (this.fields.type !== 'fixed') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `onLateEvent applies to fixed windows, got: a ${this.fields.type} window`);
     expectFunction('onLateEvent hook', hook);
     return new Window<T>({ ...this.fields, onLate: hook });
   }
@@ -150,7 +151,7 @@ export class Window<T = unknown> {
 
   private checkOneTrigger(name: string): void {
     if (this.fields.every !== undefined || this.fields.custom !== undefined) {
-      throw new TypeError(`${name}: a window takes one triggerEvery or trigger; stack triggerPeriodically instead`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${name}: a window takes one triggerEvery or trigger; stack triggerPeriodically instead`);
     }
   }
 }
@@ -166,6 +167,6 @@ export function isWindow(value: unknown): value is Window<unknown> {
 }
 
 export function checkWindow(value: unknown): Window<unknown> {
-  if (!(value instanceof Window)) throw new TypeError(`expected window to be a Window (Window.global(), count, periodic or fixed), got: ${show(value)}`);
+  if (!(value instanceof Window)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected window to be a Window (Window.global(), count, periodic or fixed), got: ${show(value)}`);
   return value;
 }

@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { WORKER_STAGE } from '../runtime/worker-bootstrap.js';
 import type { Subscription } from '../stage/subscription.js';
 import { Flow } from './flow.js';
@@ -78,18 +79,19 @@ export function workerStage<In, B extends Flow<unknown>, C extends Flow<unknown>
 ): WorkerStage<In, FlowElement<F>>;
 export function workerStage(...operators: PipeStep[]): WorkerStage<unknown, unknown>;
 export function workerStage(...operators: PipeStep[]): WorkerStage<unknown, unknown> {
-  if (operators.length === 0) throw new TypeError('workerStage: expected at least one operator (map, flatMap, reduce...)');
+  if (operators.length === 0) throw typeError('ERR_GENSTAGE_INVALID_TYPE', 'workerStage: expected at least one operator (map, flatMap, reduce...)');
   const probe = new Flow<unknown>({ source: { kind: 'iterables', sources: [[]] }, layers: [newLayer('worker')], clock: undefined });
   const flow = (probe.pipe as (...ops: PipeStep[]) => Flow<unknown>)(...operators);
   const layers = flow.plan.layers;
   const layer = layers[0] as LayerSpec;
   if (layers.length !== 1 || layer.head !== undefined || layer.departitioned === true) {
-    throw new TypeError(
+    throw typeError(
+      'ERR_GENSTAGE_INVALID_TOPOLOGY',
       `workerStage: its operators must run in one stage; ${(layers[1] ?? layer).name} adds a stage ` +
         `(partition, shuffle, batch, rateLimit, departition and takeSort after a reducer go around inWorkers, in the parent's flow)`,
     );
   }
-  if (layer.worker !== undefined) throw new TypeError('workerStage: inWorkers cannot be nested inside a worker stage');
+  if (layer.worker !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', 'workerStage: inWorkers cannot be nested inside a worker stage');
   return {
     [WORKER_STAGE]: (init: WorkerStageInit, host: WorkerStageHost) => new WorkerStageEngine(layer, init, host),
   };

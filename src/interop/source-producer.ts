@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { Producer } from '../stage/stage.js';
 import { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
@@ -50,6 +51,8 @@ export interface OverflowOptions {
  */
 export class BufferOverflowError extends Error {
   override readonly name = 'BufferOverflowError';
+  /** `ERR_GENSTAGE_BUFFER_OVERFLOW` (see `ErrorCodes`). */
+  readonly code = 'ERR_GENSTAGE_BUFFER_OVERFLOW';
   constructor(readonly bufferSize: number) {
     super(`buffer of ${bufferSize} items is full and overflow is 'error'`);
   }
@@ -224,7 +227,7 @@ export abstract class SourceProducer<T> extends Producer<T> {
 
   override handleCall(request: unknown, _from: CallFrom): CallResult<T> {
     if (request === STATS) return { reply: this.snapshot() };
-    throw new TypeError(`${this.constructor.name} takes no calls, got: ${show(request)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${this.constructor.name} takes no calls, got: ${show(request)}`);
   }
 
   /** The counters now; a subclass may add its own. */
@@ -291,7 +294,7 @@ export abstract class SourceProducer<T> extends Producer<T> {
  * ```
  */
 export function sourceStats(stage: Stage<unknown>): Promise<SourceStats> {
-  if (!(stage instanceof Stage)) throw new TypeError(`sourceStats: expected stage to be a Stage, got: ${show(stage)}`);
+  if (!(stage instanceof Stage)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `sourceStats: expected stage to be a Stage, got: ${show(stage)}`);
   const final = finalStats.get(stage);
   if (final !== undefined) return Promise.resolve({ ...final });
   return stage.call<SourceStats>(STATS).catch((error: unknown) => {

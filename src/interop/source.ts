@@ -1,3 +1,4 @@
+import { rangeError, typeError } from '../runtime/errors.js';
 import { Flow } from '../flow/flow.js';
 import { runToSink } from '../flow/ends.js';
 import type { FlowRun } from '../flow/materialize.js';
@@ -12,7 +13,7 @@ export type Source<T> = Flow<T> | Stage<T>;
 export function checkSource(where: string, source: unknown): void {
   if (source instanceof Flow) return;
   if (source instanceof Stage && source.kind !== 'consumer') return;
-  throw new TypeError(`${where}: expected a Flow or a producer Stage as the source, got: ${show(source)}`);
+  throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected a Flow or a producer Stage as the source, got: ${show(source)}`);
 }
 
 /** Checks `maxDemand`/`minDemand` options shared by the conversions. */
@@ -22,7 +23,7 @@ export function checkDemand(where: string, maxDemand: unknown, minDemand: unknow
   if (minDemand !== undefined) {
     demand.minDemand = expectInteger(`${where} minDemand`, minDemand, 0);
     if (demand.minDemand >= (demand.maxDemand ?? 1000)) {
-      throw new RangeError(`expected ${where} minDemand to be an integer >= 0 and < maxDemand (${demand.maxDemand ?? 1000}), got: ${demand.minDemand}`);
+      throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected ${where} minDemand to be an integer >= 0 and < maxDemand (${demand.maxDemand ?? 1000}), got: ${demand.minDemand}`);
     }
   }
   return demand;

@@ -1,3 +1,4 @@
+import { codedError } from './errors.js';
 /**
  * Node built-in modules, obtained at first use through `process.getBuiltinModule`
  * (Node >= 20.16, Deno, Bun) instead of an `import`, so the core has no `node:` import
@@ -32,7 +33,7 @@ export function nodeBuiltin<K extends keyof Builtins>(id: K): Builtins[K] | unde
 export function requireBuiltin<K extends keyof Builtins>(id: K, feature: string): Builtins[K] {
   const module = nodeBuiltin(id);
   if (module === undefined) {
-    throw new Error(`${feature} needs ${id}, which this runtime does not provide (Node.js >= 20.16, Deno or Bun)`);
+    throw codedError(Error, 'ERR_GENSTAGE_UNSUPPORTED_RUNTIME', `${feature} needs ${id}, which this runtime does not provide (Node.js >= 20.16, Deno or Bun)`);
   }
   return module;
 }

@@ -1,3 +1,4 @@
+import { typeError } from './errors.js';
 import { show } from './validate.js';
 
 /**
@@ -25,7 +26,7 @@ export function getLogger(): Logger {
 /** Installs `logger` and returns the previous one. `setLogger()` restores the console logger. */
 export function setLogger(logger?: Logger): Logger {
   if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function' || typeof logger.error !== 'function')) {
-    throw new TypeError(`expected logger to have warn() and error() functions, got: ${show(logger)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected logger to have warn() and error() functions, got: ${show(logger)}`);
   }
   const previous = current;
   current = logger ?? consoleLogger;

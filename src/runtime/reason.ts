@@ -16,6 +16,8 @@ export function isNormalReason(reason: unknown): boolean {
 /** Thrown (or used as a rejection) when something needed a stage that has exited. */
 export class StageExitError extends Error {
   override readonly name = 'StageExitError';
+  /** `ERR_GENSTAGE_STAGE_EXIT` (see `ErrorCodes`). */
+  readonly code = 'ERR_GENSTAGE_STAGE_EXIT';
   constructor(readonly reason: unknown, message?: string) {
     super(message ?? `stage exited: ${describeReason(reason)}`, reason instanceof Error ? { cause: reason } : undefined);
   }
@@ -24,6 +26,8 @@ export class StageExitError extends Error {
 /** Raised by `call` when no reply came in time. */
 export class CallTimeoutError extends Error {
   override readonly name = 'CallTimeoutError';
+  /** `ERR_GENSTAGE_CALL_TIMEOUT` (see `ErrorCodes`). */
+  readonly code = 'ERR_GENSTAGE_CALL_TIMEOUT';
   constructor(readonly timeoutMs: number) {
     super(`call timed out after ${timeoutMs} ms`);
   }

@@ -1,3 +1,4 @@
+import { rangeError, typeError } from './errors.js';
 /**
  * Argument checks shared by every public entry point. Each throws at the call that
  * made the mistake, naming the option and the value received; nothing is clamped.
@@ -23,11 +24,11 @@ export function show(value: unknown): string {
 
 export function expectInteger(name: string, value: unknown, min: number, max = Infinity): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new TypeError(`expected ${name} to be an integer >= ${min}, got: ${show(value)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${name} to be an integer >= ${min}, got: ${show(value)}`);
   }
   if (value < min || value > max) {
     const range = max === Infinity ? `>= ${min}` : `between ${min} and ${max}`;
-    throw new RangeError(`expected ${name} to be an integer ${range}, got: ${show(value)}`);
+    throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected ${name} to be an integer ${range}, got: ${show(value)}`);
   }
   return value;
 }
@@ -36,38 +37,38 @@ export function expectInteger(name: string, value: unknown, min: number, max = I
 export function expectCount(name: string, value: unknown, min: number): number {
   if (value === Infinity) return value;
   if (typeof value !== 'number' || (!Number.isInteger(value) && Number.isFinite(value))) {
-    throw new TypeError(`expected ${name} to be an integer >= ${min} or Infinity, got: ${show(value)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${name} to be an integer >= ${min} or Infinity, got: ${show(value)}`);
   }
   if (Number.isNaN(value) || value < min) {
-    throw new RangeError(`expected ${name} to be an integer >= ${min} or Infinity, got: ${show(value)}`);
+    throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected ${name} to be an integer >= ${min} or Infinity, got: ${show(value)}`);
   }
   return value;
 }
 
 export function expectPositiveNumber(name: string, value: unknown): number {
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`expected ${name} to be a number > 0, got: ${show(value)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${name} to be a number > 0, got: ${show(value)}`);
   }
-  if (!(value > 0)) throw new RangeError(`expected ${name} to be a number > 0, got: ${show(value)}`);
+  if (!(value > 0)) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected ${name} to be a number > 0, got: ${show(value)}`);
   return value;
 }
 
 export function expectFunction(name: string, value: unknown): void {
-  if (typeof value !== 'function') throw new TypeError(`expected ${name} to be a function, got: ${show(value)}`);
+  if (typeof value !== 'function') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${name} to be a function, got: ${show(value)}`);
 }
 
 export function expectOneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
   if (!choices.includes(value as T)) {
     const list = choices.map((c) => `'${c}'`).join(', ');
-    const err = typeof value === 'string' ? RangeError : TypeError;
-    throw new err(`expected ${name} to be one of ${list}, got: ${show(value)}`);
+    const message = `expected ${name} to be one of ${list}, got: ${show(value)}`;
+    throw typeof value === 'string' ? rangeError('ERR_GENSTAGE_OUT_OF_RANGE', message) : typeError('ERR_GENSTAGE_INVALID_TYPE', message);
   }
   return value as T;
 }
 
 export function expectObject(name: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`expected ${name} to be an object, got: ${show(value)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${name} to be an object, got: ${show(value)}`);
   }
   return value as Record<string, unknown>;
 }
@@ -76,7 +77,7 @@ export function expectObject(name: string, value: unknown): Record<string, unkno
 export function expectKnownKeys(name: string, value: Record<string, unknown>, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      throw new TypeError(`unknown option ${key} in ${name} (known: ${known.join(', ')}), got: ${show(value[key])}`);
+      throw typeError('ERR_GENSTAGE_UNKNOWN_OPTION', `unknown option ${key} in ${name} (known: ${known.join(', ')}), got: ${show(value[key])}`);
     }
   }
 }

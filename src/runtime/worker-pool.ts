@@ -1,3 +1,4 @@
+import { codedError } from './errors.js';
 import { WorkerThread, logWorkerRestart, type WorkerTarget } from './worker-thread.js';
 
 /**
@@ -54,7 +55,7 @@ export class WorkerPool {
 
   /** Runs the export with `args` on a free thread; rejects with its error, or `signal`'s reason once aborted. */
   run(args: readonly unknown[], signal: AbortSignal | undefined): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Error(`${this.where}(${this.target.label}): the worker pool is closed`));
+    if (this.closed) return Promise.reject(codedError(Error, 'ERR_GENSTAGE_CLOSED', `${this.where}(${this.target.label}): the worker pool is closed`));
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const call: Call = { args, signal, resolve, reject, slot: -1, onAbort: undefined };
@@ -128,7 +129,7 @@ export class WorkerPool {
   /** Ends every thread; calls still waiting reject. Resolves once all have exited. */
   async close(): Promise<void> {
     this.closed = true;
-    const error = new Error(`${this.where}(${this.target.label}): the worker pool closed`);
+    const error = codedError(Error, 'ERR_GENSTAGE_CLOSED', `${this.where}(${this.target.label}): the worker pool closed`);
     for (const call of this.queue.splice(0)) {
       if (call.onAbort !== undefined) call.signal!.removeEventListener('abort', call.onAbort);
       call.reject(error);

@@ -1,3 +1,4 @@
+import { typeError } from './errors.js';
 import type { Worker } from 'node:worker_threads';
 import { nodeBuiltin, requireBuiltin } from './builtins.js';
 import { show } from './validate.js';
@@ -29,6 +30,8 @@ export interface WorkerTarget {
  */
 export class WorkerError extends Error {
   override readonly name = 'WorkerError';
+  /** `ERR_GENSTAGE_WORKER` (see `ErrorCodes`). */
+  readonly code = 'ERR_GENSTAGE_WORKER';
   constructor(
     message: string,
     /** The worker's exit code, when it exited. */
@@ -49,12 +52,13 @@ export function checkWorkerTarget(where: string, module: unknown, exportName: un
     url = requireBuiltin('node:url', where).pathToFileURL(module).href;
   }
   else {
-    throw new TypeError(
+    throw typeError(
+      'ERR_GENSTAGE_INVALID_TYPE',
       `${where}: expected module to be a URL (new URL('./work.mjs', import.meta.url)) or an absolute path, got: ${show(module)}`,
     );
   }
   if (typeof exportName !== 'string' || exportName === '') {
-    throw new TypeError(`${where}: expected exportName to be the name of an export of the module (a non-empty string), got: ${show(exportName)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected exportName to be the name of an export of the module (a non-empty string), got: ${show(exportName)}`);
   }
   const file = url.startsWith('data:') ? 'data: module' : decodeURIComponent(url.slice(url.lastIndexOf('/') + 1));
   return { url, exportName, label: `${file}#${exportName}` };
@@ -156,7 +160,7 @@ export class WorkerThread {
           return;
         case 'fail': {
           this.readyState = 'down';
-          const error = new TypeError(`${options.where}: worker module ${target.url} ${m.kind === 'load' ? `could not be loaded: ${String(m.message)}` : String(m.message)}`);
+          const error = typeError('ERR_GENSTAGE_WORKER_MODULE', `${options.where}: worker module ${target.url} ${m.kind === 'load' ? `could not be loaded: ${String(m.message)}` : String(m.message)}`);
           onFail(error);
           void this.terminate(error);
           return;
@@ -171,7 +175,7 @@ export class WorkerThread {
           this.pending.shift()?.reject(rebuildError(m.error as Record<string, unknown>));
           return;
         case 'clone':
-          this.pending.shift()?.reject(new TypeError(`${options.where}(${target.label}): ${String(m.message)}`));
+          this.pending.shift()?.reject(typeError('ERR_GENSTAGE_NOT_CLONEABLE', `${options.where}(${target.label}): ${String(m.message)}`));
           return;
       }
     });
@@ -196,7 +200,7 @@ export class WorkerThread {
     for (const p of this.pending.splice(0)) p.reject(reason);
     if (this.readyState === 'starting') {
       this.readyState = 'down';
-      onFail(new TypeError(`${this.options.where}: worker module ${this.target.url} stopped while loading: ${describe(reason)}`));
+      onFail(typeError('ERR_GENSTAGE_WORKER_MODULE', `${this.options.where}: worker module ${this.target.url} stopped while loading: ${describe(reason)}`));
       return;
     }
     this.readyState = 'down';
@@ -229,7 +233,7 @@ export class WorkerThread {
     try {
       this.worker.postMessage(message, this.options.transfer === true && values.length > 0 ? transferList(values) : undefined);
     } catch (error) {
-      throw new TypeError(`${this.options.where}(${this.target.label}): ${describeUncloneable(values, label, error)}`, { cause: error });
+      throw typeError('ERR_GENSTAGE_NOT_CLONEABLE', `${this.options.where}(${this.target.label}): ${describeUncloneable(values, label, error)}`, { cause: error });
     }
   }
 

@@ -45,13 +45,13 @@ export function asyncStream<T>(
 ): AsyncIterable<unknown> {
   const isAsync = source !== null && typeof source === 'object' && typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] === 'function';
   if (!isAsync && (source === null || source === undefined || typeof (source as Iterable<T>)[Symbol.iterator] !== 'function')) {
-    throw new TypeError(`expected source to be an iterable or an async iterable, got: ${show(source)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected source to be an iterable or an async iterable, got: ${show(source)}`);
   }
   expectFunction('fn', fn);
   const o = expectObject('options', options);
   expectKnownKeys('asyncStream options', o, KEYS);
   const max = o.maxConcurrency === undefined ? 10 : expectInteger('maxConcurrency', o.maxConcurrency, 1);
-  if (o.ordered !== undefined && typeof o.ordered !== 'boolean') throw new TypeError(`expected ordered to be a boolean, got: ${show(o.ordered)}`);
+  if (o.ordered !== undefined && typeof o.ordered !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ordered to be a boolean, got: ${show(o.ordered)}`);
   const ordered = o.ordered !== false;
   const timeout = o.timeout === undefined ? 5000 : expectCount('timeout', o.timeout, 0);
   const onTimeout = o.onTimeout ?? 'throw';

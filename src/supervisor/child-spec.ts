@@ -1,3 +1,4 @@
+import { rangeError, typeError } from '../runtime/errors.js';
 import { Process } from '../runtime/process.js';
 import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../runtime/validate.js';
 import { isClock, systemClock, type Clock } from '../runtime/clock.js';
@@ -93,7 +94,7 @@ export function checkRestart(name: string, value: unknown): RestartMode {
 
 export function checkShutdown(name: string, value: unknown): Shutdown {
   if (value === 'brutal_kill') return value;
-  if (typeof value === 'string') throw new RangeError(`expected ${name} to be an integer >= 0, Infinity or 'brutal_kill', got: ${show(value)}`);
+  if (typeof value === 'string') throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected ${name} to be an integer >= 0, Infinity or 'brutal_kill', got: ${show(value)}`);
   try {
     return expectCount(name, value, 0);
   } catch (error) {
@@ -113,7 +114,7 @@ export function normalizeSpec(spec: unknown, where: string, defaultRestart: Rest
   const type = o.type === undefined ? 'task' : expectOneOf(`${where}.type`, o.type, ['task', 'stage', 'supervisor'] as const);
   const restart = o.restart === undefined ? defaultRestart : checkRestart(`${where}.restart`, o.restart);
   const shutdown = o.shutdown === undefined ? (type === 'supervisor' ? Infinity : 5000) : checkShutdown(`${where}.shutdown`, o.shutdown);
-  if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`expected ${where}.name to be a string, got: ${show(o.name)}`);
+  if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${where}.name to be a string, got: ${show(o.name)}`);
   return {
     type,
     start: o.start as (...args: unknown[]) => unknown,
@@ -143,8 +144,8 @@ export function checkSupervisorOptions(o: Record<string, unknown>): {
   const maxSeconds = o.maxSeconds === undefined ? 5 : expectPositiveNumber('maxSeconds', o.maxSeconds);
   const maxChildren = o.maxChildren === undefined ? Infinity : expectCount('maxChildren', o.maxChildren, 1);
   if (o.clock !== undefined && !isClock(o.clock)) {
-    throw new TypeError(`expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(o.clock)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(o.clock)}`);
   }
-  if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`expected name to be a string, got: ${show(o.name)}`);
+  if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
   return { maxRestarts, maxSeconds, maxChildren, clock: (o.clock as Clock | undefined) ?? systemClock, name: o.name as string | undefined };
 }

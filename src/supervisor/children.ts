@@ -283,7 +283,7 @@ export class ChildSet {
     return Promise.resolve(started).then((value) => {
       const process = processOf(value);
       if (process === undefined) {
-        throw new TypeError(`expected start of ${child.describe()} (type '${child.spec.type}') to resolve with a Stage or a supervisor, got: ${show(value)}`);
+        throw typeError('ERR_GENSTAGE_INVALID_RETURN', `expected start of ${child.describe()} (type '${child.spec.type}') to resolve with a Stage or a supervisor, got: ${show(value)}`);
       }
       child.handle = value as ProcessHandle;
       child.process = process;

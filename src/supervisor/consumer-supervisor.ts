@@ -1,3 +1,4 @@
+import { rangeError, typeError } from '../runtime/errors.js';
 import { Consumer } from '../stage/stage.js';
 import { GenStage } from '../stage/gen-stage.js';
 import type { Stage } from '../stage/handle.js';
@@ -253,10 +254,10 @@ export class ConsumerSupervisor<T> {
   static start<T>(options: ConsumerSupervisorOptions<T>): Promise<ConsumerSupervisor<T>> {
     const o = expectObject('options', options);
     expectKnownKeys('ConsumerSupervisor.start options', o, KEYS);
-    if (o.child === undefined) throw new TypeError('expected child (the child spec started for each event), got: undefined');
+    if (o.child === undefined) throw typeError('ERR_GENSTAGE_INVALID_TYPE', 'expected child (the child spec started for each event), got: undefined');
     const spec = normalizeSpec(o.child, 'child', 'temporary');
     if (spec.restart === 'permanent') {
-      throw new RangeError(`expected child.restart to be 'transient' or 'temporary' (a ConsumerSupervisor child ends when its event is done), got: 'permanent'`);
+      throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected child.restart to be 'transient' or 'temporary' (a ConsumerSupervisor child ends when its event is done), got: 'permanent'`);
     }
     const c = checkSupervisorOptions(o);
     const impl = new ConsumerSupervisorStage<T>(spec, { maxRestarts: c.maxRestarts, maxSeconds: c.maxSeconds, maxChildren: Infinity });

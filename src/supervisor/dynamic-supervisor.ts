@@ -49,7 +49,7 @@ export function findChild(children: Iterable<Child>, target: number | ProcessHan
 export function checkChildTarget(target: unknown): number | ProcessHandle {
   if (typeof target === 'number') return expectInteger('child id', target, 1);
   if (processOf(target) !== undefined) return target as ProcessHandle;
-  throw new TypeError(`expected a child id or a child's Stage or supervisor, got: ${show(target)}`);
+  throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected a child id or a child's Stage or supervisor, got: ${show(target)}`);
 }
 
 /**

@@ -6,6 +6,8 @@ import { describeReason } from '../runtime/reason.js';
  */
 export class StartChildError extends Error {
   override readonly name = 'StartChildError';
+  /** `ERR_GENSTAGE_START_CHILD` (see `ErrorCodes`). */
+  readonly code = 'ERR_GENSTAGE_START_CHILD';
   constructor(readonly reason: unknown) {
     super(`could not start child: ${describeReason(reason)}`, reason instanceof Error ? { cause: reason } : undefined);
   }
@@ -14,6 +16,8 @@ export class StartChildError extends Error {
 /** A task did not finish within its timeout (`Task.await`, `asyncStream`'s `timeout`). */
 export class TaskTimeoutError extends Error {
   override readonly name = 'TaskTimeoutError';
+  /** `ERR_GENSTAGE_TASK_TIMEOUT` (see `ErrorCodes`). */
+  readonly code = 'ERR_GENSTAGE_TASK_TIMEOUT';
   constructor(readonly timeoutMs: number) {
     super(`task did not finish within ${timeoutMs} ms`);
   }

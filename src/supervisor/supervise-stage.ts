@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { ProducerConsumer } from '../stage/stage.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelMode, CancelReason } from '../stage/types.js';
@@ -315,7 +316,7 @@ export function superviseStage<In, Out>(
   const o = expectObject('options', options);
   expectKnownKeys('supervise options', o, KEYS);
   const max = o.maxConcurrency === undefined ? 10 : expectInteger('maxConcurrency', o.maxConcurrency, 1);
-  if (o.ordered !== undefined && typeof o.ordered !== 'boolean') throw new TypeError(`expected ordered to be a boolean, got: ${show(o.ordered)}`);
+  if (o.ordered !== undefined && typeof o.ordered !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ordered to be a boolean, got: ${show(o.ordered)}`);
   const restart = o.restart === undefined ? 'transient' : expectOneOf('restart', o.restart, ['transient', 'temporary'] as const);
   const maxRestarts = o.maxRestarts === undefined ? 3 : expectInteger('maxRestarts', o.maxRestarts, 0);
   const maxSeconds = o.maxSeconds === undefined ? 5 : expectPositiveNumber('maxSeconds', o.maxSeconds);

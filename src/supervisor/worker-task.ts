@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { nodeBuiltin } from '../runtime/builtins.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { WorkerPool } from '../runtime/worker-pool.js';
@@ -57,7 +58,7 @@ export function workerTask<In = unknown, Out = unknown>(module: URL | string, ex
   const target = checkWorkerTarget('workerTask', module, exportName);
   const o = expectObject('workerTask options', options);
   expectKnownKeys('workerTask options', o, ['transfer']);
-  if (o.transfer !== undefined && typeof o.transfer !== 'boolean') throw new TypeError(`expected transfer to be a boolean, got: ${show(o.transfer)}`);
+  if (o.transfer !== undefined && typeof o.transfer !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected transfer to be a boolean, got: ${show(o.transfer)}`);
   const ref: WorkerTaskRef = { target, transfer: o.transfer === true };
   const once = async (input: In, signal?: AbortSignal): Promise<Out> => {
     const pool = new WorkerPool(target, 1, ref.transfer, 'workerTask');
@@ -77,7 +78,7 @@ export function workerTask<In = unknown, Out = unknown>(module: URL | string, ex
 export function poolFor(fn: unknown, workers: number | undefined, maxConcurrency: number, where: string): WorkerPool | undefined {
   const ref = typeof fn === 'function' ? (fn as Partial<WorkerTask<unknown, unknown>>)[WORKER_TASK] : undefined;
   if (ref === undefined) {
-    if (workers !== undefined) throw new TypeError(`${where}: workers applies to a workerTask(...) function, got: ${show(fn)}`);
+    if (workers !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: workers applies to a workerTask(...) function, got: ${show(fn)}`);
     return undefined;
   }
   const size = workers ?? Math.max(1, Math.min(maxConcurrency, cores()));

@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { expectFunction } from '../../runtime/validate.js';
 import { newLayer, type Head, type HeadSpec, type OnTriggerFn, type PartitionInfo, type WindowInfo } from '../plan.js';
 import { checkFlow, lastLayer, withLastLayer, withLayer, type Flow } from '../flow.js';
@@ -19,7 +20,7 @@ function departitionHead(init: () => unknown, merge: (acc: unknown, state: unkno
         input(events) {
           const out: unknown[] = [];
           for (const e of events) {
-            if (!(e instanceof Envelope)) throw new TypeError(`departition: expected the accumulators of the stages before it`);
+            if (!(e instanceof Envelope)) throw typeError('ERR_GENSTAGE_INVALID_RETURN', `departition: expected the accumulators of the stages before it`);
             const id = e.window.id;
             let entry = windows.get(id);
             if (entry === undefined) windows.set(id, (entry = { state: init(), done: 0 }));
@@ -69,9 +70,9 @@ export function departition<A, S, R>(init: () => S, merge: (acc: A, state: S) =>
   return (flow) => {
     checkFlow(flow);
     const last = lastLayer(flow);
-    if (last.reducer === undefined) throw new TypeError(`departition: needs a reducer before it (reduce, groupBy, ...)`);
+    if (last.reducer === undefined) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `departition: needs a reducer before it (reduce, groupBy, ...)`);
     if (last.onTrigger !== undefined || last.post.length > 0) {
-      throw new TypeError(`departition: must follow the reducer (${last.reducer.name}) directly; it receives the accumulators, not onTrigger's events`);
+      throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `departition: must follow the reducer (${last.reducer.name}) directly; it receives the accumulators, not onTrigger's events`);
     }
     const marked = withLastLayer(flow, { ...last, onTrigger: sendEnvelope, departitioned: true });
     return withLayer<R>(marked, newLayer('departition', { head }));

@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { expectFunction, show } from '../../runtime/validate.js';
 import type { FlowOperator } from '../flow.js';
 import { isThenable } from '../fuse.js';
@@ -31,7 +32,7 @@ export function first<T>(predicate?: (event: T) => unknown): FlowOperator<T, T> 
           if (f === undefined) return { out: events.slice(0, 1), satisfied: events.length > 0 };
           for (const event of events) {
             const match = f(event);
-            if (isThenable(match)) throw new TypeError(`first: expected predicate to return a boolean, got a Promise for event ${show(event)}`);
+            if (isThenable(match)) throw typeError('ERR_GENSTAGE_INVALID_RETURN', `first: expected predicate to return a boolean, got a Promise for event ${show(event)}`);
             if (match) return { out: [event], satisfied: true };
           }
           return { out: [], satisfied: false };

@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { checkWorkerTarget } from '../../runtime/worker-thread.js';
 import { expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../../runtime/validate.js';
 import { checkFlow, lastLayer, withLastLayer, type FlowOperator } from '../flow.js';
@@ -70,19 +71,19 @@ export function inWorkers<T = unknown, R = unknown>(module: URL | string, export
   const restart = o.restart === undefined ? 'temporary' : expectOneOf('restart', o.restart, ['temporary', 'transient'] as const);
   const maxRestarts = o.maxRestarts === undefined ? 3 : expectInteger('maxRestarts', o.maxRestarts, 0);
   const maxSeconds = o.maxSeconds === undefined ? 5 : expectPositiveNumber('maxSeconds', o.maxSeconds);
-  if (o.transfer !== undefined && typeof o.transfer !== 'boolean') throw new TypeError(`expected transfer to be a boolean, got: ${show(o.transfer)}`);
+  if (o.transfer !== undefined && typeof o.transfer !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected transfer to be a boolean, got: ${show(o.transfer)}`);
   const worker: WorkerLayerSpec = { target, restart, maxRestarts, maxSeconds, transfer: o.transfer === true };
   return (flow) => {
     checkFlow(flow);
     const last = lastLayer(flow);
     if (last.worker !== undefined) {
-      throw new TypeError(`inWorkers: this stage already runs in workers (${last.worker.target.label}); add partition() or shuffle() between them`);
+      throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `inWorkers: this stage already runs in workers (${last.worker.target.label}); add partition() or shuffle() between them`);
     }
     if (last.reducer !== undefined) {
-      throw new TypeError(`inWorkers: this stage already has a reducer (${last.reducer.name}); add partition() or shuffle() before inWorkers`);
+      throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `inWorkers: this stage already has a reducer (${last.reducer.name}); add partition() or shuffle() before inWorkers`);
     }
     if (last.window !== undefined) {
-      throw new TypeError(`inWorkers: this stage has a window; set the window inside the workerStage(...) that runs in the workers`);
+      throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `inWorkers: this stage has a window; set the window inside the workerStage(...) that runs in the workers`);
     }
     return withLastLayer<R>(flow as never, { ...last, worker });
   };

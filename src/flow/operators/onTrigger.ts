@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { expectFunction } from '../../runtime/validate.js';
 import type { OnTriggerFn, PartitionInfo, WindowInfo } from '../plan.js';
 import { checkFlow, lastLayer, withLastLayer, type Flow } from '../flow.js';
@@ -29,8 +30,8 @@ export function onTrigger<A, R>(fn: (acc: A, partition: PartitionInfo, window: W
   return (flow) => {
     checkFlow(flow);
     const last = lastLayer(flow);
-    if (last.reducer === undefined) throw new TypeError(`onTrigger: needs a reducer before it in the same stage (reduce, groupBy, ...)`);
-    if (last.onTrigger !== undefined || last.post.length > 0) throw new TypeError(`onTrigger: must follow the reducer (${last.reducer.name}) directly, once`);
+    if (last.reducer === undefined) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `onTrigger: needs a reducer before it in the same stage (reduce, groupBy, ...)`);
+    if (last.onTrigger !== undefined || last.post.length > 0) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `onTrigger: must follow the reducer (${last.reducer.name}) directly, once`);
     return withLastLayer(flow, { ...last, onTrigger: fn as OnTriggerFn });
   };
 }

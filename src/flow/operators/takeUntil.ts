@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { show } from '../../runtime/validate.js';
 import type { FlowOperator } from '../flow.js';
 import { withTake } from '../take.js';
@@ -23,7 +24,7 @@ import { withTake } from '../take.js';
  */
 export function takeUntil<T>(signal: AbortSignal): FlowOperator<T, T> {
   if (typeof AbortSignal === 'undefined' || !(signal instanceof AbortSignal)) {
-    throw new TypeError(`expected takeUntil signal to be an AbortSignal, got: ${show(signal)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected takeUntil signal to be an AbortSignal, got: ${show(signal)}`);
   }
   return (flow) =>
     withTake<T>(flow, 'takeUntil', () => ({

@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { expectFunction, show } from '../../runtime/validate.js';
 import type { FlowOperator } from '../flow.js';
 import { isThenable } from '../fuse.js';
@@ -30,7 +31,7 @@ export function takeWhile<T>(predicate: (event: T) => unknown, options: { inclus
       accept(events) {
         for (let i = 0; i < events.length; i++) {
           const keep = f(events[i]);
-          if (isThenable(keep)) throw new TypeError(`takeWhile: expected predicate to return a boolean, got a Promise for event ${show(events[i])}`);
+          if (isThenable(keep)) throw typeError('ERR_GENSTAGE_INVALID_RETURN', `takeWhile: expected predicate to return a boolean, got a Promise for event ${show(events[i])}`);
           if (!keep) return { out: events.slice(0, inclusive ? i + 1 : i), satisfied: true };
         }
         return { out: events, satisfied: false };
@@ -39,10 +40,10 @@ export function takeWhile<T>(predicate: (event: T) => unknown, options: { inclus
 }
 
 function checkInclusive(options: unknown): boolean {
-  if (options === null || typeof options !== 'object') throw new TypeError(`expected takeWhile options to be an object, got: ${show(options)}`);
+  if (options === null || typeof options !== 'object') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected takeWhile options to be an object, got: ${show(options)}`);
   const o = options as Record<string, unknown>;
   const unknown = Object.keys(o).filter((k) => k !== 'inclusive');
-  if (unknown.length > 0) throw new TypeError(`takeWhile options: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; known: 'inclusive'`);
-  if (o.inclusive !== undefined && typeof o.inclusive !== 'boolean') throw new TypeError(`expected inclusive to be a boolean, got: ${show(o.inclusive)}`);
+  if (unknown.length > 0) throw typeError('ERR_GENSTAGE_UNKNOWN_OPTION', `takeWhile options: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; known: 'inclusive'`);
+  if (o.inclusive !== undefined && typeof o.inclusive !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected inclusive to be a boolean, got: ${show(o.inclusive)}`);
   return o.inclusive === true;
 }

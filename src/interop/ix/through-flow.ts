@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { AsyncIterableX, from } from 'ix/asynciterable';
 import type { OperatorAsyncFunction } from 'ix/interfaces';
 import { Flow, checkFromOptions, type FromOptions } from '../../flow/flow.js';
@@ -37,7 +38,7 @@ export function throughFlow<T, R>(build: (flow: Flow<T>) => Flow<R>, options: Fr
     from<R>({
       [Symbol.asyncIterator](): AsyncIterator<R> {
         const flow = build(Flow.from(source, options));
-        if (!(flow instanceof Flow)) throw new TypeError(`throughFlow: build must return a Flow, got: ${show(flow)}`);
+        if (!(flow instanceof Flow)) throw typeError('ERR_GENSTAGE_INVALID_RETURN', `throughFlow: build must return a Flow, got: ${show(flow)}`);
         return flow[Symbol.asyncIterator]();
       },
     });

@@ -1,3 +1,4 @@
+import { rangeError, typeError } from '../../runtime/errors.js';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
@@ -69,12 +70,12 @@ let names = 1;
  * @returns the started producer.
  */
 export function fromLines(path: string, options: FromLinesOptions = {}): Promise<Stage<string>> {
-  if (typeof path !== 'string' || path.length === 0) throw new TypeError(`fromLines: expected path to be a non-empty string, got: ${show(path)}`);
+  if (typeof path !== 'string' || path.length === 0) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `fromLines: expected path to be a non-empty string, got: ${show(path)}`);
   const o = expectObject('fromLines options', options);
   expectKnownKeys('fromLines options', o, ['encoding', 'highWaterMark', 'name', 'clock']);
   const encoding = (o.encoding ?? 'utf8') as BufferEncoding;
-  if (typeof encoding !== 'string') throw new TypeError(`expected encoding to be a Buffer encoding, got: ${show(o.encoding)}`);
-  if (!Buffer.isEncoding(encoding)) throw new RangeError(`expected encoding to be a Buffer encoding, got: ${show(o.encoding)}`);
+  if (typeof encoding !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected encoding to be a Buffer encoding, got: ${show(o.encoding)}`);
+  if (!Buffer.isEncoding(encoding)) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected encoding to be a Buffer encoding, got: ${show(o.encoding)}`);
   const highWaterMark = o.highWaterMark === undefined ? 65_536 : expectInteger('highWaterMark', o.highWaterMark, 1);
   const name = options.name ?? `fromLines#${names++}`;
   return openable(path).then(() =>

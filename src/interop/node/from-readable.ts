@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { finished, type Readable } from 'node:stream';
 import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
@@ -126,12 +127,12 @@ let names = 1;
  */
 export function fromReadable<T = unknown>(readable: Readable, options: FromReadableOptions = {}): Promise<Stage<T>> {
   if (readable === null || typeof readable !== 'object' || typeof (readable as Readable).read !== 'function' || typeof (readable as Readable).on !== 'function') {
-    throw new TypeError(`fromReadable: expected readable to be a Readable stream, got: ${show(readable)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `fromReadable: expected readable to be a Readable stream, got: ${show(readable)}`);
   }
   const o = expectObject('fromReadable options', options);
   expectKnownKeys('fromReadable options', o, ['destroyOnStop', 'name', 'clock']);
   if (o.destroyOnStop !== undefined && typeof o.destroyOnStop !== 'boolean') {
-    throw new TypeError(`expected destroyOnStop to be a boolean, got: ${show(o.destroyOnStop)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected destroyOnStop to be a boolean, got: ${show(o.destroyOnStop)}`);
   }
   return startReadableProducer<T, T>(() => readable, undefined, {
     destroyOnStop: options.destroyOnStop ?? true,

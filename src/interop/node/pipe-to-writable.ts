@@ -1,3 +1,4 @@
+import { codedError, typeError } from '../../runtime/errors.js';
 import { Writable } from 'node:stream';
 import type { SinkHandle } from '../../stage/sink.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
@@ -44,13 +45,13 @@ export interface PipeToWritableOptions {
  */
 export function pipeToWritable<T>(source: Source<T>, writable: Writable, options: PipeToWritableOptions = {}): Promise<void> {
   checkSource('pipeToWritable', source);
-  if (!(writable instanceof Writable)) throw new TypeError(`pipeToWritable: expected writable to be a Writable stream, got: ${show(writable)}`);
+  if (!(writable instanceof Writable)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `pipeToWritable: expected writable to be a Writable stream, got: ${show(writable)}`);
   const o = expectObject('pipeToWritable options', options);
   expectKnownKeys('pipeToWritable options', o, ['maxDemand', 'minDemand', 'end']);
-  if (o.end !== undefined && typeof o.end !== 'boolean') throw new TypeError(`expected end to be a boolean, got: ${show(o.end)}`);
+  if (o.end !== undefined && typeof o.end !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected end to be a boolean, got: ${show(o.end)}`);
   const demand = checkDemand('pipeToWritable', o.maxDemand ?? 16, o.minDemand);
   if (writable.destroyed || writable.writableEnded) {
-    return Promise.reject(new Error('pipeToWritable: the writable is already ended or destroyed'));
+    return Promise.reject(codedError(Error, 'ERR_GENSTAGE_CLOSED', 'pipeToWritable: the writable is already ended or destroyed'));
   }
   return run(source, writable, demand, o.end !== false);
 }
@@ -82,7 +83,7 @@ function run<T>(source: Source<T>, writable: Writable, demand: ReturnType<typeof
       else running.cancel().then(done, done);
     };
     const onError = (error: unknown): void => abort(error);
-    const onClose = (): void => abort(new Error('pipeToWritable: the writable closed before everything was written'));
+    const onClose = (): void => abort(codedError(Error, 'ERR_GENSTAGE_CLOSED', 'pipeToWritable: the writable closed before everything was written'));
     const onDrain = (): void => {
       const go = wake;
       wake = undefined;

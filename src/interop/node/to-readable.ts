@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { Readable } from 'node:stream';
 import type { SinkHandle } from '../../stage/sink.js';
 import { expectInteger, expectKnownKeys, expectObject } from '../../runtime/validate.js';
@@ -60,7 +61,7 @@ export function toReadable<T>(source: Source<T>, options: ToReadableOptions = {}
         for (let i = 0; i < events.length; i++) {
           const event = events[i];
           if (event === null) {
-            readable.destroy(new TypeError('toReadable: a null event cannot go into a Readable (null ends the stream)'));
+            readable.destroy(typeError('ERR_GENSTAGE_INVALID_RETURN', 'toReadable: a null event cannot go into a Readable (null ends the stream)'));
             return undefined;
           }
           room = readable.push(event);

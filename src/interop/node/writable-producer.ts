@@ -1,3 +1,4 @@
+import { codedError, typeError } from '../../runtime/errors.js';
 import { Writable } from 'node:stream';
 import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
@@ -59,7 +60,7 @@ class WritesProducer<T> extends SourceProducer<T> {
   protected close(): void {
     const callback = this.callback;
     this.callback = undefined;
-    callback?.(new Error('writableProducer: the producer stopped before these writes went out'));
+    callback?.(codedError(Error, 'ERR_GENSTAGE_CLOSED', 'writableProducer: the producer stopped before these writes went out'));
   }
 }
 
@@ -143,7 +144,7 @@ let names = 1;
 export function writableProducer<T = unknown>(options: WritableProducerOptions = {}): Promise<WritableProducer<T>> {
   const o = expectObject('writableProducer options', options);
   expectKnownKeys('writableProducer options', o, ['objectMode', 'name', 'clock']);
-  if (o.objectMode !== undefined && typeof o.objectMode !== 'boolean') throw new TypeError(`expected objectMode to be a boolean, got: ${show(o.objectMode)}`);
+  if (o.objectMode !== undefined && typeof o.objectMode !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected objectMode to be a boolean, got: ${show(o.objectMode)}`);
   const producer = new WritesProducer<T>();
   const start: { name: string; clock?: Clock } = { name: options.name ?? `writableProducer#${names++}` };
   if (options.clock !== undefined) start.clock = options.clock;

@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { from, type ObservableInput, type Unsubscribable } from 'rxjs';
 import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
@@ -65,7 +66,7 @@ let names = 1;
  */
 export function fromObservable<T>(observable: ObservableInput<T>, options: FromObservableOptions = {}): Promise<Stage<T>> {
   if (observable === null || (typeof observable !== 'object' && typeof observable !== 'function')) {
-    throw new TypeError(`fromObservable: expected an observable, got: ${show(observable)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `fromObservable: expected an observable, got: ${show(observable)}`);
   }
   const o = expectObject('fromObservable options', options);
   expectKnownKeys('fromObservable options', o, ['bufferSize', 'overflow', 'onDrop', 'name', 'clock']);

@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { Flow, checkFromOptions, type FromOptions } from '../../flow/flow.js';
 import { GenStage } from '../../stage/gen-stage.js';
@@ -59,7 +60,7 @@ export function throughFlow<T, R>(build: (flow: Flow<T>) => Flow<R>, options: Fr
           return;
         }
         const flow = build(Flow.fromStages([producer], options));
-        if (!(flow instanceof Flow)) throw new TypeError(`throughFlow: build must return a Flow, got: ${show(flow)}`);
+        if (!(flow instanceof Flow)) throw typeError('ERR_GENSTAGE_INVALID_RETURN', `throughFlow: build must return a Flow, got: ${show(flow)}`);
         sink = openSource(flow, (events) => {
           for (let i = 0; i < events.length && !subscriber.closed; i++) subscriber.next(events[i] as R);
         });

@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { Clock } from '../../runtime/clock.js';
@@ -91,12 +92,12 @@ let names = 1;
  */
 export function fromReadableStream<T>(stream: ReadableStream<T>, options: FromReadableStreamOptions = {}): Promise<Stage<T>> {
   if (stream === null || typeof stream !== 'object' || typeof (stream as ReadableStream<T>).getReader !== 'function') {
-    throw new TypeError(`fromReadableStream: expected stream to be a ReadableStream, got: ${show(stream)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `fromReadableStream: expected stream to be a ReadableStream, got: ${show(stream)}`);
   }
-  if (stream.locked) throw new TypeError('fromReadableStream: the stream is locked (another reader has it)');
+  if (stream.locked) throw typeError('ERR_GENSTAGE_INVALID_STATE', 'fromReadableStream: the stream is locked (another reader has it)');
   const o = expectObject('fromReadableStream options', options);
   expectKnownKeys('fromReadableStream options', o, ['preventCancel', 'name', 'clock']);
-  if (o.preventCancel !== undefined && typeof o.preventCancel !== 'boolean') throw new TypeError(`expected preventCancel to be a boolean, got: ${show(o.preventCancel)}`);
+  if (o.preventCancel !== undefined && typeof o.preventCancel !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected preventCancel to be a boolean, got: ${show(o.preventCancel)}`);
   const start: { name: string; clock?: Clock } = { name: options.name ?? `fromReadableStream#${names++}` };
   if (options.clock !== undefined) start.clock = options.clock;
   return GenStage.start(new ReadableStreamProducer<T>(stream, options.preventCancel ?? false), start) as Promise<Stage<T>>;
