@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { GenStage } from '../stage/gen-stage.js';
 import type { Stage } from '../stage/handle.js';
@@ -108,9 +109,9 @@ export function tcpAcceptor(options: TcpAcceptorOptions = {}): Promise<BoundProd
   const o = expectObject('tcpAcceptor options', options);
   expectKnownKeys('tcpAcceptor options', o, ['port', 'host', 'backlog', 'bufferSize', 'overflow', 'onDrop', 'allowHalfOpen', 'name', 'clock']);
   const port = o.port === undefined ? 0 : expectInteger('port', o.port, 0, 65535);
-  if (o.host !== undefined && typeof o.host !== 'string') throw new TypeError(`expected host to be a string, got: ${show(o.host)}`);
+  if (o.host !== undefined && typeof o.host !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected host to be a string, got: ${show(o.host)}`);
   const backlog = o.backlog === undefined ? 511 : expectInteger('backlog', o.backlog, 0);
-  if (o.allowHalfOpen !== undefined && typeof o.allowHalfOpen !== 'boolean') throw new TypeError(`expected allowHalfOpen to be a boolean, got: ${show(o.allowHalfOpen)}`);
+  if (o.allowHalfOpen !== undefined && typeof o.allowHalfOpen !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected allowHalfOpen to be a boolean, got: ${show(o.allowHalfOpen)}`);
   const checked = checkOverflowOptions(o, { bufferSize: 1024, overflow: 'drop-newest' });
   const acceptor = new TcpAcceptor({ port, host: options.host ?? '127.0.0.1', backlog, allowHalfOpen: options.allowHalfOpen ?? false }, checked);
   const start: { name: string; clock?: Clock } = { name: options.name ?? `tcpAcceptor#${names++}` };

@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { createSocket, type Socket, type SocketType } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -135,7 +136,7 @@ export function udpProducer(options: UdpProducerOptions = {}): Promise<BoundProd
   expectKnownKeys('udpProducer options', o, ['port', 'host', 'type', 'recvBufferSize', 'bufferSize', 'overflow', 'onDrop', 'name', 'clock']);
   const port = o.port === undefined ? 0 : expectInteger('port', o.port, 0, 65535);
   const type = o.type === undefined ? 'udp4' : expectOneOf('type', o.type, ['udp4', 'udp6'] as const);
-  if (o.host !== undefined && typeof o.host !== 'string') throw new TypeError(`expected host to be a string, got: ${show(o.host)}`);
+  if (o.host !== undefined && typeof o.host !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected host to be a string, got: ${show(o.host)}`);
   const recvBufferSize = o.recvBufferSize === undefined ? undefined : expectInteger('recvBufferSize', o.recvBufferSize, 1);
   const checked = checkOverflowOptions(o, { bufferSize: 1000, overflow: 'drop-oldest' });
   const producer = new UdpProducer({ port, host: options.host ?? (type === 'udp6' ? '::1' : '127.0.0.1'), type, recvBufferSize }, checked);

@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { Dispatcher, DispatcherHost } from './dispatcher.js';
 import { NO_EVENTS } from './dispatcher.js';
@@ -44,7 +45,7 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
     const o = expectObject('DemandDispatcher options', options);
     expectKnownKeys('DemandDispatcher options', o, ['shuffleDemandsOnFirstDispatch', 'maxDemand']);
     if (o.shuffleDemandsOnFirstDispatch !== undefined && typeof o.shuffleDemandsOnFirstDispatch !== 'boolean') {
-      throw new TypeError(`expected shuffleDemandsOnFirstDispatch to be a boolean, got: ${show(o.shuffleDemandsOnFirstDispatch)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected shuffleDemandsOnFirstDispatch to be a boolean, got: ${show(o.shuffleDemandsOnFirstDispatch)}`);
     }
     this.shuffle = o.shuffleDemandsOnFirstDispatch === true;
     this.maxDemand = o.maxDemand === undefined ? undefined : expectInteger('maxDemand', o.maxDemand, 1);

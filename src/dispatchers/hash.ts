@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { show } from '../runtime/validate.js';
 
 /**
@@ -30,7 +31,7 @@ export function defaultHash(value: unknown): number {
       if (value === null) return 0x1b873593;
       return fnv1a(canonical(value), 0x050c5d3d);
     default:
-      throw new TypeError(`the default hash cannot hash a ${typeof value} (give partition a key or a hash function), got: ${show(value)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `the default hash cannot hash a ${typeof value} (give partition a key or a hash function), got: ${show(value)}`);
   }
 }
 

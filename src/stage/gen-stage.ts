@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { StageProcess } from './stage-process.js';
 import { Consumer, Producer, ProducerConsumer, StageCallbacks } from './stage.js';
 import type { Stage } from './handle.js';
@@ -19,19 +20,19 @@ function kindOf(stage: unknown): StageKind {
   if (stage instanceof Producer) return 'producer';
   if (stage instanceof ProducerConsumer) return 'producer_consumer';
   if (stage instanceof Consumer) return 'consumer';
-  throw new TypeError(`expected stage to be an instance of Producer, ProducerConsumer or Consumer, got: ${show(stage)}`);
+  throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected stage to be an instance of Producer, ProducerConsumer or Consumer, got: ${show(stage)}`);
 }
 
 function checkCallbacks(stage: StageCallbacks<unknown, unknown>, kind: StageKind): void {
   const record = stage as unknown as Record<string, unknown>;
   const required = kind === 'producer' ? 'handleDemand' : 'handleEvents';
   if (typeof record[required] !== 'function') {
-    throw new TypeError(`expected ${stage.constructor.name}.${required} to be a function, got: ${show(record[required])}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${stage.constructor.name}.${required} to be a function, got: ${show(record[required])}`);
   }
   for (const name of OPTIONAL_CALLBACKS) {
     const value = record[name];
     if (value !== undefined && typeof value !== 'function') {
-      throw new TypeError(`expected ${stage.constructor.name}.${name} to be a function, got: ${show(value)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${stage.constructor.name}.${name} to be a function, got: ${show(value)}`);
     }
   }
 }
@@ -66,19 +67,19 @@ export class GenStage {
     const callbacks = stage as unknown as StageCallbacks<unknown, unknown>;
     checkCallbacks(callbacks, kind);
     if (callbacks.process !== undefined) {
-      throw new TypeError(`this ${stage.constructor.name} instance was already started (as ${callbacks.process.name}); create a new one`);
+      throw typeError('ERR_GENSTAGE_INVALID_STATE', `this ${stage.constructor.name} instance was already started (as ${callbacks.process.name}); create a new one`);
     }
     const o = checkStartOptions(options);
     if (kind !== 'producer') {
-      if (o.demand !== 'forward' && options.demand !== undefined) throw new TypeError(`demand applies to producers; ${stage.constructor.name} is a ${kind}`);
+      if (o.demand !== 'forward' && options.demand !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `demand applies to producers; ${stage.constructor.name} is a ${kind}`);
     }
     if (kind === 'consumer') {
       for (const key of ['dispatcher', 'bufferSize', 'bufferKeep', 'demand'] as const) {
-        if (options[key] !== undefined) throw new TypeError(`${key} applies to producers; ${stage.constructor.name} is a consumer`);
+        if (options[key] !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${key} applies to producers; ${stage.constructor.name} is a consumer`);
       }
     }
     if (kind === 'producer' && o.subscribeTo.length > 0) {
-      throw new TypeError(`${stage.constructor.name} is a producer and cannot subscribeTo other stages`);
+      throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${stage.constructor.name} is a producer and cannot subscribeTo other stages`);
     }
     const process = new StageProcess(callbacks, {
       kind,

@@ -1,3 +1,4 @@
+import { rangeError, typeError } from '../runtime/errors.js';
 import type { StageProcess } from './stage-process.js';
 import { Msg, SUBSCRIBE_TO, P_CANCEL, CAST, INFO, BUFFERED_INFO, STOP, DEMAND, QUERY } from './stage-process.js';
 import { Subscription } from './subscription.js';
@@ -51,7 +52,7 @@ export class Stage<Out = unknown> {
   subscribeWith(sub: Subscription): Promise<Subscription> {
     return new Promise((resolve, reject) => {
       if (!this.process.alive) {
-        reject(new TypeError(`cannot subscribe ${this.name}: it is not running`));
+        reject(typeError('ERR_GENSTAGE_INVALID_STATE', `cannot subscribe ${this.name}: it is not running`));
         return;
       }
       this.process.post(new Msg(SUBSCRIBE_TO, sub, resolve));
@@ -61,10 +62,10 @@ export class Stage<Out = unknown> {
   /** Cancels `subscription` (this stage's, on either side) with `reason`. */
   cancel(subscription: Subscription<unknown>, reason: unknown = 'normal'): void {
     if (!(subscription instanceof Subscription)) {
-      throw new TypeError(`expected subscription to be a Subscription, got: ${show(subscription)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected subscription to be a Subscription, got: ${show(subscription)}`);
     }
     if (subscription.consumerProcess !== this.process && subscription.producerProcess !== this.process) {
-      throw new RangeError(`${subscription} does not belong to ${this.name}`);
+      throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `${subscription} does not belong to ${this.name}`);
     }
     if (subscription.consumerProcess === this.process) {
       this.process.post(new Msg(QUERY, (p: StageProcess) => p.cancel(subscription, reason), () => {}));
@@ -130,7 +131,7 @@ export class Stage<Out = unknown> {
       return new Promise((resolve, reject) => this.process.post(new Msg(QUERY, (p: StageProcess) => p.currentDemandMode, resolve, reject)));
     }
     expectOneOf('demand', mode, ['forward', 'accumulate'] as const);
-    if (this.process.kind !== 'producer') throw new TypeError(`demand mode applies to producers; ${this.name} is a ${this.process.kind}`);
+    if (this.process.kind !== 'producer') throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `demand mode applies to producers; ${this.name} is a ${this.process.kind}`);
     this.process.post(new Msg(DEMAND, mode));
   }
 

@@ -1,3 +1,4 @@
+import { rangeError, typeError } from '../runtime/errors.js';
 import type { StageProcess } from './stage-process.js';
 import { Subscription } from './subscription.js';
 import { Stage } from './handle.js';
@@ -37,22 +38,22 @@ export function checkStartOptions(options: unknown): CheckedStartOptions {
   const o = expectObject('options', options ?? {});
   expectKnownKeys('GenStage.start options', o, START_OPTIONS);
   if (o.dispatcher !== undefined && !isDispatcher(o.dispatcher)) {
-    throw new TypeError(`expected dispatcher to be a Dispatcher instance (init, subscribe, cancel, ask, dispatch, info), got: ${show(o.dispatcher)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected dispatcher to be a Dispatcher instance (init, subscribe, cancel, ask, dispatch, info), got: ${show(o.dispatcher)}`);
   }
   const owner = o.dispatcher === undefined ? undefined : claimedDispatchers.get(o.dispatcher);
   if (owner !== undefined) {
-    throw new TypeError(`expected dispatcher to be a new instance (one per producer), got: the dispatcher of ${owner}`);
+    throw typeError('ERR_GENSTAGE_INVALID_STATE', `expected dispatcher to be a new instance (one per producer), got: the dispatcher of ${owner}`);
   }
   const bufferSize = o.bufferSize === undefined ? undefined : expectCount('bufferSize', o.bufferSize, 0);
   const bufferKeep = o.bufferKeep === undefined ? 'last' : expectOneOf('bufferKeep', o.bufferKeep, ['first', 'last'] as const);
   const demand = o.demand === undefined ? 'forward' : expectOneOf('demand', o.demand, ['forward', 'accumulate'] as const);
   if (o.subscribeTo !== undefined && !Array.isArray(o.subscribeTo)) {
-    throw new TypeError(`expected subscribeTo to be an array of stages or { to, ...options }, got: ${show(o.subscribeTo)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected subscribeTo to be an array of stages or { to, ...options }, got: ${show(o.subscribeTo)}`);
   }
   if (o.clock !== undefined && !isClock(o.clock)) {
-    throw new TypeError(`expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(o.clock)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(o.clock)}`);
   }
-  if (o.name !== undefined && typeof o.name !== 'string') throw new TypeError(`expected name to be a string, got: ${show(o.name)}`);
+  if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
   return {
     dispatcher: o.dispatcher as Dispatcher<unknown> | undefined,
     bufferSize,
@@ -89,7 +90,7 @@ export function checkSubscription(
   else options = { ...expectObject(`${where} entry`, entry) };
   const to = options.to;
   if (!(to instanceof Stage)) {
-    throw new TypeError(`expected to (the producer to subscribe to) to be a Stage, got: ${show(to)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected to (the producer to subscribe to) to be a Stage, got: ${show(to)}`);
   }
   const producer = to.process;
   // A misspelt key is an error, not a no-op: the known keys are the kernel's, the ones
@@ -101,10 +102,10 @@ export function checkSubscription(
     expectKnownKeys(what, options, [...SUBSCRIPTION_OPTIONS, ...(dispatcherKeys ?? []), ...consumerKeys, ...producer.subscriptionOptions]);
   }
   if (consumerKind === 'producer') {
-    throw new TypeError(`${consumerName} is a producer and cannot subscribe to ${producer.name}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${consumerName} is a producer and cannot subscribe to ${producer.name}`);
   }
   if (producer.kind === 'consumer') {
-    throw new TypeError(`cannot subscribe ${consumerName} to ${producer.name}: it is a consumer, not a producer`);
+    throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `cannot subscribe ${consumerName} to ${producer.name}: it is a consumer, not a producer`);
   }
   const maxDemand = options.maxDemand === undefined ? 1000 : expectInteger('maxDemand', options.maxDemand, 1);
   let minDemand: number;
@@ -112,13 +113,13 @@ export function checkSubscription(
   else {
     minDemand = expectInteger('minDemand', options.minDemand, 0);
     if (minDemand >= maxDemand) {
-      throw new RangeError(`expected minDemand to be an integer >= 0 and < maxDemand (${maxDemand}), got: ${minDemand}`);
+      throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected minDemand to be an integer >= 0 and < maxDemand (${maxDemand}), got: ${minDemand}`);
     }
   }
   const cancel: CancelMode =
     options.cancel === undefined ? 'permanent' : expectOneOf('cancel', options.cancel, ['permanent', 'transient', 'temporary'] as const);
   if (options.selector !== undefined && typeof options.selector !== 'function') {
-    throw new TypeError(`expected selector to be a function, got: ${show(options.selector)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected selector to be a function, got: ${show(options.selector)}`);
   }
   delete options.to;
   const rest = Object.freeze(options);
@@ -132,6 +133,6 @@ export const SUBSCRIPTION_OPTIONS = ['to', 'maxDemand', 'minDemand', 'cancel'] a
 /** Checks a subscription of `consumer` and builds its `Subscription`. */
 export function resolveSubscription(consumer: StageProcess, entry: unknown, where: string): Subscription {
   const c = checkSubscription(entry, consumer.kind, consumer.name, where, consumer.subscriptionOptions);
-  if (c.producer === consumer) throw new RangeError(`${consumer.name} cannot subscribe to itself`);
+  if (c.producer === consumer) throw rangeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${consumer.name} cannot subscribe to itself`);
   return new Subscription(c.producer, consumer, c.maxDemand, c.minDemand, c.cancel, c.rest);
 }

@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { Process } from '../runtime/process.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { getLogger } from '../runtime/logger.js';
@@ -183,7 +184,7 @@ export class StageProcess extends Process<Msg> {
     const declared = (this.impl.constructor as { subscriptionOptions?: unknown }).subscriptionOptions;
     if (declared === undefined) return [];
     if (!Array.isArray(declared) || !declared.every((k) => typeof k === 'string')) {
-      throw new TypeError(`expected ${this.impl.constructor.name}.subscriptionOptions to be an array of option names, got: ${show(declared)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${this.impl.constructor.name}.subscriptionOptions to be an array of option names, got: ${show(declared)}`);
     }
     return declared as string[];
   }
@@ -303,7 +304,7 @@ export class StageProcess extends Process<Msg> {
     const result = this.impl.handleSubscribe?.('producer', sub.options, sub);
     const proceed = (mode: unknown): void => {
       if (mode !== undefined && mode !== 'automatic' && mode !== 'manual') {
-        throw new TypeError(`${this.name}: handleSubscribe must return 'automatic' or 'manual', got: ${show(mode)}`);
+        throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${this.name}: handleSubscribe must return 'automatic' or 'manual', got: ${show(mode)}`);
       }
       sub.manual = mode === 'manual';
       if (!sub.manual) {
@@ -460,10 +461,10 @@ export class StageProcess extends Process<Msg> {
     const result = this.impl.handleSubscribe?.('consumer', sub.options, sub);
     const proceed = (mode: unknown): unknown => {
       if (mode === 'manual') {
-        throw new TypeError(`${this.name}: handleSubscribe('consumer', ...) of a producer must not return 'manual'`);
+        throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${this.name}: handleSubscribe('consumer', ...) of a producer must not return 'manual'`);
       }
       if (mode !== undefined && mode !== 'automatic') {
-        throw new TypeError(`${this.name}: handleSubscribe must return 'automatic' or 'manual', got: ${show(mode)}`);
+        throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${this.name}: handleSubscribe must return 'automatic' or 'manual', got: ${show(mode)}`);
       }
       let demand: number;
       try {
@@ -582,7 +583,7 @@ export class StageProcess extends Process<Msg> {
   private emit(events: unknown, callback: string): void {
     if (events === undefined) return;
     if (!Array.isArray(events)) {
-      throw new TypeError(`${this.name}: ${callback} must return an array of events or nothing, got: ${show(events)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${this.name}: ${callback} must return an array of events or nothing, got: ${show(events)}`);
     }
     if (events.length === 0) return;
     if (!this.isProducer) {
@@ -732,7 +733,7 @@ export class StageProcess extends Process<Msg> {
   private onCall(request: unknown, pending: PendingCall): unknown {
     if (pending.settled) return undefined;
     if (typeof this.impl.handleCall !== 'function') {
-      pending.reject(new TypeError(`${this.name} does not define handleCall`));
+      pending.reject(typeError('ERR_GENSTAGE_INVALID_TYPE', `${this.name} does not define handleCall`));
       return undefined;
     }
     this.calls.set(pending.id, pending);
@@ -741,7 +742,7 @@ export class StageProcess extends Process<Msg> {
     const proceed = (value: unknown): void => {
       if (typeof value !== 'object' || value === null || !('reply' in value || 'noreply' in value || 'stop' in value)) {
         // Left in `calls`: the crash this throw causes rejects it with StageExitError at once.
-        throw new TypeError(`${this.name}: handleCall must return { reply }, { noreply: true } or { stop }, got: ${show(value)}`);
+        throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${this.name}: handleCall must return { reply }, { noreply: true } or { stop }, got: ${show(value)}`);
       }
       const r = value as CallResult<unknown> & { reply?: unknown; stop?: unknown };
       if (r.events !== undefined) this.emit(r.events, 'handleCall');

@@ -1,3 +1,4 @@
+import { rangeError, typeError } from '../runtime/errors.js';
 import type { StageProcess } from './stage-process.js';
 import type { Stage } from './handle.js';
 import type { Subscription } from './subscription.js';
@@ -84,8 +85,8 @@ export abstract class StageCallbacks<In, Out> {
 
   /** Delivers `message` to `handleInfo` after `ms` on the stage's clock. Cancelled when the stage stops. */
   protected sendAfter(message: unknown, ms: number): () => void {
-    if (typeof ms !== 'number' || Number.isNaN(ms)) throw new TypeError(`expected ms to be a number >= 0, got: ${show(ms)}`);
-    if (ms < 0 || ms === Infinity) throw new RangeError(`expected ms to be a finite number >= 0, got: ${show(ms)}`);
+    if (typeof ms !== 'number' || Number.isNaN(ms)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ms to be a number >= 0, got: ${show(ms)}`);
+    if (ms < 0 || ms === Infinity) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected ms to be a finite number >= 0, got: ${show(ms)}`);
     return this.owner('sendAfter').sendAfter(message, ms);
   }
 
@@ -96,7 +97,7 @@ export abstract class StageCallbacks<In, Out> {
 
   private owner(method: string): StageProcess {
     const process = this.process;
-    if (process === undefined) throw new TypeError(`this.${method}() needs a started stage: call GenStage.start first`);
+    if (process === undefined) throw typeError('ERR_GENSTAGE_INVALID_STATE', `this.${method}() needs a started stage: call GenStage.start first`);
     return process;
   }
 }

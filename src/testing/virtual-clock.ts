@@ -1,3 +1,4 @@
+import { rangeError, typeError } from '../runtime/errors.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { macrotask, scheduler } from '../runtime/scheduler.js';
 import { expectInteger, show } from '../runtime/validate.js';
@@ -37,8 +38,8 @@ export class VirtualClock implements Clock {
 
   /** As the global `setTimeout`: a negative, NaN or infinite delay fires on the next `advance`. */
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    if (typeof fn !== 'function') throw new TypeError(`expected fn to be a function, got: ${show(fn)}`);
-    if (typeof ms !== 'number') throw new TypeError(`expected ms to be a number, got: ${show(ms)}`);
+    if (typeof fn !== 'function') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected fn to be a function, got: ${show(fn)}`);
+    if (typeof ms !== 'number') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ms to be a number, got: ${show(ms)}`);
     const timer: Timer = { at: this.time + Math.max(0, Number.isFinite(ms) ? ms : 0), seq: this.seq++, fn };
     this.timers.push(timer);
     return timer as unknown as TimerHandle;
@@ -86,7 +87,7 @@ export class VirtualClock implements Clock {
     for (let fired = 0; ; fired++) {
       const next = this.earliest();
       if (next === undefined) return;
-      if (fired >= limit) throw new RangeError(`runAll fired ${limit} timers and more are still due; a timer re-arms itself (use advance)`);
+      if (fired >= limit) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `runAll fired ${limit} timers and more are still due; a timer re-arms itself (use advance)`);
       this.timers.splice(this.timers.indexOf(next), 1);
       this.time = Math.max(this.time, next.at);
       next.fn();

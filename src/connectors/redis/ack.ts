@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { Consumer } from '../../stage/stage.js';
 import { GenStage } from '../../stage/gen-stage.js';
 import { Stage } from '../../stage/handle.js';
@@ -20,12 +21,12 @@ function checkAckOptions<T>(options: unknown): (event: T) => Ackable | undefined
 
 /** Acknowledges every event of `events` (or what `select` finds in each). */
 export function ackAll<T>(events: readonly T[], select: (event: T) => Ackable | undefined = (e) => e as unknown as Ackable): void {
-  if (!Array.isArray(events)) throw new TypeError(`ackAll: expected events to be an array, got: ${show(events)}`);
-  if (typeof select !== 'function') throw new TypeError(`ackAll: expected select to be a function, got: ${show(select)}`);
+  if (!Array.isArray(events)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `ackAll: expected events to be an array, got: ${show(events)}`);
+  if (typeof select !== 'function') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `ackAll: expected select to be a function, got: ${show(select)}`);
   for (const event of events) {
     const target = select(event);
     if (target === undefined) continue;
-    if (typeof target.ack !== 'function') throw new TypeError(`expected an event with ack() to acknowledge, got: ${show(target)}`);
+    if (typeof target.ack !== 'function') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected an event with ack() to acknowledge, got: ${show(target)}`);
     target.ack();
   }
 }
@@ -78,7 +79,7 @@ export class AckConsumer<T> extends Consumer<T> {
  * @returns the started consumer.
  */
 export function acknowledge<T>(last: Stage<T>, options: AckOptions<T> & SubscribeOptions = {}): Promise<Stage<never>> {
-  if (!(last instanceof Stage)) throw new TypeError(`acknowledge: expected last to be a Stage (the last stage of the pipeline), got: ${show(last)}`);
+  if (!(last instanceof Stage)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `acknowledge: expected last to be a Stage (the last stage of the pipeline), got: ${show(last)}`);
   const { select, ...subscription } = expectObject('acknowledge options', options) as AckOptions<T> & SubscribeOptions;
   const consumer = new AckConsumer<T>(select === undefined ? {} : { select: select as (event: T) => Ackable | undefined });
   return GenStage.start(consumer, { subscribeTo: [{ ...subscription, to: last as Stage<unknown> }] }) as Promise<Stage<never>>;

@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { closeConnection, openConnection, type RedisClient, type RedisConnectionOptions } from './connection.js';
 import { StreamEntry, type RedisStreamEvent } from './event.js';
 import { expectName, expectOptions, optionalRedisOptions } from './options.js';
@@ -79,7 +80,7 @@ export class RedisCheckpoint<S> {
     const entries: StreamEntry[] = [];
     for (const event of events) {
       if (!(event instanceof StreamEntry)) {
-        throw new TypeError(`expected events read by redisStreamProducer, got: ${show(event)}`);
+        throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected events read by redisStreamProducer, got: ${show(event)}`);
       }
       if (event.state !== 'pending') continue;
       entries.push(event);

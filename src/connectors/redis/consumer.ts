@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { Consumer } from '../../stage/stage.js';
 import type { Subscription } from '../../stage/subscription.js';
 import { getLogger } from '../../runtime/logger.js';
@@ -70,7 +71,7 @@ export class StreamConsumer<T extends AckableEvent = AckableEvent> extends Consu
   }
 
   handleEvents(_events: T[], _from: Subscription<T>): void | Promise<void> {
-    throw new TypeError('StreamConsumer needs a handler function or a handleEvents method');
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', 'StreamConsumer needs a handler function or a handleEvents method');
   }
 
   private async run(inner: Handler<T>, events: T[], from: Subscription<T>): Promise<void> {

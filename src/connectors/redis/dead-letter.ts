@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import type { RedisClient } from './connection.js';
 import { show } from '../../runtime/validate.js';
 import { expectName } from './options.js';
@@ -29,15 +30,15 @@ export function moveToDeadLetter(
   entries: readonly DeadLetterEntry[],
 ): Promise<void> {
   if (client === null || typeof client !== 'object' || typeof (client as { multi?: unknown }).multi !== 'function') {
-    throw new TypeError(`moveToDeadLetter: expected client to be a connected node-redis client, got: ${show(client)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `moveToDeadLetter: expected client to be a connected node-redis client, got: ${show(client)}`);
   }
   expectName('stream', stream);
   expectName('group', group);
   expectName('deadLetterStream', deadLetterStream);
-  if (!Array.isArray(entries)) throw new TypeError(`moveToDeadLetter: expected entries to be an array, got: ${show(entries)}`);
+  if (!Array.isArray(entries)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `moveToDeadLetter: expected entries to be an array, got: ${show(entries)}`);
   for (const entry of entries) {
     if (entry === null || typeof entry !== 'object' || typeof entry.id !== 'string' || entry.fields === null || typeof entry.fields !== 'object') {
-      throw new TypeError(`moveToDeadLetter: expected each entry to be { id, fields, deliveries }, got: ${show(entry)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `moveToDeadLetter: expected each entry to be { id, fields, deliveries }, got: ${show(entry)}`);
     }
   }
   return entries.length === 0 ? Promise.resolve() : send(client, stream, group, deadLetterStream, entries);

@@ -1,9 +1,10 @@
+import { typeError } from '../../runtime/errors.js';
 import { expectInteger, expectObject, show } from '../../runtime/validate.js';
 
 /** A required, non-empty string option (a stream, group or consumer name). */
 export function expectName(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new TypeError(`expected ${name} to be a non-empty string, got: ${show(value)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${name} to be a non-empty string, got: ${show(value)}`);
   }
   return value;
 }
@@ -18,7 +19,7 @@ export function expectOptions(where: string, options: unknown, known: readonly s
   const o = expectObject(`${where} options`, options);
   for (const key of Object.keys(o)) {
     if (!known.includes(key)) {
-      throw new TypeError(`unknown option ${key} in ${where} options (known: ${known.join(', ')}), got: ${show(o[key])}`);
+      throw typeError('ERR_GENSTAGE_UNKNOWN_OPTION', `unknown option ${key} in ${where} options (known: ${known.join(', ')}), got: ${show(o[key])}`);
     }
   }
   return o;

@@ -1,3 +1,4 @@
+import { typeError } from '../../runtime/errors.js';
 import { Consumer } from '../../stage/stage.js';
 import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
@@ -97,7 +98,7 @@ export class RedisStreamSink<T> extends Consumer<T> {
   private xadd(event: T): string[] {
     const fields = this.toFields(event);
     if (typeof fields !== 'object' || fields === null || Object.keys(fields).length === 0) {
-      throw new TypeError(`redisStreamSink(${this.stream}): expected the fields of an entry (a non-empty object), got: ${show(fields)}`);
+      throw typeError('ERR_GENSTAGE_INVALID_RETURN', `redisStreamSink(${this.stream}): expected the fields of an entry (a non-empty object), got: ${show(fields)}`);
     }
     const args = ['XADD', this.stream];
     if (this.maxLen !== undefined) args.push('MAXLEN', '~', String(this.maxLen));

@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { Consumer } from './stage.js';
 import { Stage } from './handle.js';
 import type { Subscription } from './subscription.js';
@@ -154,15 +155,15 @@ class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
 
 export function stream<T>(entries: readonly SubscribeTo[], options: StreamOptions = {}): AsyncIterable<T> {
   if (!Array.isArray(entries) || entries.length === 0) {
-    throw new TypeError(`expected subscriptions to be a non-empty array of stages or { to, ...options }, got: ${show(entries)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected subscriptions to be a non-empty array of stages or { to, ...options }, got: ${show(entries)}`);
   }
   const o = expectObject('stream options', options);
   expectKnownKeys('stream options', o, ['producers']);
   if (o.producers !== undefined && !Array.isArray(o.producers)) {
-    throw new TypeError(`expected producers to be an array of stages, got: ${show(o.producers)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected producers to be an array of stages, got: ${show(o.producers)}`);
   }
   for (const p of (o.producers as unknown[] | undefined) ?? []) {
-    if (!(p instanceof Stage)) throw new TypeError(`expected producers to be an array of stages, got: ${show(p)} in it`);
+    if (!(p instanceof Stage)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected producers to be an array of stages, got: ${show(p)} in it`);
   }
   const modes = new Map<Stage<unknown>, CancelMode>();
   const producers: Stage<unknown>[] = [];

@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { Producer } from './stage.js';
 import { InternalInfo } from './stage-process.js';
 import type { Stage } from './handle.js';
@@ -171,7 +172,7 @@ class IterableProducer<T> extends Producer<T> {
   /** Adds a result to the batch; false once the batch is closed (the source ended, or a bad result). */
   private take(r: IteratorResult<T>): boolean {
     if (typeof r !== 'object' || r === null) {
-      this.fail(new TypeError(`the iterator's next() resolved to ${show(r)}, not an iterator result object`));
+      this.fail(typeError('ERR_GENSTAGE_INVALID_TYPE', `the iterator's next() resolved to ${show(r)}, not an iterator result object`));
       return false;
     }
     if (r.done === true) {
@@ -230,7 +231,7 @@ export function fromIterable<T>(source: Iterable<T> | AsyncIterable<T>, options:
   const isIterable =
     source !== null && source !== undefined &&
     (typeof (source as Iterable<T>)[Symbol.iterator] === 'function' || typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] === 'function');
-  if (!isIterable) throw new TypeError(`expected source to be an iterable or async iterable, got: ${show(source)}`);
+  if (!isIterable) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected source to be an iterable or async iterable, got: ${show(source)}`);
   const o = expectObject('fromIterable options', options);
   expectKnownKeys('fromIterable options', o, ['onCancel', 'dispatcher', 'bufferSize', 'bufferKeep', 'demand', 'name', 'clock']);
   const onCancel = o.onCancel === undefined ? 'continue' : expectOneOf('onCancel', o.onCancel, ['continue', 'stop'] as const);
