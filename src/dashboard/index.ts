@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -64,13 +65,13 @@ export function startDashboard(options: DashboardOptions = {}): Promise<Dashboar
   expectKnownKeys('startDashboard options', o as Record<string, unknown>, KNOWN);
   const port = o.port === undefined ? 0 : expectInteger('port', o.port, 0, 65535);
   const host = o.host ?? '127.0.0.1';
-  if (typeof host !== 'string' || host === '') throw new TypeError(`expected host to be a non-empty string, got: ${show(o.host)}`);
+  if (typeof host !== 'string' || host === '') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected host to be a non-empty string, got: ${show(o.host)}`);
   const token = o.token;
   if (token !== undefined && (typeof token !== 'string' || token === '')) {
-    throw new TypeError(`expected token to be a non-empty string, got: ${show(token)}`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected token to be a non-empty string, got: ${show(token)}`);
   }
   if (token === undefined && !LOOPBACK.has(host)) {
-    throw new TypeError(`a dashboard on a host other than loopback needs a token; host: ${show(host)}, got token: undefined`);
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `a dashboard on a host other than loopback needs a token; host: ${show(host)}, got token: undefined`);
   }
   const interval = o.interval === undefined ? 1000 : expectInteger('interval', o.interval, 50, 60_000);
   // Bad options throw here, at the call; only listening is asynchronous.
