@@ -13,6 +13,13 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/no-unnecessary-type-assertion': 'error',
+      // A leading underscore marks a callback parameter kept for its position.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      // Exit reasons are any value by design ('normal', { shutdown }, a user's term), and
+      // done/call/subscribe promises reject with the reason itself, as GenStage reports it.
+      '@typescript-eslint/prefer-promise-reject-errors': 'off',
+      // ExitReason and similar unions list their documented values beside `unknown` on purpose.
+      '@typescript-eslint/no-redundant-type-constituents': 'off',
     },
   },
 );

@@ -116,5 +116,5 @@ export function tcpAcceptor(options: TcpAcceptorOptions = {}): Promise<BoundProd
   const acceptor = new TcpAcceptor({ port, host: options.host ?? '127.0.0.1', backlog, allowHalfOpen: options.allowHalfOpen ?? false }, checked);
   const start: { name: string; clock?: Clock } = { name: options.name ?? `tcpAcceptor#${names++}` };
   if (options.clock !== undefined) start.clock = options.clock;
-  return GenStage.start(acceptor, start).then((stage) => ({ stage: stage as Stage<Socket>, address: acceptor.address as AddressInfo }));
+  return GenStage.start(acceptor, start).then((stage) => ({ stage, address: acceptor.address as AddressInfo }));
 }

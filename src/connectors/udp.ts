@@ -3,7 +3,6 @@ import { createSocket, type Socket, type SocketType } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { GenStage } from '../stage/gen-stage.js';
-import type { Stage } from '../stage/handle.js';
 import type { Clock } from '../runtime/clock.js';
 import { expectInteger, expectKnownKeys, expectObject, expectOneOf, show } from '../runtime/validate.js';
 import { SourceProducer, checkOverflowOptions, type Overflow, type OverflowOptions, type SourceStats } from '../interop/source-producer.js';
@@ -142,5 +141,5 @@ export function udpProducer(options: UdpProducerOptions = {}): Promise<BoundProd
   const producer = new UdpProducer({ port, host: options.host ?? (type === 'udp6' ? '::1' : '127.0.0.1'), type, recvBufferSize }, checked);
   const start: { name: string; clock?: Clock } = { name: options.name ?? `udpProducer#${names++}` };
   if (options.clock !== undefined) start.clock = options.clock;
-  return GenStage.start(producer, start).then((stage) => ({ stage: stage as Stage<Datagram>, address: producer.address as AddressInfo }));
+  return GenStage.start(producer, start).then((stage) => ({ stage, address: producer.address as AddressInfo }));
 }

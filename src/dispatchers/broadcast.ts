@@ -58,6 +58,7 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
   subscribe(options: Readonly<Record<string, unknown>>, from: Subscription<T>): number {
     this.validate(options);
     if (this.demands.some((d) => d.sub.consumerProcess === from.consumerProcess)) {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- GenStage's reason term, which the consumer receives as its cancel reason
       throw 'already_subscribed';
     }
     for (const d of this.demands) d.counter += this.waiting;

@@ -106,7 +106,7 @@ function partitionNames(options: unknown): readonly unknown[] {
   if (Array.isArray(partitions)) {
     if (partitions.length === 0) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected partitions to name at least one partition, got: []`);
     if (new Set(partitions).size !== partitions.length) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected partitions to be distinct, got: ${show(partitions)}`);
-    return [...partitions];
+    return [...(partitions as readonly unknown[])];
   }
   throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected partitions to be an integer >= 1 or an array of names, got: ${show(partitions)}`);
 }

@@ -96,7 +96,7 @@ export abstract class PartitionedDispatcher<T> implements Dispatcher<T> {
     const queue = slot.queue;
     if (queue.length > 0) {
       const n = Math.min(queue.length, demand);
-      const out: T[] = new Array(n);
+      const out = new Array<T>(n);
       for (let i = 0; i < n; i++) out[i] = queue.shift() as T;
       this.host.deliver(from, out);
       demand -= n;
@@ -114,7 +114,7 @@ export abstract class PartitionedDispatcher<T> implements Dispatcher<T> {
 
   info(message: unknown): void {
     const waitFor = new Set<PartitionSlot<unknown>>();
-    for (const slot of this.slots) if (slot.queue.length > 0) waitFor.add(slot as PartitionSlot<unknown>);
+    for (const slot of this.slots) if (slot.queue.length > 0) waitFor.add(slot);
     if (waitFor.size === 0 && this.held.length === 0) this.host.sendInfo(message);
     else this.held.push({ message, waitFor });
   }
@@ -133,7 +133,7 @@ export abstract class PartitionedDispatcher<T> implements Dispatcher<T> {
   }
 
   private releaseInfos(slot: PartitionSlot<T>): void {
-    for (const info of this.held) info.waitFor.delete(slot as PartitionSlot<unknown>);
+    for (const info of this.held) info.waitFor.delete(slot);
     while (this.held.length > 0 && (this.held[0] as HeldInfo).waitFor.size === 0) {
       this.host.sendInfo((this.held.shift() as HeldInfo).message);
     }

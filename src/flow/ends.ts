@@ -57,7 +57,7 @@ export async function runToSink(
     const sink = await GenStage.start(new SinkConsumer(onEvents, built.group.length), { clock: run.clock, name: `flow:sink#${sinkNames++}` });
     run.own(sink);
     const subscribe: SubscribeOptions = { cancel: 'temporary', ...options };
-    const links: Link[] = [...built.links, ...built.group.map((producer) => ({ consumer: sink as Stage<unknown>, producer, options: subscribe }))];
+    const links: Link[] = [...built.links, ...built.group.map((producer) => ({ consumer: sink, producer, options: subscribe }))];
     await connect(links);
   } catch (error) {
     // A stage that failed while the flow was still connecting stops the rest, and a

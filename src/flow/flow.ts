@@ -10,7 +10,7 @@ import { FlowIterator, runToSink, startExit, type SinkOptions } from './ends.js'
 import { joinPlan, type JoinMode } from './join.js';
 import { checkWindowUsed, newLayer, type LayerSpec, type OpFactory, type Plan, type ReducerSpec, type ThroughEntry } from './plan.js';
 import { checkLayerOptions, partitionRouting, type LayerOptions } from './routing.js';
-import { asObservable, toIterable, type ObservableLike, type ReadableStreamLike } from './sources.js';
+import { toIterable, type ObservableLike, type ReadableStreamLike } from './sources.js';
 import { Window } from './window.js';
 import { isOneShot, markOneShot } from './one-shot.js';
 import type { PipeChain, PipeResult, PipeStep, ReducedFlow } from './pipe-types.js';
@@ -351,9 +351,10 @@ export class Flow<T> {
       });
       return {
         done,
-        cancel: async () => {
+        cancel: () => {
           cancelled = true;
           stop?.();
+          return Promise.resolve();
         },
       };
     });
@@ -400,7 +401,7 @@ export class Flow<T> {
         throw error;
       }
       await connect();
-      return exit as Stage<T>;
+      return exit;
     });
   }
 
@@ -435,7 +436,7 @@ function checkStartOptions(options: unknown): { dispatcher: Dispatcher<unknown> 
   expectKnownKeys('start options', o, ['dispatcher', 'name']);
   if (o.dispatcher !== undefined && !isDispatcher(o.dispatcher)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected dispatcher to be a Dispatcher instance, got: ${show(o.dispatcher)}`);
   if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
-  return { dispatcher: o.dispatcher as Dispatcher<unknown> | undefined, name: o.name as string | undefined };
+  return { dispatcher: o.dispatcher, name: o.name };
 }
 
 function planOf(where: string, side: 'left' | 'right', flow: unknown): Plan {
@@ -463,7 +464,7 @@ export function checkFromOptions(where: string, options: unknown): ReturnType<ty
 
 function checkClock(clock: unknown): Clock | undefined {
   if (clock !== undefined && !isClock(clock)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(clock)}`);
-  return clock as Clock | undefined;
+  return clock;
 }
 
 function fromLayer(o: { stages: number; maxDemand: number; minDemand: number | undefined; window: Window<unknown> | undefined }): LayerSpec {

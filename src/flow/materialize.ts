@@ -114,7 +114,7 @@ export function clockOf(plan: Plan): Clock | undefined {
 export function dispatcherFor(routing: Routing, partitions: number): Dispatcher<unknown> {
   if (routing.kind === 'demand' || routing.kind === 'aligned') return new DemandDispatcher(routing.maxAsk === undefined ? {} : { maxDemand: routing.maxAsk });
   if (routing.kind === 'key') return new KeyDispatcher(partitions, routing.index);
-  return new PartitionDispatcher<unknown, number>({ partitions, hash: routing.hash as (e: unknown) => readonly [unknown, number] | null });
+  return new PartitionDispatcher<unknown, number>({ partitions, hash: routing.hash });
 }
 
 function subscribeOptions(layer: LayerSpec, index: number, side: 'left' | 'right' | undefined, routing: Routing): SubscribeOptions {

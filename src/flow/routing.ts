@@ -60,7 +60,7 @@ export function partitionRouting(stages: number, key: unknown, hash: unknown): R
       kind: 'partition',
       hash: (event) => {
         const r = h(event);
-        if (r !== null && (!Array.isArray(r) || r.length !== 2 || !Number.isInteger(r[1]) || (r[1] as number) < 0 || (r[1] as number) >= stages)) {
+        if (r !== null && (!Array.isArray(r) || r.length !== 2 || !Number.isInteger(r[1]) || r[1] < 0 || r[1] >= stages)) {
           throw rangeError('ERR_GENSTAGE_INVALID_RETURN', `partition: expected hash to return [event, index] with 0 <= index < ${stages}, or null, got: ${show(r)}`);
         }
         return r;

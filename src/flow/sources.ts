@@ -95,10 +95,10 @@ function observableIterable<T>(observable: ObservableLike<T>): AsyncIterable<T> 
             await new Promise<void>((resolve) => (waiter = resolve));
           }
         },
-        async return(): Promise<IteratorResult<T>> {
+        return(): Promise<IteratorResult<T>> {
           ended ??= {};
           unsubscribe();
-          return { value: undefined, done: true };
+          return Promise.resolve({ value: undefined, done: true });
         },
       };
     },

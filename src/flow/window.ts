@@ -145,7 +145,7 @@ export class Window<T = unknown> {
       ...this.fields,
       by: by === undefined ? undefined : (event: U) => by(unwrap(event)),
       onLate: onLate === undefined ? undefined : (event: U, info) => onLate(unwrap(event), info),
-      custom: custom === undefined ? undefined : { init: custom.init, fn: (events, state) => custom.fn(events as unknown as T[], state) as never },
+      custom: custom === undefined ? undefined : { init: custom.init, fn: (events, state) => custom.fn(events as unknown as T[], state) },
     });
   }
 

@@ -81,7 +81,7 @@ export function workerStage(...operators: PipeStep[]): WorkerStage<unknown, unkn
 export function workerStage(...operators: PipeStep[]): WorkerStage<unknown, unknown> {
   if (operators.length === 0) throw typeError('ERR_GENSTAGE_INVALID_TYPE', 'workerStage: expected at least one operator (map, flatMap, reduce...)');
   const probe = new Flow<unknown>({ source: { kind: 'iterables', sources: [[]] }, layers: [newLayer('worker')], clock: undefined });
-  const flow = (probe.pipe as (...ops: PipeStep[]) => Flow<unknown>)(...operators);
+  const flow = probe.pipe(...operators);
   const layers = flow.plan.layers;
   const layer = layers[0] as LayerSpec;
   if (layers.length !== 1 || layer.head !== undefined || layer.departitioned === true) {

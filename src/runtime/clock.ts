@@ -20,7 +20,7 @@ export type TimerHandle = { readonly __timer: unique symbol } | object;
 /** The real clock: `Date.now()` and the event loop's timers. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms) as unknown as TimerHandle,
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as unknown as ReturnType<typeof setTimeout>),
 };
 

@@ -102,7 +102,7 @@ export class WorkerPool {
   }
 
   private abort(call: Call): void {
-    const reason = call.signal!.reason;
+    const reason: unknown = call.signal!.reason;
     if (call.slot === -1) {
       const i = this.queue.indexOf(call);
       if (i < 0) return;

@@ -103,7 +103,7 @@ export class GenStage {
       // init (this.stop), and its exit reason reaches `done` and its monitors. There is
       // nothing left to subscribe for, and no second report to make.
       for (const sub of subscriptions) process.handle.subscribeWith(sub).catch(() => {});
-      return process.handle as Stage<OutputOf<S>>;
+      return process.handle;
     });
   }
 

@@ -45,7 +45,7 @@ export class Stage<Out = unknown> {
    */
   subscribe<T>(producer: Stage<T>, options: SubscribeOptions = {}): Promise<Subscription<T>> {
     const sub = resolveSubscription(this.process, { ...expectObject('subscribe options', options), to: producer as Stage<unknown> }, 'subscribe');
-    return this.subscribeWith(sub) as Promise<Subscription<T>>;
+    return this.subscribeWith(sub);
   }
 
   /** @internal Sends an already checked subscription. */
@@ -89,8 +89,8 @@ export class Stage<Out = unknown> {
     // Unlike a plain cancel, the old subscription's cancel mode does not apply: a
     // consumer resubscribing (to change its options) is not stopped by its own cancel.
     if (subscription instanceof Subscription) subscription.replaced = true;
-    this.cancel(subscription as Subscription<unknown>, reason);
-    return this.subscribeWith(next as Subscription) as Promise<Subscription<T>>;
+    this.cancel(subscription, reason);
+    return this.subscribeWith(next as Subscription);
   }
 
   /** Sends `request` to `handleCall` and resolves with the reply; rejects after `timeoutMs` (default 5000; `Infinity` waits forever). */

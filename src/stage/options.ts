@@ -55,13 +55,13 @@ export function checkStartOptions(options: unknown): CheckedStartOptions {
   }
   if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
   return {
-    dispatcher: o.dispatcher as Dispatcher<unknown> | undefined,
+    dispatcher: o.dispatcher,
     bufferSize,
     bufferKeep,
     demand,
     subscribeTo: (o.subscribeTo as SubscribeTo[] | undefined) ?? [],
-    clock: (o.clock as Clock | undefined) ?? systemClock,
-    name: o.name as string | undefined,
+    clock: (o.clock) ?? systemClock,
+    name: o.name,
   };
 }
 

@@ -145,7 +145,7 @@ export class StageProcess extends Process<Msg> {
 
   constructor(impl: StageCallbacks<unknown, unknown>, config: StageConfig) {
     super();
-    this.impl = impl as AnyCallbacks;
+    this.impl = impl;
     this.kind = config.kind;
     this.name = config.name;
     this.clock = config.clock;
@@ -186,7 +186,7 @@ export class StageProcess extends Process<Msg> {
     if (!Array.isArray(declared) || !declared.every((k) => typeof k === 'string')) {
       throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${this.impl.constructor.name}.subscriptionOptions to be an array of option names, got: ${show(declared)}`);
     }
-    return declared as string[];
+    return declared;
   }
 
   /** Runs `init` as this process's first piece of work; resolves or rejects with it. */
@@ -897,6 +897,7 @@ export class StageProcess extends Process<Msg> {
   // ------------------------------------------------------- helpers
 
   private invokeOptional(name: 'handleCast' | 'handleInfo' | 'handleCancel', arg: unknown, sub?: Subscription): unknown {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with this.impl as `this`
     const fn = this.impl[name] as ((a: unknown, b?: unknown) => unknown) | undefined;
     this.callback = name;
     if (typeof fn !== 'function') {

@@ -54,13 +54,13 @@ export abstract class StageCallbacks<In, Out> {
 
   /** This stage's handle. */
   protected get self(): Stage<Out> {
-    return this.owner('self').handle as Stage<Out>;
+    return this.owner('self').handle;
   }
 
   /** Asks the producer of `from` for `count` more events (manual demand). `0` does nothing. */
   protected ask(from: Subscription<In>, count: number): void {
     expectInteger('count', count, 0);
-    this.owner('ask').ask(from as Subscription, count);
+    this.owner('ask').ask(from, count);
   }
 
   /** Answers a `call` that returned `{ noreply: true }`. */
@@ -70,7 +70,7 @@ export abstract class StageCallbacks<In, Out> {
 
   /** Cancels a subscription (either side). The consumer's `handleCancel` sees `{ cancel: reason }`. */
   protected cancel(from: Subscription<In | Out>, reason: unknown = 'normal'): void {
-    this.owner('cancel').cancel(from as Subscription, reason);
+    this.owner('cancel').cancel(from, reason);
   }
 
   /**

@@ -34,7 +34,7 @@ export class Subscription<T = unknown> {
 
   /** The producer end. */
   get producer(): Stage<T> {
-    return this.producerProcess.handle as Stage<T>;
+    return this.producerProcess.handle;
   }
 
   /** The consumer end. */

@@ -129,7 +129,7 @@ export function asyncStream<T>(
         let replacement: unknown;
         if (typeof onTimeout === 'function') {
           try {
-            replacement = onTimeout(entry.item as T);
+            replacement = (onTimeout as (item: unknown) => unknown)(entry.item);
           } catch (error) {
             fail(error);
             return;
@@ -153,7 +153,7 @@ export function asyncStream<T>(
           while (!sourceDone && inWindow < max && failure === undefined) {
             let step = iterator.next();
             if (isPromiseLike(step)) step = await step;
-            const r = step as IteratorResult<T>;
+            const r = step;
             if (r.done === true) sourceDone = true;
             else launch(r.value);
           }

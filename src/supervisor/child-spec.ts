@@ -120,7 +120,7 @@ export function normalizeSpec(spec: unknown, where: string, defaultRestart: Rest
     start: o.start as (...args: unknown[]) => unknown,
     restart,
     shutdown,
-    name: (o.name as string | undefined) ?? ((o.start as { name?: string }).name || undefined),
+    name: (o.name) ?? ((o.start as { name?: string }).name || undefined),
     report: true,
   };
 }
@@ -147,5 +147,5 @@ export function checkSupervisorOptions(o: Record<string, unknown>): {
     throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(o.clock)}`);
   }
   if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
-  return { maxRestarts, maxSeconds, maxChildren, clock: (o.clock as Clock | undefined) ?? systemClock, name: o.name as string | undefined };
+  return { maxRestarts, maxSeconds, maxChildren, clock: (o.clock) ?? systemClock, name: o.name };
 }

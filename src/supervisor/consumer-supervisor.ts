@@ -78,7 +78,8 @@ export class ConsumerSupervisorStage<T> extends Consumer<T> {
 
   handleEvents(events: T[], from: Subscription<T>): void | Promise<void> {
     if (this.spec.type === 'task') {
-      for (const event of events) this.startFor(from, event);
+      // A task child starts synchronously; startFor reports a failed start itself.
+      for (const event of events) void this.startFor(from, event);
       return undefined;
     }
     return (async () => {
@@ -265,7 +266,7 @@ export class ConsumerSupervisor<T> {
       subscribeTo: (o.subscribeTo as readonly SubscribeTo[] | undefined) ?? [],
       clock: c.clock,
       name: c.name ?? `ConsumerSupervisor#${nextName++}`,
-    }).then((stage) => new ConsumerSupervisor<T>(stage as Stage<never>));
+    }).then((stage) => new ConsumerSupervisor<T>(stage));
   }
 
   /** @internal */

@@ -136,7 +136,8 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     for (const event of events) {
       const seq = this.nextSeq++;
       try {
-        this.children.start(this.spec, [event], seq);
+        // Children here are tasks: a task starts synchronously (no promise to wait for).
+        void this.children.start(this.spec, [event], seq);
       } catch (error) {
         if (this.onError === undefined) {
           this.stop(error);
@@ -207,9 +208,9 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
    * their results go downstream, then the stage exits with that reason.
    */
   override handleCancel(cancel: CancelReason, from: Subscription<In | Out>): void {
-    const up = this.upstream.get(from as Subscription<In>);
+    const up = this.upstream.get(from);
     if (up === undefined) return;
-    this.upstream.delete(from as Subscription<In>);
+    this.upstream.delete(from);
     this.busy -= up.outstanding;
     this.inflight -= up.outstanding;
     const reason = 'down' in cancel ? cancel.down : cancel.cancel;

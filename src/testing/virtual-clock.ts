@@ -42,7 +42,7 @@ export class VirtualClock implements Clock {
     if (typeof ms !== 'number') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ms to be a number, got: ${show(ms)}`);
     const timer: Timer = { at: this.time + Math.max(0, Number.isFinite(ms) ? ms : 0), seq: this.seq++, fn };
     this.timers.push(timer);
-    return timer as unknown as TimerHandle;
+    return timer;
   }
 
   clearTimeout(handle: TimerHandle): void {

@@ -23,7 +23,7 @@ function checkAckOptions<T>(options: unknown): (event: T) => Ackable | undefined
 export function ackAll<T>(events: readonly T[], select: (event: T) => Ackable | undefined = (e) => e as unknown as Ackable): void {
   if (!Array.isArray(events)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `ackAll: expected events to be an array, got: ${show(events)}`);
   if (typeof select !== 'function') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `ackAll: expected select to be a function, got: ${show(select)}`);
-  for (const event of events) {
+  for (const event of events as readonly T[]) {
     const target = select(event);
     if (target === undefined) continue;
     if (typeof target.ack !== 'function') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected an event with ack() to acknowledge, got: ${show(target)}`);
@@ -81,6 +81,6 @@ export class AckConsumer<T> extends Consumer<T> {
 export function acknowledge<T>(last: Stage<T>, options: AckOptions<T> & SubscribeOptions = {}): Promise<Stage<never>> {
   if (!(last instanceof Stage)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `acknowledge: expected last to be a Stage (the last stage of the pipeline), got: ${show(last)}`);
   const { select, ...subscription } = expectObject('acknowledge options', options) as AckOptions<T> & SubscribeOptions;
-  const consumer = new AckConsumer<T>(select === undefined ? {} : { select: select as (event: T) => Ackable | undefined });
-  return GenStage.start(consumer, { subscribeTo: [{ ...subscription, to: last as Stage<unknown> }] }) as Promise<Stage<never>>;
+  const consumer = new AckConsumer<T>(select === undefined ? {} : { select });
+  return GenStage.start(consumer, { subscribeTo: [{ ...subscription, to: last }] }) as Promise<Stage<never>>;
 }

@@ -44,11 +44,12 @@ export class Acker {
     if (!this.inFlight.delete(id)) return false;
     if (this.closed) return false; // stays pending in Redis: redelivered later
     this.queue.push(id);
-    if (this.queue.length >= this.batchSize) this.flush();
+    // flush's drain retries failed XACKs itself and never rejects.
+    if (this.queue.length >= this.batchSize) void this.flush();
     else if (this.scheduled === undefined && this.flushing === undefined) {
       this.scheduled = setImmediate(() => {
         this.scheduled = undefined;
-        this.flush();
+        void this.flush();
       });
     }
     return true;

@@ -65,6 +65,7 @@ export class RedisCheckpoint<S> {
   async load(): Promise<Checkpoint<S> | undefined> {
     const raw = await this.client.sendCommand(['GET', this.key]);
     if (raw === null || raw === undefined) return undefined;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- GET replies a string or a Buffer
     const checkpoint = JSON.parse(String(raw)) as Checkpoint<S>;
     this.commits = checkpoint.commits;
     return checkpoint;
@@ -93,6 +94,7 @@ export class RedisCheckpoint<S> {
     }
     const previous = await this.client.sendCommand(['GET', this.key]);
     if (previous !== null && previous !== undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- GET replies a string or a Buffer
       const before = (JSON.parse(String(previous)) as Checkpoint<S>).lastIds;
       for (const [stream, id] of Object.entries(before)) {
         const now = lastIds[stream];

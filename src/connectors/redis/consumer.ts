@@ -66,7 +66,7 @@ export class StreamConsumer<T extends AckableEvent = AckableEvent> extends Consu
     this.onError = o.onError === undefined ? 'continue' : expectOneOf('onError', o.onError, ['continue', 'stop'] as const);
     // Whatever handleEvents the instance ends up with (the handler, or a subclass's
     // method), acknowledgement wraps it.
-    const inner: Handler<T> = handler ?? (this.handleEvents as Handler<T>);
+    const inner: Handler<T> = handler ?? this.handleEvents.bind(this);
     this.handleEvents = (events: T[], from: Subscription<T>): Promise<void> => this.run(inner, events, from);
   }
 

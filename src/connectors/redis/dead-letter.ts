@@ -37,6 +37,7 @@ export function moveToDeadLetter(
   expectName('deadLetterStream', deadLetterStream);
   if (!Array.isArray(entries)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `moveToDeadLetter: expected entries to be an array, got: ${show(entries)}`);
   for (const entry of entries) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-member-access -- checking the shape of an untyped argument
     if (entry === null || typeof entry !== 'object' || typeof entry.id !== 'string' || entry.fields === null || typeof entry.fields !== 'object') {
       throw typeError('ERR_GENSTAGE_INVALID_TYPE', `moveToDeadLetter: expected each entry to be { id, fields, deliveries }, got: ${show(entry)}`);
     }

@@ -307,7 +307,7 @@ export class RedisStreamProducer extends Producer<RedisStreamEvent> {
     ]);
     const raw = this.parseStreams(reply);
     const acker = this.acker!;
-    const events: StreamEntry[] = new Array(raw.entries.length);
+    const events = new Array<StreamEntry>(raw.entries.length);
     for (let i = 0; i < raw.entries.length; i++) {
       const e = raw.entries[i]!;
       acker.delivered(e.id);

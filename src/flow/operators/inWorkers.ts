@@ -85,6 +85,6 @@ export function inWorkers<T = unknown, R = unknown>(module: URL | string, export
     if (last.window !== undefined) {
       throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `inWorkers: this stage has a window; set the window inside the workerStage(...) that runs in the workers`);
     }
-    return withLastLayer<R>(flow as never, { ...last, worker });
+    return withLastLayer<R>(flow, { ...last, worker });
   };
 }

@@ -126,7 +126,7 @@ let names = 1;
  * @returns the started producer.
  */
 export function fromReadable<T = unknown>(readable: Readable, options: FromReadableOptions = {}): Promise<Stage<T>> {
-  if (readable === null || typeof readable !== 'object' || typeof (readable as Readable).read !== 'function' || typeof (readable as Readable).on !== 'function') {
+  if (readable === null || typeof readable !== 'object' || typeof readable.read !== 'function' || typeof readable.on !== 'function') {
     throw typeError('ERR_GENSTAGE_INVALID_TYPE', `fromReadable: expected readable to be a Readable stream, got: ${show(readable)}`);
   }
   const o = expectObject('fromReadable options', options);

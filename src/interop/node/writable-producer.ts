@@ -100,7 +100,7 @@ class StageWritable<T> extends Writable {
       callback();
       return;
     }
-    stage.process.whenExited().then((reason) => callback(isNormalReason(reason) ? null : new StageExitError(reason)));
+    void stage.process.whenExited().then((reason) => callback(isNormalReason(reason) ? null : new StageExitError(reason)));
   }
 
   override _destroy(error: Error | null, callback: Callback): void {
@@ -109,7 +109,8 @@ class StageWritable<T> extends Writable {
       callback(error);
       return;
     }
-    stage.stop(error ?? 'normal').then(() => callback(error));
+    const done = (): void => callback(error);
+    stage.stop(error ?? 'normal').then(done, done);
   }
 }
 
@@ -149,7 +150,7 @@ export function writableProducer<T = unknown>(options: WritableProducerOptions =
   const start: { name: string; clock?: Clock } = { name: options.name ?? `writableProducer#${names++}` };
   if (options.clock !== undefined) start.clock = options.clock;
   return GenStage.start(producer, start).then((started) => {
-    const stage = started as Stage<T>;
+    const stage = started;
     const writable = new StageWritable<T>(producer, options.objectMode ?? true);
     producer.writable = writable;
     stage.process.monitor((reason) => {

@@ -54,7 +54,7 @@ export function throughFlow<T, R>(build: (flow: Flow<T>) => Flow<R>, options: Fr
       GenStage.start(new ObservableProducer<T>(source, { bufferSize: Infinity, overflow: 'drop-newest', onDrop: undefined }), {
         name: `throughFlow#${names++}`,
       }).then((stage) => {
-        producer = stage as Stage<T>;
+        producer = stage;
         if (closed) {
           void stage.stop('normal');
           return;

@@ -91,7 +91,7 @@ let names = 1;
  * @returns the started producer.
  */
 export function fromReadableStream<T>(stream: ReadableStream<T>, options: FromReadableStreamOptions = {}): Promise<Stage<T>> {
-  if (stream === null || typeof stream !== 'object' || typeof (stream as ReadableStream<T>).getReader !== 'function') {
+  if (stream === null || typeof stream !== 'object' || typeof stream.getReader !== 'function') {
     throw typeError('ERR_GENSTAGE_INVALID_TYPE', `fromReadableStream: expected stream to be a ReadableStream, got: ${show(stream)}`);
   }
   if (stream.locked) throw typeError('ERR_GENSTAGE_INVALID_STATE', 'fromReadableStream: the stream is locked (another reader has it)');
