@@ -65,7 +65,7 @@ export class Stage<Out = unknown> {
       throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected subscription to be a Subscription, got: ${show(subscription)}`);
     }
     if (subscription.consumerProcess !== this.process && subscription.producerProcess !== this.process) {
-      throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `${subscription} does not belong to ${this.name}`);
+      throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `${subscription.toString()} does not belong to ${this.name}`);
     }
     if (subscription.consumerProcess === this.process) {
       this.process.post(new Msg(QUERY, (p: StageProcess) => p.cancel(subscription, reason), () => {}));
