@@ -41,9 +41,16 @@ describeWithRedis('consumer housekeeping', () => {
     await cmd(h.client, 'XGROUP', 'CREATECONSUMER', stream, 'g', 'dead-1');
     await cmd(h.client, 'XGROUP', 'CREATECONSUMER', stream, 'g', 'dead-2');
     await cmd(h.client, 'XREADGROUP', 'GROUP', 'g', 'holder', 'COUNT', '1', 'STREAMS', stream, '>');
-    await new Promise((r) => setTimeout(r, 30));
+    // Wait until Redis reports the others idle for 1 s (its own clock), then add one that
+    // is not: the reaper has a whole second to look before 'fresh' would count as idle.
+    const idle = async (name: string): Promise<number> => {
+      const rows = (await cmd(h.client, 'XINFO', 'CONSUMERS', stream, 'g')) as (string | number)[][];
+      const row = rows.find((r) => r[r.indexOf('name') + 1] === name)!;
+      return Number(row[row.indexOf('idle') + 1]);
+    };
+    await until('idle for 1 s', async () => (await idle('holder')) >= 1000, 10_000);
     await cmd(h.client, 'XGROUP', 'CREATECONSUMER', stream, 'g', 'fresh');
-    const removed = await reapIdleConsumers({ stream, group: 'g', idleMs: 25, redis: h.redis });
+    const removed = await reapIdleConsumers({ stream, group: 'g', idleMs: 1000, redis: h.redis });
     expect(removed.sort()).to.deep.equal(['dead-1', 'dead-2']);
     expect(await consumerNames(h.client, stream, 'g')).to.deep.equal(['fresh', 'holder']);
   });
