@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import type { TimerHandle } from '../runtime/clock.js';
 import { Deque } from '../runtime/deque.js';
 import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, isPromiseLike, show } from '../runtime/validate.js';

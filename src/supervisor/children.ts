@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
 import { getLogger } from '../runtime/logger.js';
 import type { Process } from '../runtime/process.js';

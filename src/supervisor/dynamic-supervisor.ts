@@ -1,3 +1,4 @@
+import { typeError } from '../runtime/errors.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import type { Clock } from '../runtime/clock.js';
 import {
