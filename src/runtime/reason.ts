@@ -1,14 +1,49 @@
 /**
- * Exit reasons. A stage ends with `'normal'`, `'shutdown'`, `{ shutdown: detail }` or
- * any other value (an `Error` when a callback threw). The first three are the normal
- * ones: transient subscriptions and transient children do not react to them.
+ * Exit reasons. A stage ends with a normal reason (`'normal'`, `'shutdown'`,
+ * `{ shutdown: detail }`), a reason the kernel gives (`'noproc'`, `'killed'`,
+ * `'max_children'`), the `Error` a callback threw, or any other value a stage was
+ * stopped with. Only the normal ones leave transient subscriptions and transient
+ * children alone.
+ *
+ * The values are plain strings and objects, so comparing with `'normal'` keeps
+ * working; `Reasons` names them for code that prefers constants.
  */
-export type ExitReason = 'normal' | 'shutdown' | { shutdown: unknown } | unknown;
+export const Reasons = {
+  /** The stage finished its work: `stop()`, a producer that ran out, a consumer whose producers all ended. */
+  NORMAL: 'normal',
+  /** Its supervisor or its owner stopped it (also `{ shutdown: detail }`, see `isNormalReason`). */
+  SHUTDOWN: 'shutdown',
+  /** The process was not running: a subscription or call towards a stage that had already ended normally. */
+  NOPROC: 'noproc',
+  /** Stopped without running its cleanup: a supervisor's `'brutal_kill'`, or a shutdown that timed out. */
+  KILLED: 'killed',
+  /** A supervisor refused a child because it already had `maxChildren` (the `reason` of a `StartChildError`). */
+  MAX_CHILDREN: 'max_children',
+} as const;
 
-export function isNormalReason(reason: unknown): boolean {
+/** `'normal'`, `'shutdown'` or `{ shutdown: detail }`: the reasons that are not a failure. */
+export type NormalReason = typeof Reasons.NORMAL | typeof Reasons.SHUTDOWN | { readonly shutdown: unknown };
+
+/** The reasons the kernel itself gives when a stage, a link or a child ends. */
+export type KernelReason = typeof Reasons.NOPROC | typeof Reasons.KILLED | typeof Reasons.MAX_CHILDREN;
+
+/**
+ * Any other value a stage was stopped with (`stop(reason)`, `{ stop: reason }`, a
+ * rejected promise): GenStage allows any term. Written `{} | null | undefined`, which
+ * holds every value like `unknown` does, so the named members of `ExitReason` stay
+ * visible in the union instead of collapsing into `unknown`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is "any value but null/undefined" here, on purpose
+export type UserReason = {} | null | undefined;
+
+/** Why a stage ended (see `Reasons`). */
+export type ExitReason = NormalReason | KernelReason | Error | UserReason;
+
+/** Whether `reason` is a normal exit reason: `'normal'`, `'shutdown'` or `{ shutdown: detail }` (not an `Error`). */
+export function isNormalReason(reason: unknown): reason is NormalReason {
   return (
-    reason === 'normal' ||
-    reason === 'shutdown' ||
+    reason === Reasons.NORMAL ||
+    reason === Reasons.SHUTDOWN ||
     (typeof reason === 'object' && reason !== null && !(reason instanceof Error) && 'shutdown' in reason)
   );
 }
