@@ -16,7 +16,10 @@ export { PartitionDispatcher, type PartitionDispatcherOptions } from './dispatch
 export { defaultHash } from './dispatchers/hash.js';
 export { type Clock, type TimerHandle, systemClock } from './runtime/clock.js';
 export { type Logger, setLogger, getLogger } from './runtime/logger.js';
-export { type ExitReason, isNormalReason, StageExitError, CallTimeoutError } from './runtime/reason.js';
+export {
+  type ExitReason, type NormalReason, type KernelReason, type UserReason, Reasons, isNormalReason, StageExitError, CallTimeoutError,
+} from './runtime/reason.js';
+export { ErrorCodes, type ErrorCode, type CodedError } from './runtime/errors.js';
 export { WorkerError } from './runtime/worker-thread.js';
 export * from './flow/index.js';
 export {
