@@ -45,58 +45,6 @@ export interface ChildCounts {
 
 const KILLED: Exit = Object.freeze({ reason: 'killed', value: undefined });
 
-/** Parameters a function is known to declare, by its source; -1 when that cannot be told for sure. */
-const declared = new WeakMap<(...args: never[]) => unknown, number>();
-
-/**
- * @internal True when `fn`, called with `argCount` arguments, may see one more (the
- * child's `AbortSignal`). Making an AbortSignal costs a few microseconds on Node 20,
- * more than the rest of a task child's start and exit together, so a task function
- * that cannot receive one is not given one: it declares at most `argCount` plain
- * parameters (no default, rest or destructuring) and never mentions `arguments`.
- * Anything else (native, bound or proxied functions, source that does not read
- * plainly) gets its signal.
- */
-export function takesSignal(fn: (...args: never[]) => unknown, argCount: number): boolean {
-  let n = declared.get(fn);
-  if (n === undefined) {
-    n = parameterCount(fn);
-    declared.set(fn, n);
-  }
-  return n < 0 || n > argCount;
-}
-
-const PLAIN_NAME = /^[\p{L}_$][\p{L}\p{N}_$]*$/u;
-const PLAIN_LIST = /^[\s\p{L}\p{N}_$,]*$/u;
-
-function parameterCount(fn: (...args: never[]) => unknown): number {
-  let source: string;
-  try {
-    source = Function.prototype.toString.call(fn);
-  } catch {
-    return -1;
-  }
-  if (source.includes('[native code]') || /\barguments\b/.test(source)) return -1;
-  const open = source.indexOf('(');
-  const arrow = source.indexOf('=>');
-  let count: number;
-  if (arrow >= 0 && (open < 0 || open > arrow)) {
-    // `x => ...`, `async x => ...`: one parameter, no parentheses.
-    const head = source.slice(0, arrow).trim().replace(/^async\s+/, '');
-    if (!PLAIN_NAME.test(head)) return -1;
-    count = 1;
-  } else {
-    const close = source.indexOf(')', open);
-    if (open < 0 || close < 0) return -1;
-    const list = source.slice(open + 1, close);
-    if (!PLAIN_LIST.test(list)) return -1;
-    const names = list.split(',').map((name) => name.trim());
-    if (names.length > 0 && names[names.length - 1] === '') names.pop(); // `(a, b,)`
-    if (names.some((name) => !PLAIN_NAME.test(name))) return -1;
-    count = names.length;
-  }
-  return count === fn.length ? count : -1;
-}
 const NEVER = new Promise<Exit>(() => {});
 
 /** @internal One supervised child; the same object across restarts. */
@@ -247,14 +195,10 @@ export class ChildSet {
   private launchTask(child: Child): void {
     const gen = ++child.gen;
     let result: unknown;
-    let controller: AbortController | undefined;
+    // Every task function gets its own signal after its arguments, whatever it declares.
+    const controller = new AbortController();
     try {
-      if (takesSignal(child.spec.start, child.args.length)) {
-        controller = new AbortController();
-        result = child.spec.start(...child.args, controller.signal);
-      } else {
-        result = child.spec.start(...child.args);
-      }
+      result = child.spec.start(...child.args, controller.signal);
     } catch (error) {
       if (child.spec.throwIsExit !== true) throw error;
       result = Promise.reject(error);
