@@ -18,6 +18,12 @@ export class Deque<T> {
     for (let i = 0; i < items.length; i++) this.items.push(items[i]);
   }
 
+  /** Puts `item` in front of the oldest one. */
+  unshift(item: T): void {
+    if (this.head > 0) this.items[--this.head] = item;
+    else this.items.unshift(item);
+  }
+
   peek(): T | undefined {
     return this.items[this.head];
   }

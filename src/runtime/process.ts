@@ -64,12 +64,42 @@ export abstract class Process<M> implements Runnable {
     };
   }
 
+  /**
+   * As `monitor`, but the watcher does not count as observing a crash: one nobody else
+   * observes is still reported to the logger.
+   */
+  watch(onExit: (reason: unknown) => void): () => void {
+    if (this.exited) {
+      const reason = this.exitReason;
+      microtask(() => onExit(reason));
+      return () => {};
+    }
+    (this.watchers ??= []).push(onExit);
+    return () => {
+      if (!this.watchers) return;
+      const i = this.watchers.indexOf(onExit);
+      if (i >= 0) this.watchers.splice(i, 1);
+    };
+  }
+
+  private watchers: ((reason: unknown) => void)[] | null = null;
+
   post(message: M): void {
     if (this.exiting) {
       this.deadLetter(message);
       return;
     }
     this.mailbox.push(message);
+    if (!this.blocked) scheduler.enqueue(this);
+  }
+
+  /** As `post`, ahead of the messages not yet started (an exit signal). */
+  protected postFirst(message: M): void {
+    if (this.exiting) {
+      this.deadLetter(message);
+      return;
+    }
+    this.mailbox.unshift(message);
     if (!this.blocked) scheduler.enqueue(this);
   }
 
@@ -201,6 +231,9 @@ export abstract class Process<M> implements Runnable {
       }
       this.resolveDone(reason);
       if (monitors) for (const m of monitors) m(reason);
+      const watchers = this.watchers;
+      this.watchers = null;
+      if (watchers) for (const w of watchers) w(reason);
     };
     if (isPromiseLike(cleanup)) {
       this.finishNow = finish;

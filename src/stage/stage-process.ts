@@ -1,5 +1,6 @@
 import { typeError } from '../runtime/errors.js';
 import { Process } from '../runtime/process.js';
+import { microtask } from '../runtime/scheduler.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { getLogger } from '../runtime/logger.js';
 import { CallTimeoutError, StageExitError, describeReason, isNormalReason } from '../runtime/reason.js';
@@ -27,6 +28,7 @@ export const BUFFERED_INFO = 10; // a=message, b=resolve|undefined
 export const STOP = 11; // a=reason
 export const DEMAND = 12; // a=mode
 export const QUERY = 13; // a=(process)=>value, b=resolve, c=reject (with StageExitError once the stage has exited) or undefined
+export const EXIT = 14; // a=reason: exit in this stage's own turn (core/internal exitStage, stopWhenDrained)
 
 export class Msg {
   constructor(
@@ -35,6 +37,25 @@ export class Msg {
     readonly b: unknown = undefined,
     readonly c: unknown = undefined,
   ) {}
+}
+
+/** @internal The process behind a handle (today's field; core/internal.ts reads it). */
+export function processOfHandle(handle: Stage<unknown>): StageProcess | undefined {
+  return handle.process;
+}
+
+/** @internal The process running a callbacks instance, once started. */
+export function processOfCallbacks(callbacks: StageCallbacks<unknown, unknown>): StageProcess | undefined {
+  return callbacks.process;
+}
+
+/** Marks an info that asks the producer to exit once it reaches the dispatcher (stopWhenDrained). */
+const EXIT_WHEN_DRAINED = Symbol('exit when drained');
+interface ExitMarker {
+  readonly [EXIT_WHEN_DRAINED]: unknown;
+}
+function isExitMarker(message: unknown): message is ExitMarker {
+  return typeof message === 'object' && message !== null && EXIT_WHEN_DRAINED in message;
 }
 
 /** An info that genstage itself handles (not passed to `handleInfo`). */
@@ -160,7 +181,7 @@ export class StageProcess extends Process<Msg> {
       const host: DispatcherHost<unknown> = {
         deliver: (to, events) => to.consumerProcess.post(new Msg(C_EVENTS, to, events)),
         askAgain: (from, count) => this.post(new Msg(P_ASK, from, count)),
-        sendInfo: (message) => this.post(new Msg(INFO, message)),
+        sendInfo: (message) => this.post(isExitMarker(message) ? new Msg(EXIT, message[EXIT_WHEN_DRAINED]) : new Msg(INFO, message)),
         warn: (message) => getLogger().warn(`${this.describe()}: ${message}`),
       };
       this.dispatcher!.init(host);
@@ -282,6 +303,9 @@ export class StageProcess extends Process<Msg> {
         return undefined;
       case DEMAND:
         return this.setDemandMode(m.a as DemandMode);
+      case EXIT:
+        this.requestExit(m.a);
+        return undefined;
       case QUERY: {
         const result = (m.a as (p: StageProcess) => unknown)(this);
         if (isPromiseLike(result)) return Promise.resolve(result).then(m.b as (v: unknown) => void);
@@ -525,6 +549,7 @@ export class StageProcess extends Process<Msg> {
     if (this.isPC) {
       this.pcCounter += demand;
       this.impl.handleDownstreamDemand?.(this.pcCounter);
+      for (const listener of this.demandListeners) listener(this.pcCounter);
       return this.takePcEvents();
     }
     if (this.demandMode === 'accumulate') {
@@ -586,6 +611,12 @@ export class StageProcess extends Process<Msg> {
       throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${this.name}: ${callback} must return an array of events or nothing, got: ${show(events)}`);
     }
     if (events.length === 0) return;
+    if (!this.alive) {
+      // A callback that resumed after its stage was aborted or killed (abortStage,
+      // kill): the stage is gone, so its output goes nowhere; said, not lost silently.
+      getLogger().warn(`${this.name}: ${events.length} events from ${callback} dropped: the stage exited while the callback was running`);
+      return;
+    }
     if (!this.isProducer) {
       // Warned once per stage (a consumer returning its batch would otherwise log at
       // the rate of its batches); the rest are counted and reported when it stops.
@@ -695,11 +726,45 @@ export class StageProcess extends Process<Msg> {
   placeInfo(message: unknown): void {
     if (this.isProducer && !this.buffer!.isEmpty) this.buffer!.pushInfo(message);
     else if (this.isProducer) this.dispatcher!.info(message);
-    else this.post(new Msg(INFO, message));
+    else this.post(isExitMarker(message) ? new Msg(EXIT, message[EXIT_WHEN_DRAINED]) : new Msg(INFO, message));
   }
 
   bufferedInfo(message: unknown): void {
     this.post(new Msg(BUFFERED_INFO, message));
+  }
+
+  /** Exit with `reason` once what is buffered now is dispatched (a consumer: after its current mail). */
+  exitWhenDrained(reason: unknown): void {
+    if (this.isProducer) this.post(new Msg(BUFFERED_INFO, { [EXIT_WHEN_DRAINED]: reason } satisfies ExitMarker));
+    else this.post(new Msg(EXIT, reason));
+  }
+
+  /** Exit with `reason` in this process's own turn, ahead of mail not yet started. */
+  postExit(reason: unknown): void {
+    this.postFirst(new Msg(EXIT, reason));
+  }
+
+  /**
+   * Exit with `reason` in this process's own turn, never inside the caller's call stack:
+   * an idle stage handles it ahead of its mail; a stage blocked in a callback exits
+   * without waiting for it (on a microtask), and what that callback returns or does
+   * when it resumes is not dispatched. `terminate` runs, as for any exit.
+   */
+  abort(reason: unknown): void {
+    if (!this.alive) return;
+    if (this.isBlocked) microtask(() => this.exit(reason));
+    else this.postExit(reason);
+  }
+
+  private demandListeners: ((pending: number) => void)[] = [];
+
+  /** Producer-consumer: `listener(pending)` runs each time downstream demand arrives. */
+  addDemandListener(listener: (pending: number) => void): () => void {
+    this.demandListeners.push(listener);
+    return () => {
+      const i = this.demandListeners.indexOf(listener);
+      if (i >= 0) this.demandListeners.splice(i, 1);
+    };
   }
 
   /** Producer-consumer: demand downstream has asked for and not yet received. */

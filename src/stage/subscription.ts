@@ -3,6 +3,7 @@ import type { Stage } from './handle.js';
 import type { CancelMode } from './types.js';
 
 let nextTag = 1;
+let writeCancelMode: (sub: Subscription<unknown>, mode: CancelMode) => void;
 
 /**
  * One link between a producer and a consumer. The same object is the `from` that
@@ -25,11 +26,30 @@ export class Subscription<T = unknown> {
     /** @internal */ readonly consumerProcess: StageProcess,
     readonly maxDemand: number,
     readonly minDemand: number,
-    readonly cancelMode: CancelMode,
+    cancelMode: CancelMode,
     /** Every option given at subscribe (including `partition`, `selector` and your own). */
     readonly options: Readonly<Record<string, unknown>>,
   ) {
     this.batchLimit = maxDemand - minDemand;
+    this.#cancelMode = cancelMode;
+  }
+
+  #cancelMode: CancelMode;
+
+  /** What the consumer does when this subscription ends: `'permanent'`, `'transient'` or `'temporary'`. */
+  get cancelMode(): CancelMode {
+    return this.#cancelMode;
+  }
+
+  /** @internal @deprecated Temporary, until supervisors use core/internal.ts `makeTemporary`. */
+  set cancelMode(mode: CancelMode) {
+    this.#cancelMode = mode;
+  }
+
+  static {
+    writeCancelMode = (sub, mode) => {
+      sub.#cancelMode = mode;
+    };
   }
 
   /** The producer end. */
@@ -45,4 +65,9 @@ export class Subscription<T = unknown> {
   toString(): string {
     return `Subscription#${this.tag}(${this.producerProcess.describe()} -> ${this.consumerProcess.describe()})`;
   }
+}
+
+/** @internal Sets a subscription's cancel mode (core/internal.ts `makeTemporary` only). */
+export function setCancelMode(sub: Subscription<unknown>, mode: CancelMode): void {
+  writeCancelMode(sub, mode);
 }
