@@ -1,4 +1,4 @@
-import { typeError } from '../runtime/errors.js';
+import { rangeError, typeError } from '../runtime/errors.js';
 import type { TimerHandle } from '../runtime/clock.js';
 import { Deque } from '../runtime/deque.js';
 import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, isPromiseLike, show } from '../runtime/validate.js';
@@ -57,8 +57,8 @@ export function asyncStream<T>(
   const timeout = o.timeout === undefined ? 5000 : expectCount('timeout', o.timeout, 0);
   const onTimeout = o.onTimeout ?? 'throw';
   if (onTimeout !== 'throw' && onTimeout !== 'skip' && typeof onTimeout !== 'function') {
-    const E = typeof onTimeout === 'string' ? RangeError : TypeError;
-    throw new E(`expected onTimeout to be 'throw', 'skip' or a function, got: ${show(onTimeout)}`);
+    const message = `expected onTimeout to be 'throw', 'skip' or a function, got: ${show(onTimeout)}`;
+    throw typeof onTimeout === 'string' ? rangeError('ERR_GENSTAGE_OUT_OF_RANGE', message) : typeError('ERR_GENSTAGE_INVALID_TYPE', message);
   }
   const workers = checkWorkers(o.workers);
   poolFor(fn, workers, max, 'asyncStream'); // checks workers against fn now; each loop makes its own pool

@@ -98,8 +98,8 @@ export function checkShutdown(name: string, value: unknown): Shutdown {
   try {
     return expectCount(name, value, 0);
   } catch (error) {
-    const E = error instanceof RangeError ? RangeError : TypeError;
-    throw new E(`expected ${name} to be an integer >= 0, Infinity or 'brutal_kill', got: ${show(value)}`);
+    const message = `expected ${name} to be an integer >= 0, Infinity or 'brutal_kill', got: ${show(value)}`;
+    throw error instanceof RangeError ? rangeError('ERR_GENSTAGE_OUT_OF_RANGE', message) : typeError('ERR_GENSTAGE_INVALID_TYPE', message);
   }
 }
 
