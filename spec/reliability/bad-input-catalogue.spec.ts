@@ -47,6 +47,8 @@ interface Row {
 const NOT_CALLABLE: Record<string, string> = {
   'index:channels': 'a constant (the diagnostics channel objects)',
   'index:systemClock': 'a constant (the default Clock)',
+  'index:Reasons': 'a constant (the exit reason values)',
+  'index:ErrorCodes': 'a constant (the error codes)',
   'index:GenStage': 'not constructible (private constructor); its static methods have rows',
   'index:Flow': 'not constructible (private constructor); its static methods have rows',
   'index:Window': 'not constructible (private constructor); its static methods have rows',
