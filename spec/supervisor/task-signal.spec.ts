@@ -12,7 +12,7 @@ const ARGUMENTS = ['argu', 'ments'].join('');
 describe('task children and their AbortSignal', () => {
   it('should give the signal after the arguments to every asyncStream task function, however it is written', async () => {
     const received: [string, unknown][] = [];
-    const forms: [string, (n: number) => unknown][] = [
+    const forms: [string, (n: number, signal: AbortSignal) => unknown][] = [
       ['() =>', () => 1],
       ['n =>', (n: number) => n],
       ['function (n) reading arguments[1]', function (n: number) {

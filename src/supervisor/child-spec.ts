@@ -1,7 +1,7 @@
 import { rangeError, typeError } from '../runtime/errors.js';
-import { Process } from '../runtime/process.js';
 import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../runtime/validate.js';
-import { isClock, systemClock, type Clock } from '../runtime/clock.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
+import { checkClockOption } from '../stage/options.js';
 
 /**
  * When a supervisor starts a child again after it exits:
@@ -125,13 +125,6 @@ export function normalizeSpec(spec: unknown, where: string, defaultRestart: Rest
   };
 }
 
-/** @internal The process behind a Stage or supervisor handle, if `value` is one. */
-export function processOf(value: unknown): Process<unknown> | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const p = (value as { process?: unknown }).process;
-  return p instanceof Process ? (p as Process<unknown>) : undefined;
-}
-
 /** @internal Checks `maxRestarts`, `maxSeconds`, `maxChildren`, `clock`, `name` of a supervisor's options. */
 export function checkSupervisorOptions(o: Record<string, unknown>): {
   maxRestarts: number;
@@ -143,9 +136,7 @@ export function checkSupervisorOptions(o: Record<string, unknown>): {
   const maxRestarts = o.maxRestarts === undefined ? 3 : expectInteger('maxRestarts', o.maxRestarts, 0);
   const maxSeconds = o.maxSeconds === undefined ? 5 : expectPositiveNumber('maxSeconds', o.maxSeconds);
   const maxChildren = o.maxChildren === undefined ? Infinity : expectCount('maxChildren', o.maxChildren, 1);
-  if (o.clock !== undefined && !isClock(o.clock)) {
-    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(o.clock)}`);
-  }
+  checkClockOption(o.clock);
   if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
   return { maxRestarts, maxSeconds, maxChildren, clock: (o.clock) ?? systemClock, name: o.name };
 }

@@ -4,7 +4,8 @@ import { getLogger } from '../runtime/logger.js';
 import type { Process } from '../runtime/process.js';
 import { describeReason, isNormalReason } from '../runtime/reason.js';
 import { show } from '../runtime/validate.js';
-import { processOf, type ChildType, type NormalizedSpec, type ProcessHandle, type RestartMode } from './child-spec.js';
+import { processBehind } from '../core/internal.js';
+import { type ChildType, type NormalizedSpec, type ProcessHandle, type RestartMode } from './child-spec.js';
 import { StartChildError } from './errors.js';
 import { channels } from '../runtime/diagnostics.js';
 import { macrotask } from '../runtime/scheduler.js';
@@ -226,7 +227,7 @@ export class ChildSet {
       return Promise.reject(error);
     }
     return Promise.resolve(started).then((value) => {
-      const process = processOf(value);
+      const process = processBehind(value);
       if (process === undefined) {
         throw typeError('ERR_GENSTAGE_INVALID_RETURN', `expected start of ${child.describe()} (type '${child.spec.type}') to resolve with a Stage or a supervisor, got: ${show(value)}`);
       }
@@ -239,8 +240,8 @@ export class ChildSet {
         });
       });
       if (child.status === 'stopping' || child.status === 'exited' || this.closed) {
-        // Stopped while it was starting: it never joins.
-        process.exit('shutdown');
+        // Stopped while it was starting: it never joins (asked through its documented handle).
+        void (value as ProcessHandle).stop('shutdown', Infinity);
         return;
       }
       child.status = 'running';
@@ -270,6 +271,21 @@ export class ChildSet {
     }
     this.remove(child, { reason, value });
     return { kind: 'exited', child, reason, value };
+  }
+
+  /**
+   * Applies a batch of exits in order (`handleExit` for each), calling `onOutcome` for
+   * each one that is not stale; a process child's restart is awaited before the next
+   * note. Stops early when `onOutcome` returns `false` (the host is stopping).
+   */
+  handleExits(notes: readonly ChildExit[], onOutcome: (outcome: Exclude<ExitOutcome, { kind: 'stale' }>) => boolean, from = 0): void | Promise<void> {
+    for (let i = from; i < notes.length; i++) {
+      const outcome = this.handleExit(notes[i]!);
+      if (outcome.kind === 'stale') continue;
+      if (!onOutcome(outcome)) return undefined;
+      if (outcome.kind === 'restarted' && outcome.wait !== undefined) return outcome.wait.then(() => this.handleExits(notes, onOutcome, i + 1));
+    }
+    return undefined;
   }
 
   private restart(child: Child): Promise<void> | undefined {
@@ -336,12 +352,12 @@ export class ChildSet {
     } else {
       const process = child.process;
       if (shutdown === 'brutal_kill') {
-        process.exit('killed');
+        process.kill('killed');
         exit = KILLED;
       } else {
         void child.handle?.stop('shutdown', Infinity); // bounded by the child's own shutdown below
         exit = await this.within(child.exited, shutdown);
-        if (exit === KILLED) process.exit('killed');
+        if (exit === KILLED) process.kill('killed');
       }
     }
     child.status = 'exited';

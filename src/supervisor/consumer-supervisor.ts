@@ -9,7 +9,8 @@ import { getLogger } from '../runtime/logger.js';
 import { describeReason, isNormalReason } from '../runtime/reason.js';
 import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { checkSupervisorOptions, normalizeSpec, type NormalizedSpec, type ProcessChildSpec, type ProcessHandle, type TaskChildSpec, type TaskFunction } from './child-spec.js';
-import { ChildExits, ChildSet, type ChildExit, type Child, type ChildCounts, type ChildInfo, type Limits } from './children.js';
+import { ChildExits, ChildSet, type Child, type ChildCounts, type ChildInfo, type ExitOutcome, type Limits } from './children.js';
+import { bindHandle, clockOf, handleOf, makeTemporary, processBehind, stageName } from '../core/internal.js';
 import { checkChildTarget, findChild, startError, type StartedChild } from './dynamic-supervisor.js';
 
 /** Options of `ConsumerSupervisor.start`. */
@@ -59,19 +60,16 @@ export class ConsumerSupervisorStage<T> extends Consumer<T> {
   }
 
   override init(): void {
-    const process = this.process!;
-    this.children = new ChildSet(
-      { name: process.name, clock: () => process.clock, deliver: (note) => process.handle.send(note) },
-      this.limits,
-    );
+    const handle = handleOf(this);
+    const clock = clockOf(this);
+    this.children = new ChildSet({ name: stageName(this), clock: () => clock, deliver: (note) => handle.send(note) }, this.limits);
   }
 
   /** Manual demand: ask `maxDemand` now, then one event per freed slot, in batches of at least `minDemand`. */
   override handleSubscribe(_kind: 'producer' | 'consumer', _options: unknown, from: Subscription<T>): 'manual' {
-    this.slots.set(from, { pending: 0, min: from.minDemand, mode: from.cancelMode });
     // The supervisor applies the cancel mode itself (handleCancel), so that children
     // running when a producer ends normally can finish.
-    (from as { cancelMode: CancelMode }).cancelMode = 'temporary';
+    this.slots.set(from, { pending: 0, min: from.minDemand, mode: makeTemporary(from) });
     this.ask(from, from.maxDemand);
     return 'manual';
   }
@@ -106,7 +104,7 @@ export class ConsumerSupervisorStage<T> extends Consumer<T> {
 
   /** R14: a failed start counts as a finished child. */
   private failedStart(from: Subscription<T>, event: T, error: unknown): void {
-    getLogger().error(`${this.process!.name}: could not start a child for ${show(event)}: ${describeReason(error)}`, error);
+    getLogger().error(`${stageName(this)}: could not start a child for ${show(event)}: ${describeReason(error)}`, error);
     this.release(from);
   }
 
@@ -130,25 +128,21 @@ export class ConsumerSupervisorStage<T> extends Consumer<T> {
 
   override handleInfo(message: unknown): void | Promise<void> {
     if (!(message instanceof ChildExits)) {
-      getLogger().warn(`${this.process!.name} received an unexpected message: ${show(message)}`);
+      getLogger().warn(`${stageName(this)} received an unexpected message: ${show(message)}`);
       return undefined;
     }
-    return this.onExits(message.notes, 0);
+    return this.children.handleExits(message.notes, this.onOutcome);
   }
 
-  private onExits(notes: readonly ChildExit[], from: number): void | Promise<void> {
-    for (let i = from; i < notes.length; i++) {
-      const outcome = this.children.handleExit(notes[i]!);
-      if (outcome.kind === 'shutdown') {
-        this.stop('shutdown');
-        return undefined;
-      }
-      if (outcome.kind === 'exited') this.release(outcome.child.tag);
-      // a restarted child keeps its slot
-      else if (outcome.kind === 'restarted' && outcome.wait !== undefined) return outcome.wait.then(() => this.onExits(notes, i + 1));
+  /** An exited child frees its slot (a restarted one keeps it); too many restarts stop the supervisor. */
+  private readonly onOutcome = (outcome: ExitOutcome): boolean => {
+    if (outcome.kind === 'shutdown') {
+      this.stop('shutdown');
+      return false;
     }
-    return undefined;
-  }
+    if (outcome.kind === 'exited') this.release(outcome.child.tag);
+    return true;
+  };
 
   /**
    * A producer left. Its children keep running. If its subscription's cancel mode
@@ -246,7 +240,10 @@ export class ConsumerSupervisor<T> {
   private constructor(
     /** The consumer stage itself. */
     readonly stage: Stage<never>,
-  ) {}
+  ) {
+    // A DynamicSupervisor holding this supervisor as a child finds its process here.
+    bindHandle(this, processBehind(stage)!);
+  }
 
   /**
    * Starts the supervisor and subscribes it to `subscribeTo`. Options are checked
@@ -267,11 +264,6 @@ export class ConsumerSupervisor<T> {
       clock: c.clock,
       name: c.name ?? `ConsumerSupervisor#${nextName++}`,
     }).then((stage) => new ConsumerSupervisor<T>(stage));
-  }
-
-  /** @internal */
-  get process(): Stage<never>['process'] {
-    return this.stage.process;
   }
 
   get name(): string {

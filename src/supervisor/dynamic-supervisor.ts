@@ -2,12 +2,13 @@ import { typeError } from '../runtime/errors.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import type { Clock } from '../runtime/clock.js';
 import {
-  checkSupervisorOptions, normalizeSpec, processOf,
+  checkSupervisorOptions, normalizeSpec,
   type ChildSpec, type ProcessChildSpec, type ProcessHandle, type TaskChildSpec, type TaskFunction,
 } from './child-spec.js';
 import type { Child, ChildCounts, ChildInfo } from './children.js';
 import { StartChildError } from './errors.js';
 import { SupervisorProcess } from './supervisor-process.js';
+import { bindHandle, processBehind } from '../core/internal.js';
 
 /** Options of `DynamicSupervisor.start`. */
 export interface DynamicSupervisorOptions {
@@ -47,9 +48,17 @@ export function findChild(children: Iterable<Child>, target: number | ProcessHan
   return undefined;
 }
 
+/** The actor behind each `DynamicSupervisor` (read by `TaskSupervisor`, in this folder only). */
+const processes = new WeakMap<DynamicSupervisor, SupervisorProcess>();
+
+/** @internal The actor behind `sup`. Not exported from the package. */
+export function supervisorProcess(sup: DynamicSupervisor): SupervisorProcess {
+  return processes.get(sup)!;
+}
+
 export function checkChildTarget(target: unknown): number | ProcessHandle {
   if (typeof target === 'number') return expectInteger('child id', target, 1);
-  if (processOf(target) !== undefined) return target as ProcessHandle;
+  if (processBehind(target) !== undefined) return target as ProcessHandle;
   throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected a child id or a child's Stage or supervisor, got: ${show(target)}`);
 }
 
@@ -78,7 +87,13 @@ export function checkChildTarget(target: unknown): number | ProcessHandle {
  * ```
  */
 export class DynamicSupervisor {
-  private constructor(/** @internal */ readonly process: SupervisorProcess) {}
+  readonly #process: SupervisorProcess;
+
+  private constructor(process: SupervisorProcess) {
+    this.#process = process;
+    processes.set(this, process);
+    bindHandle(this, process);
+  }
 
   /**
    * Starts a supervisor with no children. Options are checked here and throw a
@@ -93,17 +108,17 @@ export class DynamicSupervisor {
   }
 
   get name(): string {
-    return this.process.name;
+    return this.#process.name;
   }
 
   /** False once the supervisor has begun to exit. */
   get alive(): boolean {
-    return this.process.alive;
+    return this.#process.alive;
   }
 
   /** Resolves with the exit reason (`'shutdown'` when restarts ran out); never rejects. */
   get done(): Promise<unknown> {
-    return this.process.done;
+    return this.#process.done;
   }
 
   /**
@@ -117,10 +132,10 @@ export class DynamicSupervisor {
   startChild<A extends unknown[], P extends ProcessHandle>(spec: ProcessChildSpec<A, P>, ...args: A): Promise<StartedChild<P>>;
   startChild(spec: ChildSpec<unknown[]>, ...args: unknown[]): Promise<StartedChild<ProcessHandle | undefined>> {
     const normalized = normalizeSpec(spec, 'child spec', 'permanent');
-    return this.process.request(() => {
+    return this.#process.request(() => {
       let started;
       try {
-        started = this.process.children.start(normalized, args);
+        started = this.#process.children.start(normalized, args);
       } catch (error) {
         throw startError(error);
       }
@@ -142,8 +157,8 @@ export class DynamicSupervisor {
    */
   terminateChild(child: number | ProcessHandle): Promise<boolean> {
     const target = checkChildTarget(child);
-    return this.process.request(() => {
-      const children = this.process.children;
+    return this.#process.request(() => {
+      const children = this.#process.children;
       const found = findChild(children.values(), target, (id) => children.get(id));
       if (found === undefined) return false;
       return children.stop(found).then(() => true);
@@ -152,17 +167,17 @@ export class DynamicSupervisor {
 
   /** The children in start order. */
   whichChildren(): Promise<ChildInfo[]> {
-    return this.process.request(() => this.process.children.which());
+    return this.#process.request(() => this.#process.children.which());
   }
 
   /** `{ specs, active, workers, supervisors }`. */
   countChildren(): Promise<ChildCounts> {
-    return this.process.request(() => this.process.children.count());
+    return this.#process.request(() => this.#process.children.count());
   }
 
   /** Stops the children (newest first), then the supervisor, with `reason`; resolves once it has exited. */
   stop(reason: unknown = 'normal'): Promise<void> {
-    return this.process.stop(reason);
+    return this.#process.stop(reason);
   }
 
   toString(): string {

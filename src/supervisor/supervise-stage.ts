@@ -2,6 +2,7 @@ import { typeError } from '../runtime/errors.js';
 import { ProducerConsumer } from '../stage/stage.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelMode, CancelReason } from '../stage/types.js';
+import { clockOf, downstreamDemand, handleOf, makeTemporary, onDownstreamDemand, stageName } from '../core/internal.js';
 import { isNormalReason } from '../runtime/reason.js';
 import { expectFunction, expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../runtime/validate.js';
 import { checkShutdown, type NormalizedSpec, type Shutdown } from './child-spec.js';
@@ -87,26 +88,23 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
   }
 
   override init(): void | Promise<void> {
-    const process = this.process!;
+    const handle = handleOf(this);
+    const clock = clockOf(this);
     this.children = new ChildSet(
-      { name: process.name, clock: () => process.clock, deliver: (note) => process.handle.send(note) },
+      { name: stageName(this), clock: () => clock, deliver: (note) => handle.send(note) },
       { ...this.limits, maxChildren: Infinity },
     );
+    // Downstream asked for more: room for children that were waiting for demand.
+    onDownstreamDemand(this, () => this.refill());
     return this.pool?.start();
   }
 
   override handleSubscribe(kind: 'producer' | 'consumer', _options: unknown, from: Subscription<In>): 'manual' | 'automatic' {
     if (kind === 'consumer') return 'automatic';
-    this.upstream.set(from, { outstanding: 0, mode: from.cancelMode });
     // The stage applies the cancel mode itself, so running children can finish first.
-    (from as { cancelMode: CancelMode }).cancelMode = 'temporary';
+    this.upstream.set(from, { outstanding: 0, mode: makeTemporary(from) });
     this.refill();
     return 'manual';
-  }
-
-  /** Downstream asked for more: room for children that were waiting for demand. */
-  handleDownstreamDemand(): void {
-    this.refill();
   }
 
   /**
@@ -115,7 +113,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
    * has demand left for one more result.
    */
   private refill(): void {
-    let free = Math.min(this.max - this.busy, this.process!.downstreamDemand - this.inflight);
+    let free = Math.min(this.max - this.busy, downstreamDemand(this) - this.inflight);
     if (free <= 0 || this.draining !== undefined || this.upstream.size === 0) return;
     const subs = [...this.upstream].sort((a, b) => a[1].outstanding - b[1].outstanding);
     for (let i = 0; i < subs.length && free > 0; i++) {
@@ -162,19 +160,22 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     // Children here are tasks: restarts are synchronous, so the batch is handled in one go.
     const out: Out[] = [];
     let freed = 0;
-    for (const note of message.notes) {
-      const outcome = this.children.handleExit(note);
+    let stopped = false;
+    void this.children.handleExits(message.notes, (outcome) => {
       if (outcome.kind === 'exited' && outcome.reason === 'normal') {
         freed += this.done(outcome.child.tag as number, outcome.value, out);
       } else if (outcome.kind === 'exited' || outcome.kind === 'shutdown') {
         if (this.onError === undefined) {
           this.stop(outcome.reason);
-          return undefined;
+          stopped = true;
+          return false;
         }
         this.onError(outcome.child.args[0] as In, outcome.reason);
         freed += this.done(outcome.child.tag as number, SKIP, out);
       }
-    }
+      return true;
+    });
+    if (stopped) return undefined;
     if (freed > 0) this.asyncInfo(new FreeSlots(freed));
     return out.length > 0 ? out : undefined;
   }

@@ -2,7 +2,7 @@ import { Process } from '../runtime/process.js';
 import type { Clock } from '../runtime/clock.js';
 import { StageExitError } from '../runtime/reason.js';
 import { isPromiseLike } from '../runtime/validate.js';
-import { ChildSet, type ChildExit, type Limits } from './children.js';
+import { ChildSet, type ExitOutcome, type Limits } from './children.js';
 
 /** @internal A message to a supervisor: work to run in its turn, or what to do if it has exited. */
 export interface SupervisorMessage {
@@ -28,22 +28,17 @@ export class SupervisorProcess extends Process<SupervisorMessage> {
   ) {
     super();
     this.children = new ChildSet(
-      { name, clock: () => clock, deliver: (exits) => this.post({ run: () => this.onChildExits(exits.notes, 0), dead: ignore }) },
+      { name, clock: () => clock, deliver: (exits) => this.post({ run: () => this.children.handleExits(exits.notes, this.onOutcome), dead: ignore }) },
       limits,
     );
   }
 
-  private onChildExits(notes: readonly ChildExit[], from: number): unknown {
-    for (let i = from; i < notes.length; i++) {
-      const outcome = this.children.handleExit(notes[i]!);
-      if (outcome.kind === 'shutdown') {
-        this.requestExit('shutdown');
-        return undefined;
-      }
-      if (outcome.kind === 'restarted' && outcome.wait !== undefined) return outcome.wait.then(() => this.onChildExits(notes, i + 1));
-    }
-    return undefined;
-  }
+  /** Restart intensity exceeded: the supervisor shuts down. */
+  private readonly onOutcome = (outcome: ExitOutcome): boolean => {
+    if (outcome.kind !== 'shutdown') return true;
+    this.requestExit('shutdown');
+    return false;
+  };
 
   /** Runs `work` in the supervisor's turn and resolves with its result; its errors reject, they do not crash the supervisor. */
   request<R>(work: () => R | Promise<R>): Promise<R> {

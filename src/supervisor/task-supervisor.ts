@@ -3,7 +3,8 @@ import { StageExitError } from '../runtime/reason.js';
 import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { checkShutdown, type NormalizedSpec, type ProcessHandle, type Shutdown } from './child-spec.js';
 import type { Child, ChildCounts, ChildInfo, Exit } from './children.js';
-import { DynamicSupervisor, startError } from './dynamic-supervisor.js';
+import { DynamicSupervisor, startError, supervisorProcess } from './dynamic-supervisor.js';
+import { bindHandle } from '../core/internal.js';
 import type { SupervisorMessage, SupervisorProcess } from './supervisor-process.js';
 import { TaskTimeoutError } from './errors.js';
 import { asyncStream, type AsyncStreamOptions } from './async-stream.js';
@@ -49,12 +50,15 @@ export class Task<T> implements PromiseLike<T> {
   private child: Child | undefined = undefined;
   private exit: Exit | undefined = undefined;
   private waiters: ((exit: Exit) => void)[] | undefined = undefined;
+  readonly #spec: NormalizedSpec;
 
   /** @internal */
   constructor(
     private readonly owner: TaskSupervisor,
-    /** @internal */ readonly spec: NormalizedSpec,
-  ) {}
+    spec: NormalizedSpec,
+  ) {
+    this.#spec = spec;
+  }
 
   /** The task's child id in its supervisor, once it has started. */
   get id(): number | undefined {
@@ -84,7 +88,7 @@ export class Task<T> implements PromiseLike<T> {
    */
   await(timeoutMs = 5000): Promise<T> {
     if (timeoutMs !== Infinity) expectInteger('timeoutMs', timeoutMs, 0);
-    this.spec.report = false;
+    this.#spec.report = false;
     return new Promise<T>((resolve, reject) => {
       const clock = this.owner.clock;
       let timer: ReturnType<Clock['setTimeout']> | undefined;
@@ -117,11 +121,12 @@ export class Task<T> implements PromiseLike<T> {
 
   /** Stops the task by its shutdown policy (its signal fires). Resolves once it is gone. */
   shutdown(): Promise<void> {
-    return this.owner.supervisor.process
+    const process = supervisorProcess(this.owner.supervisor);
+    return process
       .request(() => {
         const child = this.child;
         if (child === undefined) return undefined;
-        return this.owner.supervisor.process.children.stop(child).then(() => undefined);
+        return process.children.stop(child).then(() => undefined);
       })
       .catch(() => undefined);
   }
@@ -132,6 +137,7 @@ class SpawnMessage implements SupervisorMessage {
   constructor(
     private readonly process: SupervisorProcess,
     private readonly task: Task<unknown>,
+    private readonly spec: NormalizedSpec,
     private readonly args: unknown[],
     private readonly onExit: (exit: Exit) => void,
   ) {}
@@ -140,7 +146,7 @@ class SpawnMessage implements SupervisorMessage {
     const { task, onExit } = this;
     let child: Child;
     try {
-      child = this.process.children.start(task.spec, this.args) as Child;
+      child = this.process.children.start(this.spec, this.args) as Child;
     } catch (error) {
       const exit = { reason: startError(error), value: undefined };
       task.settle(exit);
@@ -188,7 +194,10 @@ export class TaskSupervisor {
     readonly supervisor: DynamicSupervisor,
     /** @internal */ readonly clock: Clock,
     private readonly shutdownPolicy: Shutdown,
-  ) {}
+  ) {
+    // A DynamicSupervisor holding this supervisor as a child finds its process here.
+    bindHandle(this, supervisorProcess(supervisor));
+  }
 
   /** Starts a task supervisor. Options are checked here and throw. */
   static start(options: TaskSupervisorOptions = {}): Promise<TaskSupervisor> {
@@ -202,12 +211,7 @@ export class TaskSupervisor {
       ...(o.maxChildren === undefined ? {} : { maxChildren: o.maxChildren as number }),
       ...(o.clock === undefined ? {} : { clock: o.clock as Clock }),
     });
-    return start.then((sup) => new TaskSupervisor(sup, sup.process.clock, shutdown));
-  }
-
-  /** @internal */
-  get process(): DynamicSupervisor['process'] {
-    return this.supervisor.process;
+    return start.then((sup) => new TaskSupervisor(sup, supervisorProcess(sup).clock, shutdown));
   }
 
   get name(): string {
@@ -235,7 +239,8 @@ export class TaskSupervisor {
   /** @internal As `spawn`, with a spec several tasks may share (`asyncStream`). */
   spawnTask(spec: NormalizedSpec, args: unknown[], onExit: (exit: Exit) => void): Task<unknown> {
     const task = new Task<unknown>(this, spec);
-    this.supervisor.process.runOrPost(new SpawnMessage(this.supervisor.process, task, args, onExit));
+    const process = supervisorProcess(this.supervisor);
+    process.runOrPost(new SpawnMessage(process, task, spec, args, onExit));
     return task;
   }
 
