@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { scheduler, type Runnable } from '../../src/runtime/scheduler.js';
-import { Consumer, GenStage, Producer } from '../../src/index.js';
+import { Consumer, GenStage, Producer, type CallResult } from '../../src/index.js';
 import { settle } from '../../src/testing/index.js';
 
 /** A runnable that always has more work: it puts itself back in the run queue after each slice until stopped. */
@@ -156,5 +156,96 @@ describe('runtime: scheduler', () => {
     release();
     await settle();
     expect(log).to.deep.equal(['waiter block', 'other 1', 'other 2', 'waiter after']);
+  });
+  describe('continuations during a busy pipeline (issue 14)', () => {
+    class Endless extends Producer<number> {
+      private n = 0;
+      handleDemand(demand: number): number[] {
+        const out = new Array<number>(demand);
+        for (let i = 0; i < demand; i++) out[i] = this.n++;
+        return out;
+      }
+    }
+    class Count extends Consumer<number> {
+      seen = 0;
+      handleEvents(events: number[]): void {
+        this.seen += events.length;
+      }
+    }
+    /** Where the scheduler stood when the stage resolved the caller's promise. */
+    interface Mark {
+      slices: number;
+      turns: number;
+    }
+    const mark = (): Mark => ({ slices: scheduler.slices, turns: scheduler.turns });
+    class Idle extends Consumer<never> {
+      atReply: Mark = { slices: -1, turns: -1 };
+      handleEvents(): void {}
+      override handleCall(): CallResult<never> {
+        this.atReply = mark();
+        return { reply: 'pong' };
+      }
+      override handleInfo(wake: { at: Mark; resolve: () => void }): void {
+        wake.at = mark();
+        wake.resolve();
+      }
+    }
+
+    async function busyPipeline(): Promise<{ count: Count; stop: () => Promise<void> }> {
+      const producer = await GenStage.start(new Endless());
+      const count = new Count();
+      const consumer = await GenStage.start(count, { subscribeTo: [{ to: producer, maxDemand: 100 }] });
+      while (count.seen === 0) await tick();
+      return {
+        count,
+        stop: async () => {
+          await producer.stop('shutdown');
+          expect(await consumer.done).to.equal('shutdown');
+        },
+      };
+    }
+
+    it('should run the continuation of an awaited call() before the next slice, within a few turns of the reply', async () => {
+      const { count, stop } = await busyPipeline();
+      const impl = new Idle();
+      const idle = await GenStage.start(impl);
+      const turnsAfter: number[] = [];
+      const slicesAfter: number[] = [];
+      const seenBefore = count.seen;
+      for (let i = 0; i < 20; i++) {
+        expect(await idle.call('ping')).to.equal('pong');
+        const now = mark();
+        slicesAfter.push(now.slices - impl.atReply.slices);
+        turnsAfter.push(now.turns - impl.atReply.turns);
+      }
+      const seenDuring = count.seen - seenBefore;
+      await idle.stop('normal');
+      await stop();
+      // The pipeline kept running (it was busy throughout), yet each continuation ran
+      // before the scheduler started another slice: at most 3 more turns, never a slice.
+      expect(seenDuring).to.be.greaterThan(0);
+      expect(slicesAfter).to.deep.equal(new Array<number>(20).fill(0));
+      for (const t of turnsAfter) expect(t).to.be.lessThan(4);
+    });
+
+    it('should run the continuation of a promise a stage resolves in handleInfo before the next slice', async () => {
+      const { stop } = await busyPipeline();
+      const idle = await GenStage.start(new Idle());
+      const slicesAfter: number[] = [];
+      const turnsAfter: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const wake = { at: { slices: -1, turns: -1 }, resolve: () => {} };
+        const woken = new Promise<void>((resolve) => (wake.resolve = resolve));
+        idle.send(wake);
+        await woken;
+        const now = mark();
+        slicesAfter.push(now.slices - wake.at.slices);
+        turnsAfter.push(now.turns - wake.at.turns);
+      }
+      await idle.stop('normal');
+      await stop();
+      expect(slicesAfter).to.deep.equal(new Array<number>(20).fill(0));
+      for (const t of turnsAfter) expect(t).to.be.lessThan(4);
+    });
   });
 });

@@ -7,6 +7,12 @@
  * in Node), so timers and I/O keep running while a pipeline is busy; short bursts
  * start on a microtask to keep latency low.
  *
+ * When the kernel resolves a promise that user code may be awaiting (a `call()`
+ * reply, `start()`'s init, a stage's `done`) or runs a callback that may resolve one
+ * (`handleInfo`, `handleCast`), it calls `requestYield()`: the loop ends its slice
+ * after the current process's turn, so the continuation runs (on the microtasks that
+ * follow) before any other process's turn, not after the rest of a busy slice.
+ *
  * The host's timing functions are captured when this module loads: a test runner's
  * fake timers installed later (`@sinonjs/fake-timers`, Vitest's `useFakeTimers`)
  * replace the globals but do not stop the scheduler, so a pipeline still runs to its
@@ -20,7 +26,10 @@ export interface Runnable {
 }
 
 const BUDGET = 64;
-const SLICE_MS = 8;
+/** Continuous work before the loop yields to the event loop (timers, I/O); 8 before issue 14. */
+const SLICE_MS = 1;
+/** The clock is read once every `CHECK_EVERY` turns (a power of two). */
+const CHECK_EVERY = 4;
 
 const now: () => number =
   typeof performance !== 'undefined' && typeof performance.now === 'function' ? performance.now.bind(performance) : Date.now;
@@ -80,8 +89,21 @@ class Scheduler {
   private head = 0;
   private kicked = false;
   private running = false;
+  private yieldRequested = false;
   private lastYield = now();
   private idleWaiters: (() => void)[] = [];
+  /** @internal Slices run so far (one slice: the loop from a kick until it yields or empties). */
+  slices = 0;
+  /** @internal Process turns run so far (one `runSlice` call each). */
+  turns = 0;
+
+  /**
+   * Ends the running slice after the current process's turn, so promise continuations
+   * queued by that turn run before the next one. Outside a slice it does nothing.
+   */
+  requestYield(): void {
+    if (this.running) this.yieldRequested = true;
+  }
 
   enqueue(process: Runnable): void {
     if (process.queued) return;
@@ -112,16 +134,27 @@ class Scheduler {
   private run(): void {
     this.kicked = false;
     this.running = true;
+    this.slices++;
     let turns = 0;
+    let pause = false;
     try {
       while (this.head < this.queue.length) {
         const process = this.queue[this.head] as Runnable;
         this.queue[this.head++] = undefined;
         process.queued = false;
+        this.turns++;
         process.runSlice(BUDGET);
-        if ((++turns & 15) === 0 && now() - this.lastYield >= SLICE_MS) break;
+        if (this.yieldRequested) break;
+        if ((++turns & (CHECK_EVERY - 1)) === 0) {
+          // Every few turns the slice ends: on a microtask while within SLICE_MS (the
+          // continuations these turns queued run first), else on a macrotask.
+          pause = now() - this.lastYield < SLICE_MS;
+          break;
+        }
       }
     } finally {
+      const yieldRequested = this.yieldRequested;
+      this.yieldRequested = false;
       if (this.head >= this.queue.length) {
         this.queue.length = 0;
         this.head = 0;
@@ -133,7 +166,8 @@ class Scheduler {
       if (this.head < this.queue.length) {
         if (!this.kicked) {
           this.kicked = true;
-          macrotask(this.runFromMacrotask);
+          if (pause && !yieldRequested) microtask(this.runFromMicrotask);
+          else macrotask(this.runFromMacrotask);
         }
       } else if (this.idleWaiters.length > 0) {
         const waiters = this.idleWaiters;
@@ -146,3 +180,11 @@ class Scheduler {
 
 /** The one scheduler of this thread. */
 export const scheduler = new Scheduler();
+
+/**
+ * Called by the kernel when it resolves a promise user code may await, or runs a
+ * callback that may: the current slice ends after this process's turn (see above).
+ */
+export function requestYield(): void {
+  scheduler.requestYield();
+}
