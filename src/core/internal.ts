@@ -7,6 +7,7 @@
  * takes a `Stage` handle, or, from inside a stage's callbacks, the callbacks instance
  * itself (`this`). The API is written up in /work/notes/internal-api.md.
  */
+import { typeError } from '../runtime/errors.js';
 import type { Process } from '../runtime/process.js';
 import type { Clock } from '../runtime/clock.js';
 import { Stage } from '../stage/handle.js';
@@ -22,7 +23,7 @@ export type StageRef = Stage<any> | StageCallbacks<any, any>;
 
 function processOf(ref: StageRef, what: string): StageProcess {
   const process = ref instanceof Stage ? processOfHandle(ref) : ref instanceof StageCallbacks ? processOfCallbacks(ref) : undefined;
-  if (process === undefined) throw new TypeError(`${what} needs a started stage`);
+  if (process === undefined) throw typeError('ERR_GENSTAGE_INVALID_STATE', `${what} needs a started stage`);
   return process;
 }
 
