@@ -5,7 +5,7 @@ import type { Subscription } from '../stage/subscription.js';
 import type { CancelReason, DemandManagement, SubscribeOptions } from '../stage/types.js';
 import type { Dispatcher } from '../dispatchers/dispatcher.js';
 import { DemandDispatcher } from '../dispatchers/demand.js';
-import { isNormalReason } from '../runtime/reason.js';
+import { isNormalReason, Reasons } from '../runtime/reason.js';
 import { connect, materialize, type FlowRun, type Link } from './materialize.js';
 import { MapReducerStage } from './map-reducer.js';
 import { newLayer, type Plan } from './plan.js';
@@ -28,7 +28,7 @@ class SinkConsumer extends Consumer<unknown> {
   }
   override handleCancel(reason: CancelReason): void {
     const why = 'down' in reason ? reason.down : reason.cancel;
-    if (!isNormalReason(why) && why !== 'noproc') this.stop(why);
+    if (!isNormalReason(why) && why !== Reasons.NOPROC) this.stop(why);
     else if (--this.remaining === 0) this.stop('normal');
   }
 }

@@ -2,7 +2,7 @@ import { ProducerConsumer } from '../stage/stage.js';
 import { InternalInfo } from '../stage/stage-process.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelReason, DemandManagement } from '../stage/types.js';
-import { isNormalReason } from '../runtime/reason.js';
+import { isNormalReason, Reasons } from '../runtime/reason.js';
 import type { Clock } from '../runtime/clock.js';
 import { runOps } from './fuse.js';
 import type { BatchFn, Head, HeadHost, LayerSpec } from './plan.js';
@@ -152,7 +152,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
     // 'noproc': the producer had already ended when this stage subscribed (a short
     // source can finish before its last consumer's subscription arrives). A crash
     // is not lost that way: the flow's run sees every stage's own exit.
-    if (!isNormalReason(why) && why !== 'noproc') {
+    if (!isNormalReason(why) && why !== Reasons.NOPROC) {
       this.stop(why);
       return undefined;
     }

@@ -3,7 +3,7 @@ import { Process } from '../runtime/process.js';
 import { microtask } from '../runtime/scheduler.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import { getLogger } from '../runtime/logger.js';
-import { CallTimeoutError, StageExitError, describeReason, isNormalReason } from '../runtime/reason.js';
+import { CallTimeoutError, StageExitError, describeReason, isNormalReason, Reasons } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
 import { Deque } from '../runtime/deque.js';
 import { channels } from '../runtime/diagnostics.js';
@@ -459,7 +459,7 @@ export class StageProcess extends Process<Msg> {
     if (reason === 'already_subscribed' || sub.replaced) return;
     const stop = sub.cancelMode === 'permanent' || (sub.cancelMode === 'transient' && !isNormalReason(reason));
     if (!stop) return;
-    if (reason === 'noproc') getLogger().error(`${this.name} subscribed to ${sub.producerProcess.describe()}, which is not running`);
+    if (reason === Reasons.NOPROC) getLogger().error(`${this.name} subscribed to ${sub.producerProcess.describe()}, which is not running`);
     if (this.isPC && isNormalReason(reason)) {
       // Unlike the original, a producer-consumer whose source ended normally first
       // dispatches what it still buffers, then stops. Always through the dispatcher:
@@ -838,7 +838,7 @@ export class StageProcess extends Process<Msg> {
     const timer = this.clock.setTimeout(() => {
       const where = this.isBlocked || !this.alive ? `${this.callback} has not returned` : 'it was still handling earlier messages';
       getLogger().error(`${this.name} did not stop within ${timeoutMs} ms: ${where}; killed`);
-      this.kill('killed');
+      this.kill(Reasons.KILLED);
     }, timeoutMs);
     this.monitor(() => this.clock.clearTimeout(timer));
   }
@@ -938,7 +938,7 @@ export class StageProcess extends Process<Msg> {
         const sub = m.a as Subscription;
         // A producer that crashed tells a late subscriber why (a flow that failed
         // before anyone subscribed); one that ended normally is simply gone.
-        sub.consumerProcess.post(new Msg(C_CANCEL, sub, isNormalReason(reason) ? 'noproc' : reason, true));
+        sub.consumerProcess.post(new Msg(C_CANCEL, sub, isNormalReason(reason) ? Reasons.NOPROC : reason, true));
         return;
       }
       case SUBSCRIBE_TO:

@@ -2,7 +2,7 @@ import { typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
 import { getLogger } from '../runtime/logger.js';
 import type { Process } from '../runtime/process.js';
-import { describeReason, isNormalReason } from '../runtime/reason.js';
+import { describeReason, isNormalReason, Reasons } from '../runtime/reason.js';
 import { show } from '../runtime/validate.js';
 import { processBehind } from '../core/internal.js';
 import { type ChildType, type NormalizedSpec, type ProcessHandle, type RestartMode } from './child-spec.js';
@@ -44,7 +44,7 @@ export interface ChildCounts {
   readonly supervisors: number;
 }
 
-const KILLED: Exit = Object.freeze({ reason: 'killed', value: undefined });
+const KILLED: Exit = Object.freeze({ reason: Reasons.KILLED, value: undefined });
 
 const NEVER = new Promise<Exit>(() => {});
 
@@ -175,7 +175,7 @@ export class ChildSet {
    */
   start(spec: NormalizedSpec, args: readonly unknown[], tag: unknown = undefined): Child | Promise<Child> {
     if (this.closed) throw new StartChildError('shutdown');
-    if (this.children.size >= this.limits.maxChildren) throw new StartChildError('max_children');
+    if (this.children.size >= this.limits.maxChildren) throw new StartChildError(Reasons.MAX_CHILDREN);
     const child = new Child(this.nextId++, spec, args, tag);
     if (spec.type === 'task') {
       this.launchTask(child);
@@ -352,12 +352,12 @@ export class ChildSet {
     } else {
       const process = child.process;
       if (shutdown === 'brutal_kill') {
-        process.kill('killed');
+        process.kill(Reasons.KILLED);
         exit = KILLED;
       } else {
         void child.handle?.stop('shutdown', Infinity); // bounded by the child's own shutdown below
         exit = await this.within(child.exited, shutdown);
-        if (exit === KILLED) process.kill('killed');
+        if (exit === KILLED) process.kill(Reasons.KILLED);
       }
     }
     child.status = 'exited';

@@ -3,7 +3,7 @@ import { ProducerConsumer } from '../stage/stage.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelMode, CancelReason } from '../stage/types.js';
 import { clockOf, downstreamDemand, handleOf, makeTemporary, onDownstreamDemand, stageName } from '../core/internal.js';
-import { isNormalReason } from '../runtime/reason.js';
+import { isNormalReason, Reasons } from '../runtime/reason.js';
 import { expectFunction, expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../runtime/validate.js';
 import { checkShutdown, type NormalizedSpec, type Shutdown } from './child-spec.js';
 import { ChildExits, ChildSet } from './children.js';
@@ -217,7 +217,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     const reason = 'down' in cancel ? cancel.down : cancel.cancel;
     if (this.flowProducers !== undefined) {
       // 'noproc': a short source ended before this stage subscribed (the flow sees a crash through the stage itself).
-      const normal = isNormalReason(reason) || reason === 'noproc';
+      const normal = isNormalReason(reason) || reason === Reasons.NOPROC;
       if (normal && --this.flowProducers > 0) {
         this.refill();
         return;

@@ -1,5 +1,5 @@
 import type { Clock } from '../runtime/clock.js';
-import { StageExitError } from '../runtime/reason.js';
+import { StageExitError, Reasons } from '../runtime/reason.js';
 import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { checkShutdown, type NormalizedSpec, type ProcessHandle, type Shutdown } from './child-spec.js';
 import type { Child, ChildCounts, ChildInfo, Exit } from './children.js';
@@ -22,7 +22,7 @@ export interface TaskSupervisorOptions {
 
 /** @internal Turns a task's exit into what `await` rejects with. */
 export function exitError(reason: unknown): unknown {
-  return reason === 'killed' || reason === 'shutdown' ? new StageExitError(reason, `task stopped: ${reason}`) : reason;
+  return reason === Reasons.KILLED || reason === 'shutdown' ? new StageExitError(reason, `task stopped: ${reason}`) : reason;
 }
 
 /**
