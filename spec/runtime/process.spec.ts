@@ -307,14 +307,26 @@ describe('runtime: crashes nobody observes', () => {
     expect(logs.errors.map((e) => e[0])).to.deep.equal(['odd exited with {"code":7} and nobody observed it']);
   });
 
-  it('should not report a crash once done was read before it', async () => {
+  it('should not report a crash once markObserved() was called before it', async () => {
     const p = new Probe('watched', () => {
       throw new Error('seen');
+    });
+    p.markObserved();
+    p.post('x');
+    await settle();
+    expect(logs.errors).to.deep.equal([]);
+  });
+
+  it('should still report a crash when done was only read (reading the getter observes nothing)', async () => {
+    const error = new Error('unseen');
+    const p = new Probe('read-only', () => {
+      throw error;
     });
     void p.done;
     p.post('x');
     await settle();
-    expect(logs.errors).to.deep.equal([]);
+    expect(logs.errors).to.deep.equal([['read-only exited and nobody observed it', error]]);
+    expect(await p.done).to.equal(error);
   });
 
   it('should not report a crash a monitor receives', async () => {

@@ -71,7 +71,9 @@ export function whenExited(ref: StageRef): Promise<unknown> {
  * does). To react to an exit and own its report, use this, or `monitorStage` and log.
  */
 export function observeExit(ref: StageRef): Promise<unknown> {
-  return processOf(ref, 'observeExit').done;
+  const process = processOf(ref, 'observeExit');
+  process.markObserved();
+  return process.done;
 }
 
 /** The reason the stage exited with; `undefined` while it runs. */

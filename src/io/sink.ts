@@ -1,3 +1,4 @@
+import { observeExit } from '../core/internal.js';
 import { Consumer } from './stage.js';
 import { GenStage } from './gen-stage.js';
 import type { Stage } from './handle.js';
@@ -90,7 +91,7 @@ export function openSink<T>(producer: Stage<T>, onEvents: (events: T[]) => void 
   const stage = GenStage.start(consumer, { name: `sink#${sinkNames++}` });
   const started = stage.then(async (sink) => {
     // A sink that crashed (onEvents threw) settles `done` with the error.
-    void sink.done; // its error goes to `done`, so it is observed
+    void observeExit(sink); // its error goes to `done`, so it is observed
     sink.process.monitor((reason) => settleDone(isNormalReason(reason) ? undefined : { reason }));
     if (cancelled) return sink;
     subscription = await sink.subscribe(producer, { ...demand, cancel: 'temporary' });

@@ -39,10 +39,18 @@ export abstract class Process<M> implements Runnable {
     return !this.exiting;
   }
 
-  /** The promise of the exit reason; reading it counts as observing a crash. */
+  /** The promise of the exit reason. Reading it observes nothing: see `markObserved`. */
   get done(): Promise<unknown> {
-    this.observed = true;
     return this.donePromise;
+  }
+
+  /**
+   * Counts a crash of this process as observed by whoever called it (the caller of
+   * `start`, whoever stopped it, a handle's reader of `done`): it is then not reported
+   * to the logger as unobserved. The one way to observe besides `monitor`.
+   */
+  markObserved(): void {
+    this.observed = true;
   }
 
   get reason(): unknown {

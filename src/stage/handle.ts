@@ -32,9 +32,12 @@ export class Stage<Out = unknown> {
   /**
    * Resolves with the exit reason exactly as given (`'normal'`, `'shutdown'`, an
    * `Error`...); never rejects. Reading it counts as observing a crash, which is then
-   * not reported to the logger.
+   * not reported to the logger: this getter is the one public read with that effect,
+   * on purpose (`void stage.done` takes ownership of a crash's report). The library
+   * itself never reads it for the effect.
    */
   get done(): Promise<unknown> {
+    this.process.markObserved();
     return this.process.done;
   }
 
@@ -150,7 +153,7 @@ export class Stage<Out = unknown> {
    */
   stop(reason: unknown = 'normal', timeoutMs = 5000): Promise<void> {
     expectCount('timeoutMs', timeoutMs, 0);
-    void this.process.done; // whoever stops a stage observes its exit
+    this.process.markObserved(); // whoever stops a stage observes its exit
     const exited = this.process.whenExited();
     if (this.process.alive) this.process.stopWithin(timeoutMs);
     this.process.post(new Msg(STOP, reason));

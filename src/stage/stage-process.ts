@@ -220,7 +220,7 @@ export class StageProcess extends Process<Msg> {
             this.callback = 'init';
             result = this.impl.init?.();
           } catch (error) {
-            void this.done; // the caller of start() observes this failure
+            this.markObserved(); // the caller of start() observes this failure
             reject(error);
             this.exit(error);
             return undefined;
@@ -232,7 +232,7 @@ export class StageProcess extends Process<Msg> {
                 resolve();
               },
               (error: unknown) => {
-                void this.done;
+                this.markObserved();
                 reject(error);
                 throw error;
               },

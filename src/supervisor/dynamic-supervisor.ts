@@ -116,8 +116,9 @@ export class DynamicSupervisor {
     return this.#process.alive;
   }
 
-  /** Resolves with the exit reason (`'shutdown'` when restarts ran out); never rejects. */
+  /** Resolves with the exit reason (`'shutdown'` when restarts ran out); never rejects. Reading it counts as observing a crash, as `Stage#done` does. */
   get done(): Promise<unknown> {
+    this.#process.markObserved();
     return this.#process.done;
   }
 

@@ -63,7 +63,7 @@ export class SupervisorProcess extends Process<SupervisorMessage> {
 
   /** Stops the supervisor with `reason` after the message it is handling; resolves once it has exited. */
   stop(reason: unknown): Promise<void> {
-    void this.done;
+    this.markObserved();
     const exited = new Promise<void>((resolve) => this.monitor(() => resolve()));
     this.post({ run: () => this.requestExit(reason), dead: ignore });
     return exited;
