@@ -17,7 +17,7 @@ export interface LayerWorkerHost {
 /** Batches a stage may have sent and not had answered: the next one waits in the worker's port while one is worked on. */
 export const BATCHES_IN_FLIGHT = 2;
 
-interface Request {
+interface WorkerRequest {
   readonly message: Record<string, unknown>;
   readonly values: readonly unknown[];
   readonly label: string;
@@ -55,7 +55,7 @@ export class LayerWorker {
   private readonly restarts: number[] = [];
   private closed = false;
   /** Sent, not answered, oldest first. */
-  private readonly inflight: Request[] = [];
+  private readonly inflight: WorkerRequest[] = [];
   /** Answered events and timer emissions, in the worker's order, not emitted yet. */
   private output: unknown[] = [];
   /** Threads given up on, until they have exited (`close` waits for them). */
@@ -132,7 +132,7 @@ export class LayerWorker {
   }
 
   /** Sends `message`; a value that cannot be cloned throws here, before anything is sent. */
-  private request(message: Record<string, unknown>, values: readonly unknown[], label: string): Request {
+  private request(message: Record<string, unknown>, values: readonly unknown[], label: string): WorkerRequest {
     let resolve!: () => void;
     let reject!: (error: unknown) => void;
     const answered = new Promise<void>((res, rej) => {
@@ -140,13 +140,13 @@ export class LayerWorker {
       reject = rej;
     });
     answered.catch(() => {}); // a failure also reaches the stage through `crash`
-    const request: Request = { message, values, label, answered, resolve, reject };
+    const request: WorkerRequest = { message, values, label, answered, resolve, reject };
     this.send(request); // may throw (clone): then it was never in flight
     this.inflight.push(request);
     return request;
   }
 
-  private send(request: Request): void {
+  private send(request: WorkerRequest): void {
     const running = this.thread;
     const thread = running !== undefined && running.alive ? running : this.spawn();
     thread.request(request.message, request.values, request.label).then(
@@ -194,7 +194,7 @@ export class LayerWorker {
   submit(events: unknown[], from: Subscription | null): Promise<void> | undefined {
     this.request({ t: 'batch', id: from === null ? 0 : (this.ids.get(from) ?? 0), events }, events, 'event');
     if (this.inflight.length < BATCHES_IN_FLIGHT) return undefined;
-    return (this.inflight[0] as Request).answered;
+    return (this.inflight[0] as WorkerRequest).answered;
   }
 
   /** A producer ended normally; resolves once what it released (a fixed window's watermark) is in the output. */

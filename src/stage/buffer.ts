@@ -11,7 +11,7 @@ class InfoMark {
  * infos kept at their position so they fire once the events before them are gone.
  * Infos do not count towards `size`; an info pushed out by an overflow fires at once.
  */
-export class Buffer<T> {
+export class EventBuffer<T> {
   private readonly entries = new Deque<T | InfoMark>();
   private events = 0;
 

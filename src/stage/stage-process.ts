@@ -8,7 +8,7 @@ import { isPromiseLike, show } from '../runtime/validate.js';
 import { Deque } from '../runtime/deque.js';
 import { channels } from '../runtime/diagnostics.js';
 import type { Dispatcher, DispatcherHost } from '../dispatchers/dispatcher.js';
-import { Buffer } from './buffer.js';
+import { EventBuffer } from './buffer.js';
 import { Stage } from './handle.js';
 import { Subscription } from './subscription.js';
 import type { StageCallbacks } from './stage.js';
@@ -134,7 +134,7 @@ export class StageProcess extends Process<Msg> {
 
   // Producer side.
   readonly dispatcher: Dispatcher<unknown> | undefined;
-  private readonly buffer: Buffer<unknown> | undefined;
+  private readonly buffer: EventBuffer<unknown> | undefined;
   /** Subscriptions where this stage is the producer. */
   readonly consumers = new Set<Subscription>();
   private demandMode: DemandMode;
@@ -177,7 +177,7 @@ export class StageProcess extends Process<Msg> {
     this.handle = new Stage(this);
     if (this.isProducer) {
       this.dispatcher = config.dispatcher;
-      this.buffer = new Buffer(config.bufferSize, config.bufferKeep);
+      this.buffer = new EventBuffer(config.bufferSize, config.bufferKeep);
       const host: DispatcherHost<unknown> = {
         deliver: (to, events) => to.consumerProcess.post(new Msg(C_EVENTS, to, events)),
         askAgain: (from, count) => this.post(new Msg(P_ASK, from, count)),

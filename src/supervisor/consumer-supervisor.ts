@@ -38,7 +38,7 @@ interface Slots {
   readonly mode: CancelMode;
 }
 
-type Request =
+type SupervisorRequest =
   | { op: 'start'; args: unknown[] }
   | { op: 'terminate'; target: number | ProcessHandle }
   | { op: 'which' }
@@ -167,7 +167,7 @@ export class ConsumerSupervisorStage<T> extends Consumer<T> {
     this.stopIfDrained();
   }
 
-  override handleCall(request: Request): CallResult<never> | Promise<CallResult<never>> {
+  override handleCall(request: SupervisorRequest): CallResult<never> | Promise<CallResult<never>> {
     switch (request.op) {
       case 'start': {
         const reply = (value: StartReply): CallResult<never> => ({ reply: value });
