@@ -1,3 +1,4 @@
+// The protocol rules cited below (R10) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { BroadcastDispatcher, Consumer, GenStage } from '../../src/index.js';
 import { emit, join, settle, startSource } from './support.js';

@@ -1,3 +1,4 @@
+// The protocol rules cited below (R9) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { Consumer, DemandDispatcher, GenStage, Producer } from '../../src/index.js';
 import { captureLogs, emit, join, settle, startSource } from './support.js';

@@ -1,3 +1,4 @@
+// The protocol rules cited below (R11) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { defaultHash } from '../../src/index.js';
 

@@ -1,3 +1,4 @@
+// The protocol rules cited below (R11) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { GenStage, PartitionDispatcher, Producer, defaultHash } from '../../src/index.js';
 import { captureLogs, emit, join, settle, startSource, Recorder } from './support.js';

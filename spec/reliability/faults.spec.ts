@@ -1,3 +1,4 @@
+// The protocol rules cited below (R7) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import {
   GenStage, Producer, ProducerConsumer, Consumer, setLogger, StageExitError,

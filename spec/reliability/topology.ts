@@ -1,3 +1,4 @@
+// The protocol rules cited below (R1) are stated in docs/protocol.md.
 /**
  * Random topologies for the property and fault specs: a plan (plain data, so
  * fast-check can print and shrink it), an arbitrary that generates plans, a runner

@@ -1,3 +1,4 @@
+// The protocol rules cited below (R1) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { GenStage, type Subscription } from '../../src/index.js';
 import { Firehose, Sink, captureLogs, emit, gate, range, settle, startSource, type Entry } from './support.js';

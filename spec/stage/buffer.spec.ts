@@ -1,3 +1,4 @@
+// The protocol rules cited below (R5, R12) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { Consumer, GenStage, type Stage } from '../../src/index.js';
 import { Pass, Sink, Source, captureLogs, emit, range, settle, startSource, manual } from './support.js';

@@ -1,3 +1,4 @@
+// The protocol rules cited below (R1, R2, R7) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import {
   CallTimeoutError, Consumer, GenStage, Producer, StageExitError, type CallFrom, type CallResult, type Subscription,

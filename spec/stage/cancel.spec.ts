@@ -1,3 +1,4 @@
+// The protocol rules cited below (R7, R8) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import {
   BroadcastDispatcher, Consumer, GenStage, type CancelMode, type CancelReason, type Stage, type Subscription,

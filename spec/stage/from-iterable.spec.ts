@@ -1,3 +1,4 @@
+// The protocol rules cited below (R13) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { Consumer, DemandDispatcher, Flow, GenStage, type Stage, type Subscription } from '../../src/index.js';
 import { VirtualClock, settle } from '../../src/testing/index.js';

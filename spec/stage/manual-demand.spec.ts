@@ -1,3 +1,4 @@
+// The protocol rules cited below (R2) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { Consumer, GenStage, Producer, ProducerConsumer, type Subscription } from '../../src/index.js';
 import { Sink, captureLogs, emit, range, settle, startSource } from './support.js';

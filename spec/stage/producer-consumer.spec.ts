@@ -1,3 +1,4 @@
+// The protocol rules cited below (R6, R7, R12) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { GenStage, type Stage, type Subscription } from '../../src/index.js';
 import { Pass, Sink, captureLogs, emit, range, settle, startSource, type Entry, manual } from './support.js';

@@ -1,3 +1,4 @@
+// The protocol rules cited below (R3, R4, R13) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { BroadcastDispatcher, GenStage, Producer, type Stage } from '../../src/index.js';
 import { Sink, Source, captureLogs, emit, range, settle, startSource, type Entry, manual } from './support.js';

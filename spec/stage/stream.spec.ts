@@ -1,3 +1,4 @@
+// The protocol rules cited below (R13) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { GenStage, Producer, type CancelReason, type Subscription } from '../../src/index.js';
 import { settle } from '../../src/testing/index.js';

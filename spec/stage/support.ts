@@ -1,3 +1,4 @@
+// The protocol rules cited below (R1, R13) are stated in docs/protocol.md.
 /**
  * Small stages for the stage-protocol specs (R1..R13). Each one records what happened
  * to it in order, so a spec can compare whole arrays: the asks a producer received

@@ -1,3 +1,4 @@
+// The protocol rules cited below (R14) are stated in docs/protocol.md.
 import { expect } from 'chai';
 import { GenStage, Producer, type Stage } from '../../src/index.js';
 import { ConsumerSupervisor } from '../../src/supervisor/index.js';
