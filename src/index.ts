@@ -9,7 +9,7 @@ export type {
   StageKind, DemandManagement, CancelMode, DemandMode, BufferKeep, CancelReason, SubscribeOptions, SubscribeTo,
   ProducerOptions, StartOptions, CallResult, CallFrom, Emit,
 } from './stage/types.js';
-export type { Dispatcher, DispatcherHost } from './dispatchers/dispatcher.js';
+export type { Dispatcher, DispatcherHost, SubscribeRefusal } from './dispatchers/dispatcher.js';
 export { DemandDispatcher, type DemandDispatcherOptions } from './dispatchers/demand.js';
 export { BroadcastDispatcher } from './dispatchers/broadcast.js';
 export { PartitionDispatcher, type PartitionDispatcherOptions } from './dispatchers/partition.js';
