@@ -8,7 +8,7 @@
  */
 import {
   Consumer, DemandDispatcher, GenStage, Producer, ProducerConsumer, setLogger,
-  type CancelReason, type Dispatcher, type DispatcherHost, type Stage, type StartOptions, type Subscription,
+  type CancelReason, type Dispatcher, type DispatcherHost, type SubscribeRefusal, type Stage, type StartOptions, type Subscription,
 } from '../../src/index.js';
 import { settle } from '../../src/testing/index.js';
 
@@ -31,7 +31,7 @@ export class RecordingDispatcher<T = unknown> implements Dispatcher<T> {
   validate(options: Readonly<Record<string, unknown>>): void {
     this.inner.validate?.(options);
   }
-  subscribe(options: Readonly<Record<string, unknown>>, from: Subscription<T>): number {
+  subscribe(options: Readonly<Record<string, unknown>>, from: Subscription<T>): number | SubscribeRefusal {
     this.log.push(['subscribe', from.tag]);
     return this.inner.subscribe(options, from);
   }

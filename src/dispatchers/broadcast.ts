@@ -1,7 +1,7 @@
 import { typeError } from '../runtime/errors.js';
 import type { Subscription } from '../stage/subscription.js';
-import type { Dispatcher, DispatcherHost } from './dispatcher.js';
-import { NO_EVENTS } from './dispatcher.js';
+import type { Dispatcher, DispatcherHost, SubscribeRefusal } from './dispatcher.js';
+import { NO_EVENTS, refuseSubscription } from './dispatcher.js';
 import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 
 interface Entry<T> {
@@ -55,12 +55,10 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
     }
   }
 
-  subscribe(options: Readonly<Record<string, unknown>>, from: Subscription<T>): number {
+  subscribe(options: Readonly<Record<string, unknown>>, from: Subscription<T>): number | SubscribeRefusal {
     this.validate(options);
-    if (this.demands.some((d) => d.sub.consumerProcess === from.consumerProcess)) {
-      // eslint-disable-next-line @typescript-eslint/only-throw-error -- GenStage's reason term, which the consumer receives as its cancel reason
-      throw 'already_subscribed';
-    }
+    // GenStage's reason term, which the consumer receives as its cancel reason.
+    if (this.demands.some((d) => d.sub.consumerProcess === from.consumerProcess)) return refuseSubscription('already_subscribed');
     for (const d of this.demands) d.counter += this.waiting;
     this.waiting = 0;
     this.demands.push({ counter: 0, sub: from, selector: options.selector as ((event: T) => boolean) | undefined });

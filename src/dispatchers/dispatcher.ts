@@ -41,8 +41,12 @@ export interface Dispatcher<T = unknown> {
    * message is sent, so a bad `partition` or `selector` throws there. Optional.
    */
   validate?(options: Readonly<Record<string, unknown>>): void;
-  /** A consumer subscribed. Throwing rejects the subscription (the consumer is cancelled with the error). */
-  subscribe(options: Readonly<Record<string, unknown>>, from: Subscription<T>): number;
+  /**
+   * A consumer subscribed. Returning a `SubscribeRefusal` (`{ refuse: reason }`)
+   * rejects the subscription: the consumer is cancelled with its reason. Throwing does the
+   * same with the error.
+   */
+  subscribe(options: Readonly<Record<string, unknown>>, from: Subscription<T>): number | SubscribeRefusal;
   /** A consumer cancelled or exited. */
   cancel(from: Subscription<T>): number;
   /** A consumer asked for `count` more events. */
@@ -63,6 +67,16 @@ export interface Dispatcher<T = unknown> {
    * waits for them to go out; one that stops otherwise reports them as dropped. Optional.
    */
   heldCount?(): number;
+}
+
+/** What `Dispatcher.subscribe` returns to refuse a consumer: it is cancelled with `reason`. */
+export interface SubscribeRefusal {
+  readonly refuse: unknown;
+}
+
+/** A `SubscribeRefusal` with `reason` (`'already_subscribed'` for a second subscription of one consumer). */
+export function refuseSubscription(reason: unknown): SubscribeRefusal {
+  return { refuse: reason };
 }
 
 export const NO_EVENTS: never[] = [];

@@ -1,13 +1,14 @@
 import { typeError } from '../runtime/errors.js';
 import { StageProcess } from './stage-process.js';
+import { processOfCallbacks, unbindCallbacks } from './bindings.js';
 import { Consumer, Producer, ProducerConsumer, StageCallbacks } from './stage.js';
 import type { Stage } from './handle.js';
 import { checkStartOptions, claimDispatcher, resolveSubscription } from './options.js';
 import type { StageKind, StartOptions, SubscribeTo } from './types.js';
 import { DemandDispatcher } from '../dispatchers/demand.js';
 import { show } from '../runtime/validate.js';
-import { fromIterable, type FromIterableOptions } from './from-iterable.js';
-import { stream, type StreamOptions } from './stream.js';
+import { fromIterable, type FromIterableOptions } from '../io/from-iterable.js';
+import { stream, type StreamOptions } from '../io/stream.js';
 
 /** The type of events a stage implementation emits. */
 export type OutputOf<S> = S extends StageCallbacks<unknown, infer O> ? O : S extends StageCallbacks<never, infer O> ? O : unknown;
@@ -66,8 +67,9 @@ export class GenStage {
     const kind = kindOf(stage);
     const callbacks = stage as unknown as StageCallbacks<unknown, unknown>;
     checkCallbacks(callbacks, kind);
-    if (callbacks.process !== undefined) {
-      throw typeError('ERR_GENSTAGE_INVALID_STATE', `this ${stage.constructor.name} instance was already started (as ${callbacks.process.name}); create a new one`);
+    const running = processOfCallbacks(callbacks);
+    if (running !== undefined) {
+      throw typeError('ERR_GENSTAGE_INVALID_STATE', `this ${stage.constructor.name} instance was already started (as ${running.name}); create a new one`);
     }
     const o = checkStartOptions(options);
     if (kind !== 'producer') {
@@ -94,7 +96,7 @@ export class GenStage {
     try {
       subscriptions = o.subscribeTo.map((entry: SubscribeTo) => resolveSubscription(process, entry, 'subscribeTo'));
     } catch (error) {
-      callbacks.process = undefined;
+      unbindCallbacks(callbacks);
       throw error;
     }
     if (process.dispatcher !== undefined) claimDispatcher(process.dispatcher, process.name);

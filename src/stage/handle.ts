@@ -5,28 +5,48 @@ import { Subscription } from './subscription.js';
 import type { DemandMode, StageKind, SubscribeOptions } from './types.js';
 import { expectCount, expectInteger, expectObject, expectOneOf, show } from '../runtime/validate.js';
 import { resolveSubscription } from './options.js';
-import { openSink } from './sink.js';
-import { sinkObservable, symbolObservable, type InteropObservable } from './observable.js';
+import { openSink } from '../io/sink.js';
+import { sinkObservable, symbolObservable, type InteropObservable } from '../io/observable.js';
+
+let readProcess: (stage: Stage<unknown>) => StageProcess;
+
+/** @internal The process behind `stage` (the kernel and core/internal.ts only). */
+export function processOfStage(stage: Stage<unknown>): StageProcess {
+  return readProcess(stage);
+}
 
 /**
  * A running stage, as seen from outside. Every method sends a message: nothing runs
  * inside the stage's callbacks from here. `Out` is the type of the events it emits.
  */
 export class Stage<Out = unknown> {
+  readonly #process: StageProcess;
+
   /** @internal */
-  constructor(/** @internal */ readonly process: StageProcess) {}
+  constructor(process: StageProcess) {
+    this.#process = process;
+  }
+
+  /** @internal @deprecated Until the layers above the kernel use core/internal.ts; then removed. */
+  get process(): StageProcess {
+    return this.#process;
+  }
+
+  static {
+    readProcess = (stage) => stage.#process;
+  }
 
   get name(): string {
-    return this.process.name;
+    return this.#process.name;
   }
 
   get kind(): StageKind {
-    return this.process.kind;
+    return this.#process.kind;
   }
 
   /** False once the stage has begun to exit. */
   get alive(): boolean {
-    return this.process.alive;
+    return this.#process.alive;
   }
 
   /**
@@ -37,8 +57,8 @@ export class Stage<Out = unknown> {
    * itself never reads it for the effect.
    */
   get done(): Promise<unknown> {
-    this.process.markObserved();
-    return this.process.done;
+    this.#process.markObserved();
+    return this.#process.done;
   }
 
   /**
@@ -47,18 +67,18 @@ export class Stage<Out = unknown> {
    * stage has sent its subscription (and, in automatic mode, its first ask).
    */
   subscribe<T>(producer: Stage<T>, options: SubscribeOptions = {}): Promise<Subscription<T>> {
-    const sub = resolveSubscription(this.process, { ...expectObject('subscribe options', options), to: producer as Stage<unknown> }, 'subscribe');
+    const sub = resolveSubscription(this.#process, { ...expectObject('subscribe options', options), to: producer as Stage<unknown> }, 'subscribe');
     return this.subscribeWith(sub);
   }
 
   /** @internal Sends an already checked subscription. */
   subscribeWith(sub: Subscription): Promise<Subscription> {
     return new Promise((resolve, reject) => {
-      if (!this.process.alive) {
+      if (!this.#process.alive) {
         reject(typeError('ERR_GENSTAGE_INVALID_STATE', `cannot subscribe ${this.name}: it is not running`));
         return;
       }
-      this.process.post(new Msg(SUBSCRIBE_TO, sub, resolve));
+      this.#process.post(new Msg(SUBSCRIBE_TO, sub, resolve));
     });
   }
 
@@ -67,11 +87,11 @@ export class Stage<Out = unknown> {
     if (!(subscription instanceof Subscription)) {
       throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected subscription to be a Subscription, got: ${show(subscription)}`);
     }
-    if (subscription.consumerProcess !== this.process && subscription.producerProcess !== this.process) {
+    if (subscription.consumerProcess !== this.process && subscription.producerProcess !== this.#process) {
       throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `${subscription.toString()} does not belong to ${this.name}`);
     }
-    if (subscription.consumerProcess === this.process) {
-      this.process.post(new Msg(QUERY, (p: StageProcess) => p.cancel(subscription, reason), () => {}));
+    if (subscription.consumerProcess === this.#process) {
+      this.#process.post(new Msg(QUERY, (p: StageProcess) => p.cancel(subscription, reason), () => {}));
     } else {
       subscription.producerProcess.post(new Msg(P_CANCEL, subscription, reason, false));
     }
@@ -87,7 +107,7 @@ export class Stage<Out = unknown> {
     // The new options are checked before the old subscription is cancelled.
     const next =
       subscription instanceof Subscription
-        ? resolveSubscription(this.process, { ...expectObject('resubscribe options', options), to: subscription.producer as Stage<unknown> }, 'resubscribe')
+        ? resolveSubscription(this.#process, { ...expectObject('resubscribe options', options), to: subscription.producer as Stage<unknown> }, 'resubscribe')
         : undefined;
     // Unlike a plain cancel, the old subscription's cancel mode does not apply: a
     // consumer resubscribing (to change its options) is not stopped by its own cancel.
@@ -99,27 +119,27 @@ export class Stage<Out = unknown> {
   /** Sends `request` to `handleCall` and resolves with the reply; rejects after `timeoutMs` (default 5000; `Infinity` waits forever). */
   call<R = unknown>(request: unknown, timeoutMs = 5000): Promise<R> {
     if (timeoutMs !== Infinity) expectInteger('timeoutMs', timeoutMs, 0);
-    return this.process.call(request, timeoutMs) as Promise<R>;
+    return this.#process.call(request, timeoutMs) as Promise<R>;
   }
 
   /** Sends `message` to `handleCast`. */
   cast(message: unknown): void {
-    this.process.post(new Msg(CAST, message));
+    this.#process.post(new Msg(CAST, message));
   }
 
   /** Sends `message` to `handleInfo`, in mailbox order. */
   send(message: unknown): void {
-    this.process.post(new Msg(INFO, message));
+    this.#process.post(new Msg(INFO, message));
   }
 
   /** Sends `message` to `handleInfo` once the events the producer buffers now are dispatched. */
   asyncInfo(message: unknown): void {
-    this.process.post(new Msg(BUFFERED_INFO, message));
+    this.#process.post(new Msg(BUFFERED_INFO, message));
   }
 
   /** As `asyncInfo`; resolves once the info is queued behind the buffered events. */
   syncInfo(message: unknown): Promise<void> {
-    return new Promise((resolve) => this.process.post(new Msg(BUFFERED_INFO, message, resolve)));
+    return new Promise((resolve) => this.#process.post(new Msg(BUFFERED_INFO, message, resolve)));
   }
 
   /**
@@ -131,16 +151,16 @@ export class Stage<Out = unknown> {
   demand(mode: DemandMode): void;
   demand(mode?: DemandMode): Promise<DemandMode> | void {
     if (mode === undefined) {
-      return new Promise((resolve, reject) => this.process.post(new Msg(QUERY, (p: StageProcess) => p.currentDemandMode, resolve, reject)));
+      return new Promise((resolve, reject) => this.#process.post(new Msg(QUERY, (p: StageProcess) => p.currentDemandMode, resolve, reject)));
     }
     expectOneOf('demand', mode, ['forward', 'accumulate'] as const);
-    if (this.process.kind !== 'producer') throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `demand mode applies to producers; ${this.name} is a ${this.process.kind}`);
-    this.process.post(new Msg(DEMAND, mode));
+    if (this.#process.kind !== 'producer') throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `demand mode applies to producers; ${this.name} is a ${this.#process.kind}`);
+    this.#process.post(new Msg(DEMAND, mode));
   }
 
   /** How many events the producer holds in its buffer (infos not counted). Rejects with a `StageExitError` once the stage has exited. */
   estimateBufferedCount(): Promise<number> {
-    return new Promise((resolve, reject) => this.process.post(new Msg(QUERY, (p: StageProcess) => p.bufferedCount, resolve, reject)));
+    return new Promise((resolve, reject) => this.#process.post(new Msg(QUERY, (p: StageProcess) => p.bufferedCount, resolve, reject)));
   }
 
   /**
@@ -153,10 +173,10 @@ export class Stage<Out = unknown> {
    */
   stop(reason: unknown = 'normal', timeoutMs = 5000): Promise<void> {
     expectCount('timeoutMs', timeoutMs, 0);
-    this.process.markObserved(); // whoever stops a stage observes its exit
-    const exited = this.process.whenExited();
-    if (this.process.alive) this.process.stopWithin(timeoutMs);
-    this.process.post(new Msg(STOP, reason));
+    this.#process.markObserved(); // whoever stops a stage observes its exit
+    const exited = this.#process.whenExited();
+    if (this.#process.alive) this.#process.stopWithin(timeoutMs);
+    this.#process.post(new Msg(STOP, reason));
     return exited.then(() => undefined);
   }
 

@@ -7,10 +7,11 @@ import { CallTimeoutError, StageExitError, describeReason, isNormalReason, Reaso
 import { isPromiseLike, show } from '../runtime/validate.js';
 import { Deque } from '../runtime/deque.js';
 import { channels } from '../runtime/diagnostics.js';
-import type { Dispatcher, DispatcherHost } from '../dispatchers/dispatcher.js';
+import type { Dispatcher, DispatcherHost, SubscribeRefusal } from '../dispatchers/dispatcher.js';
 import { EventBuffer } from './buffer.js';
-import { Stage } from './handle.js';
+import { Stage, processOfStage } from './handle.js';
 import { Subscription } from './subscription.js';
+import { bindCallbacks } from './bindings.js';
 import type { StageCallbacks } from './stage.js';
 import type { BufferKeep, CallFrom, CallResult, DemandMode, StageKind } from './types.js';
 
@@ -41,13 +42,10 @@ export class Msg {
 
 /** @internal The process behind a handle (today's field; core/internal.ts reads it). */
 export function processOfHandle(handle: Stage<unknown>): StageProcess | undefined {
-  return handle.process;
+  return processOfStage(handle);
 }
 
-/** @internal The process running a callbacks instance, once started. */
-export function processOfCallbacks(callbacks: StageCallbacks<unknown, unknown>): StageProcess | undefined {
-  return callbacks.process;
-}
+export { processOfCallbacks } from './bindings.js';
 
 /** Marks an info that asks the producer to exit once it reaches the dispatcher (stopWhenDrained). */
 const EXIT_WHEN_DRAINED = Symbol('exit when drained');
@@ -189,7 +187,7 @@ export class StageProcess extends Process<Msg> {
       this.dispatcher = undefined;
       this.buffer = undefined;
     }
-    impl.process = this;
+    bindCallbacks(impl, this);
   }
 
   describe(): string {
@@ -490,11 +488,15 @@ export class StageProcess extends Process<Msg> {
       if (mode !== undefined && mode !== 'automatic') {
         throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${this.name}: handleSubscribe must return 'automatic' or 'manual', got: ${show(mode)}`);
       }
-      let demand: number;
+      let demand: number | SubscribeRefusal;
       try {
         demand = this.dispatcher!.subscribe(sub.options, sub);
       } catch (error) {
         sub.consumerProcess.post(new Msg(C_CANCEL, sub, error, false));
+        return undefined;
+      }
+      if (typeof demand !== 'number') {
+        sub.consumerProcess.post(new Msg(C_CANCEL, sub, demand.refuse, false));
         return undefined;
       }
       this.consumers.add(sub);

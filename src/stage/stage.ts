@@ -1,5 +1,6 @@
 import { rangeError, typeError } from '../runtime/errors.js';
 import type { StageProcess } from './stage-process.js';
+import { processOfCallbacks } from './bindings.js';
 import type { Stage } from './handle.js';
 import type { Subscription } from './subscription.js';
 import type { CallFrom, CallResult, CancelReason, DemandManagement, Emit } from './types.js';
@@ -14,8 +15,13 @@ import { expectInteger, show } from '../runtime/validate.js';
  * stops the stage with that error as its exit reason.
  */
 export abstract class StageCallbacks<In, Out> {
-  /** @internal Set by `GenStage.start`. */
-  process: StageProcess | undefined = undefined;
+  /**
+   * @internal @deprecated Until the layers above the kernel use core/internal.ts; then
+   * removed (the kernel itself reads a module-private map, see bindings.ts).
+   */
+  get process(): StageProcess | undefined {
+    return processOfCallbacks(this);
+  }
 
   /** Runs once before the stage takes messages; `GenStage.start` resolves after it. */
   init?(): void | Promise<void>;
@@ -54,23 +60,23 @@ export abstract class StageCallbacks<In, Out> {
 
   /** This stage's handle. */
   protected get self(): Stage<Out> {
-    return this.owner('self').handle;
+    return ownerOf(this, 'self').handle;
   }
 
   /** Asks the producer of `from` for `count` more events (manual demand). `0` does nothing. */
   protected ask(from: Subscription<In>, count: number): void {
     expectInteger('count', count, 0);
-    this.owner('ask').ask(from, count);
+    ownerOf(this, 'ask').ask(from, count);
   }
 
   /** Answers a `call` that returned `{ noreply: true }`. */
   protected reply(from: CallFrom, value: unknown): void {
-    this.owner('reply').reply(from, value);
+    ownerOf(this, 'reply').reply(from, value);
   }
 
   /** Cancels a subscription (either side). The consumer's `handleCancel` sees `{ cancel: reason }`. */
   protected cancel(from: Subscription<In | Out>, reason: unknown = 'normal'): void {
-    this.owner('cancel').cancel(from, reason);
+    ownerOf(this, 'cancel').cancel(from, reason);
   }
 
   /**
@@ -80,26 +86,27 @@ export abstract class StageCallbacks<In, Out> {
    * at once if its last consumer leaves; events dropped at any stop are counted in a warning.
    */
   protected stop(reason: unknown = 'normal'): void {
-    this.owner('stop').stopFromCallback(reason);
+    ownerOf(this, 'stop').stopFromCallback(reason);
   }
 
   /** Delivers `message` to `handleInfo` after `ms` on the stage's clock. Cancelled when the stage stops. */
   protected sendAfter(message: unknown, ms: number): () => void {
     if (typeof ms !== 'number' || Number.isNaN(ms)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ms to be a number >= 0, got: ${show(ms)}`);
     if (ms < 0 || ms === Infinity) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected ms to be a finite number >= 0, got: ${show(ms)}`);
-    return this.owner('sendAfter').sendAfter(message, ms);
+    return ownerOf(this, 'sendAfter').sendAfter(message, ms);
   }
 
   /** Delivers `message` to `handleInfo` once the events buffered before it are dispatched. */
   protected asyncInfo(message: unknown): void {
-    this.owner('asyncInfo').bufferedInfo(message);
+    ownerOf(this, 'asyncInfo').bufferedInfo(message);
   }
+}
 
-  private owner(method: string): StageProcess {
-    const process = this.process;
-    if (process === undefined) throw typeError('ERR_GENSTAGE_INVALID_STATE', `this.${method}() needs a started stage: call GenStage.start first`);
-    return process;
-  }
+/** The process running `callbacks` (module-private: subclasses see no member of ours). */
+function ownerOf(callbacks: object, method: string): StageProcess {
+  const process = processOfCallbacks(callbacks);
+  if (process === undefined) throw typeError('ERR_GENSTAGE_INVALID_STATE', `this.${method}() needs a started stage: call GenStage.start first`);
+  return process;
 }
 
 /** A stage that only emits: it answers demand in `handleDemand`. */
