@@ -112,12 +112,16 @@ describe('runtime: error codes', () => {
 
 describe('runtime: Reasons', () => {
   it('should be the strings users compare exit reasons with', () => {
-    expect(Reasons).to.deep.equal({ NORMAL: 'normal', SHUTDOWN: 'shutdown', NOPROC: 'noproc', KILLED: 'killed', MAX_CHILDREN: 'max_children' });
+    expect(Reasons).to.deep.equal({
+      NORMAL: 'normal', SHUTDOWN: 'shutdown', NOPROC: 'noproc', KILLED: 'killed', MAX_CHILDREN: 'max_children',
+      UNKNOWN_SUBSCRIPTION: 'unknown_subscription', DUPLICATED_SUBSCRIPTION: 'duplicated_subscription', ALREADY_SUBSCRIBED: 'already_subscribed',
+    });
   });
 
   it('should count NORMAL and SHUTDOWN as normal reasons and the kernel reasons as abnormal', () => {
     expect(Object.values(Reasons).map((r) => [r, isNormalReason(r)])).to.deep.equal([
       ['normal', true], ['shutdown', true], ['noproc', false], ['killed', false], ['max_children', false],
+      ['unknown_subscription', false], ['duplicated_subscription', false], ['already_subscribed', false],
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { Reasons } from '../runtime/reason.js';
 import { typeError } from '../runtime/errors.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { Dispatcher, DispatcherHost, SubscribeRefusal } from './dispatcher.js';
@@ -58,7 +59,7 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
   subscribe(options: Readonly<Record<string, unknown>>, from: Subscription<T>): number | SubscribeRefusal {
     this.validate(options);
     // GenStage's reason term, which the consumer receives as its cancel reason.
-    if (this.demands.some((d) => d.sub.consumerProcess === from.consumerProcess)) return refuseSubscription('already_subscribed');
+    if (this.demands.some((d) => d.sub.consumerProcess === from.consumerProcess)) return refuseSubscription(Reasons.ALREADY_SUBSCRIBED);
     for (const d of this.demands) d.counter += this.waiting;
     this.waiting = 0;
     this.demands.push({ counter: 0, sub: from, selector: options.selector as ((event: T) => boolean) | undefined });

@@ -19,13 +19,25 @@ export const Reasons = {
   KILLED: 'killed',
   /** A supervisor refused a child because it already had `maxChildren` (the `reason` of a `StartChildError`). */
   MAX_CHILDREN: 'max_children',
+  /** A subscription cancelled because the other side does not know it (an ask or events after a cancel crossed them). */
+  UNKNOWN_SUBSCRIPTION: 'unknown_subscription',
+  /** A subscription cancelled because the producer already holds one with the same identity. */
+  DUPLICATED_SUBSCRIPTION: 'duplicated_subscription',
+  /** A `BroadcastDispatcher` refused a consumer that is already subscribed to it; never stops the consumer. */
+  ALREADY_SUBSCRIBED: 'already_subscribed',
 } as const;
 
 /** `'normal'`, `'shutdown'` or `{ shutdown: detail }`: the reasons that are not a failure. */
 export type NormalReason = typeof Reasons.NORMAL | typeof Reasons.SHUTDOWN | { readonly shutdown: unknown };
 
 /** The reasons the kernel itself gives when a stage, a link or a child ends. */
-export type KernelReason = typeof Reasons.NOPROC | typeof Reasons.KILLED | typeof Reasons.MAX_CHILDREN;
+export type KernelReason =
+  | typeof Reasons.NOPROC
+  | typeof Reasons.KILLED
+  | typeof Reasons.MAX_CHILDREN
+  | typeof Reasons.UNKNOWN_SUBSCRIPTION
+  | typeof Reasons.DUPLICATED_SUBSCRIPTION
+  | typeof Reasons.ALREADY_SUBSCRIBED;
 
 /**
  * Any other value a stage was stopped with (`stop(reason)`, `{ stop: reason }`, a

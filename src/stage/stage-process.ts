@@ -356,7 +356,7 @@ export class StageProcess extends Process<Msg> {
   private onEvents(m: Msg): unknown {
     const sub = m.a as Subscription;
     if (!this.producers.has(sub)) {
-      if (this.isConsumer) sub.producerProcess.post(new Msg(P_CANCEL, sub, 'unknown_subscription', false));
+      if (this.isConsumer) sub.producerProcess.post(new Msg(P_CANCEL, sub, Reasons.UNKNOWN_SUBSCRIPTION, false));
       return undefined;
     }
     if (this.isPC) {
@@ -454,7 +454,7 @@ export class StageProcess extends Process<Msg> {
   }
 
   private applyCancelMode(sub: Subscription, reason: unknown): void {
-    if (reason === 'already_subscribed' || sub.replaced) return;
+    if (reason === Reasons.ALREADY_SUBSCRIBED || sub.replaced) return;
     const stop = sub.cancelMode === 'permanent' || (sub.cancelMode === 'transient' && !isNormalReason(reason));
     if (!stop) return;
     if (reason === Reasons.NOPROC) getLogger().error(`${this.name} subscribed to ${sub.producerProcess.describe()}, which is not running`);
@@ -476,7 +476,7 @@ export class StageProcess extends Process<Msg> {
       return undefined;
     }
     if (this.consumers.has(sub)) {
-      sub.consumerProcess.post(new Msg(C_CANCEL, sub, 'duplicated_subscription', false));
+      sub.consumerProcess.post(new Msg(C_CANCEL, sub, Reasons.DUPLICATED_SUBSCRIPTION, false));
       return undefined;
     }
     this.callback = 'handleSubscribe';
@@ -512,7 +512,7 @@ export class StageProcess extends Process<Msg> {
   private onAsk(sub: Subscription, count: number): unknown {
     if (!this.isProducer) return undefined;
     if (!this.consumers.has(sub)) {
-      sub.consumerProcess.post(new Msg(C_CANCEL, sub, 'unknown_subscription', false));
+      sub.consumerProcess.post(new Msg(C_CANCEL, sub, Reasons.UNKNOWN_SUBSCRIPTION, false));
       return undefined;
     }
     if (demandChannel.hasSubscribers) demandChannel.publish({ stage: this.handle, subscription: sub, count });
