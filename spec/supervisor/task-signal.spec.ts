@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConsumerSupervisor, GenStage, TaskSupervisor } from '../../src/index.js';
+import { Consumer, ConsumerSupervisor, DynamicSupervisor, GenStage, TaskSupervisor, superviseStage } from '../../src/index.js';
 import { settle } from '../../src/testing/index.js';
 
 // A task child is always called with its arguments and then its own AbortSignal, as the
@@ -89,5 +89,42 @@ describe('task children and their AbortSignal', () => {
     expect(counts).to.deep.equal([2, 2]);
     expect(plain).to.deep.equal([6]);
     await tasks.stop();
+  });
+
+  it('should call a task with its arguments only when its spec opts out with signal: false', async () => {
+    const counts: number[] = [];
+    const count = function (...args: unknown[]): number {
+      counts.push(args.length);
+      return 1;
+    };
+    const source = await GenStage.fromIterable([1]);
+    const sup = await ConsumerSupervisor.start<number>({ child: { start: count, signal: false }, subscribeTo: [source] });
+    expect(await sup.done).to.equal('normal');
+
+    const numbers = await GenStage.fromIterable([1, 2]);
+    const middle = await GenStage.start(superviseStage(count, { signal: false }), { subscribeTo: [numbers] });
+    class Sink extends Consumer<number> {
+      handleEvents(): void {}
+    }
+    const end = await GenStage.start(new Sink(), { subscribeTo: [middle] });
+    expect(await end.done).to.equal('normal');
+
+    const tasks = await TaskSupervisor.start();
+    for await (const r of tasks.asyncStream([1], count, { signal: false })) void r;
+    for await (const r of tasks.asyncStream([1], count)) void r;
+    await tasks.stop();
+    expect(counts).to.deep.equal([1, 1, 1, 1, 2]);
+  });
+
+  it('should check the signal option at the call, naming it and the value', async () => {
+    const sup = await DynamicSupervisor.start();
+    expect(() => sup.startChild({ start: () => 1, signal: 'no' as never })).to.throw(TypeError, 'expected child spec.signal to be a boolean, got: "no"');
+    expect(() => sup.startChild({ type: 'stage', start: () => GenStage.fromIterable([]), signal: false } as never))
+      .to.throw(TypeError, "expected child spec.signal to be left out for a 'stage' child (it applies to task children), got: false");
+    expect(() => superviseStage(() => 1, { signal: 1 as never })).to.throw(TypeError, 'expected signal to be a boolean, got: 1');
+    const tasks = await TaskSupervisor.start();
+    expect(() => tasks.asyncStream([1], () => 1, { signal: null as never })).to.throw(TypeError, 'expected signal to be a boolean, got: null');
+    await tasks.stop();
+    await sup.stop();
   });
 });

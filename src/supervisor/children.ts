@@ -196,10 +196,16 @@ export class ChildSet {
   private launchTask(child: Child): void {
     const gen = ++child.gen;
     let result: unknown;
-    // Every task function gets its own signal after its arguments, whatever it declares.
-    const controller = new AbortController();
+    // Every task function gets its own signal after its arguments, whatever it declares,
+    // unless its spec opted out (`signal: false`).
+    let controller: AbortController | undefined;
     try {
-      result = child.spec.start(...child.args, controller.signal);
+      if (child.spec.noSignal === true) {
+        result = child.spec.start(...child.args);
+      } else {
+        controller = new AbortController();
+        result = child.spec.start(...child.args, controller.signal);
+      }
     } catch (error) {
       if (child.spec.throwIsExit !== true) throw error;
       result = Promise.reject(error);
