@@ -19,6 +19,8 @@ export function defaultHash(value: unknown): number {
     case 'string':
       return fnv1a(value, 0x811c9dc5);
     case 'number':
+      // A 32-bit integer (the common key): the same value as mixInt, without the division.
+      if ((value | 0) === value) return fmix(value ^ (value < 0 ? NEGATIVE_HIGH : 0));
       if (Number.isSafeInteger(value)) return mixInt(value);
       return fnv1a(String(value), 0x050c5d1f);
     case 'bigint':
@@ -44,10 +46,17 @@ function fnv1a(text: string, seed: number): number {
   return h >>> 0;
 }
 
+/** `Math.imul(-1, 0x27d4eb2f)`: the folded high bits of a negative 32-bit integer. */
+const NEGATIVE_HIGH = Math.imul(-1, 0x27d4eb2f);
+
 function mixInt(n: number): number {
   // Fold the high bits in (multiplied, so that -k and k - 1 do not collide), then the
   // murmur3 finaliser.
-  let h = (n | 0) ^ Math.imul(Math.floor(n / 0x100000000), 0x27d4eb2f);
+  return fmix((n | 0) ^ Math.imul(Math.floor(n / 0x100000000), 0x27d4eb2f));
+}
+
+/** The murmur3 32-bit finaliser. */
+function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

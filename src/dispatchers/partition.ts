@@ -28,22 +28,25 @@ export interface PartitionDispatcherOptions<T, P = number | string> {
  */
 export class PartitionDispatcher<T = unknown, P = number | string> extends PartitionedDispatcher<T> {
   private readonly byName: Map<unknown, PartitionSlot<T>>;
+  private readonly indexByName: Map<unknown, number>;
   private readonly names: readonly unknown[];
-  private readonly hash: (event: T) => readonly [T, unknown] | null;
+  /** The user's `hash`, or null for the default (`defaultHash(event) % count`, no pair built). */
+  private readonly hash: ((event: T) => readonly [T, unknown] | null) | null;
+  /** Partitions given as a count: a partition name is its slot index. */
+  private readonly numbered: boolean;
 
   constructor(options: PartitionDispatcherOptions<T, P>) {
     const names = partitionNames(options);
     super(names.map((name) => newSlot<T>(name)));
     const o = options as unknown as Record<string, unknown>;
     this.names = names;
+    this.numbered = typeof o.partitions === 'number';
     this.byName = new Map(this.slots.map((slot) => [slot.name, slot]));
+    this.indexByName = new Map(names.map((name, i) => [name, i]));
     if (o.hash !== undefined) {
       expectFunction('hash', o.hash);
       this.hash = o.hash as (event: T) => readonly [T, unknown] | null;
-    } else {
-      const count = names.length;
-      this.hash = (event) => [event, names[defaultHash(event) % count]];
-    }
+    } else this.hash = null;
   }
 
   /** The partition names, in order. */
@@ -65,32 +68,57 @@ export class PartitionDispatcher<T = unknown, P = number | string> extends Parti
   }
 
   dispatch(events: T[]): T[] {
+    const n = Math.min(events.length, this.waiting);
+    if (n === 0) return this.leftOver(events, 0);
+    try {
+      if (this.hash === null) this.dispatchDefault(events, n);
+      else return this.dispatchHashed(events, this.hash);
+    } finally {
+      this.flush();
+    }
+    return this.leftOver(events, n);
+  }
+
+  /** The default hash: the slot index is `defaultHash(event) % count` (names are in slot order). */
+  private dispatchDefault(events: T[], n: number): void {
+    const slots = this.slots;
+    const count = slots.length;
+    for (let i = 0; i < n; i++) {
+      const event = events[i] as T;
+      const p = defaultHash(event) % count;
+      this.place(p, slots[p] as PartitionSlot<T>, event);
+    }
+    this.waiting -= n;
+  }
+
+  /** The user's hash: `[event, partition]` or null (dropped) per event; returns what is left over. */
+  private dispatchHashed(events: T[], hash: (event: T) => readonly [T, unknown] | null): T[] {
+    const slots = this.slots;
+    const numbered = this.numbered;
     const len = events.length;
     let i = 0;
-    let touched: Map<PartitionSlot<T>, T[]> | null = null;
+    // A dropped event (null) takes no demand: the loop goes on until the demand is used.
     for (; i < len && this.waiting > 0; i++) {
-      const result = this.hash(events[i] as T);
+      const result = hash(events[i] as T);
       if (result === null) continue;
       if (!Array.isArray(result) || result.length !== 2) {
         throw typeError('ERR_GENSTAGE_INVALID_RETURN', `expected hash to return [event, partition] or null, got: ${show(result)}`);
       }
-      const partition = this.byName.get(result[1]);
-      if (partition === undefined) {
-        throw rangeError('ERR_GENSTAGE_INVALID_RETURN', `hash returned unknown partition ${show(result[1])} (partitions: ${show(this.names)})`);
-      }
+      const name: unknown = result[1];
+      // Numbered partitions: the name is the index (no map lookup).
+      const p = numbered && typeof name === 'number' && name >= 0 && name < slots.length && Number.isInteger(name) ? name : this.indexOf(name);
       this.waiting--;
-      if (partition.sub !== null && partition.demand > 0) {
-        partition.demand--;
-        touched ??= new Map();
-        const batch = touched.get(partition);
-        if (batch === undefined) touched.set(partition, [result[0]]);
-        else batch.push(result[0]);
-      } else {
-        partition.queue.push(result[0]);
-      }
+      this.place(p, slots[p] as PartitionSlot<T>, result[0] as T);
     }
-    if (touched !== null) for (const [partition, batch] of touched) this.host.deliver(partition.sub!, batch);
     return this.leftOver(events, i);
+  }
+
+  private indexOf(name: unknown): number {
+    const p = this.indexByName.get(name);
+    if (p === undefined) {
+      throw rangeError('ERR_GENSTAGE_INVALID_RETURN', `hash returned unknown partition ${show(name)} (partitions: ${show(this.names)})`);
+    }
+    return p;
   }
 }
 

@@ -53,8 +53,13 @@ export abstract class PartitionedDispatcher<T> implements Dispatcher<T> {
   /** Events handed back to the producer's buffer. */
   private buffered = 0;
   private readonly held: HeldInfo[] = [];
+  /** Indexes of the slots whose `batch` the dispatch being made has started (reused). */
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
 
-  protected constructor(protected readonly slots: readonly PartitionSlot<T>[]) {}
+  protected constructor(protected readonly slots: readonly PartitionSlot<T>[]) {
+    this.touched = new Int32Array(slots.length);
+  }
 
   init(host: DispatcherHost<T>): void {
     this.host = host;
@@ -123,6 +128,36 @@ export abstract class PartitionedDispatcher<T> implements Dispatcher<T> {
     let count = 0;
     for (const slot of this.slots) count += slot.queue.length;
     return count;
+  }
+
+  /**
+   * Places one event of the dispatch being made in slot `p`: into the slot's batch for
+   * this dispatch while its consumer has demand, else into its queue. `flush()` sends
+   * each started batch as one message.
+   */
+  protected place(p: number, slot: PartitionSlot<T>, event: T): void {
+    if (slot.sub !== null && slot.demand > 0) {
+      slot.demand--;
+      const batch = slot.batch;
+      if (batch === null) {
+        slot.batch = [event];
+        this.touched[this.touchedCount++] = p;
+      } else batch.push(event);
+    } else slot.queue.push(event);
+  }
+
+  /** Sends every batch `place` started, one message per partition, in the order they started. */
+  protected flush(): void {
+    const slots = this.slots;
+    const touched = this.touched;
+    const n = this.touchedCount;
+    this.touchedCount = 0;
+    for (let i = 0; i < n; i++) {
+      const slot = slots[touched[i] as number] as PartitionSlot<T>;
+      const batch = slot.batch as T[];
+      slot.batch = null;
+      this.host.deliver(slot.sub as Subscription<T>, batch);
+    }
   }
 
   /** What `dispatch` returns once it has placed the first `taken` events: the rest, for the buffer. */
