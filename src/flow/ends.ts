@@ -9,6 +9,7 @@ import { isNormalReason, Reasons } from '../runtime/reason.js';
 import { connect, materialize, type FlowRun, type Link } from './materialize.js';
 import { MapReducerStage } from './map-reducer.js';
 import { newLayer, type Plan } from './plan.js';
+import { isOwnProducerSide } from '../core/internal.js';
 
 /**
  * The ends of a flow: a consumer stage that receives the flow's output and hands it
@@ -196,7 +197,7 @@ class ExitStage extends MapReducerStage {
 
   override handleCancel(reason: CancelReason, from: Subscription): ReturnType<MapReducerStage['handleCancel']> {
     // A consumer leaving is not an input ending.
-    if (from.producerProcess === this.process) return undefined;
+    if (isOwnProducerSide(this, from)) return undefined;
     return super.handleCancel(reason, from);
   }
 

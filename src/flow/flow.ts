@@ -1,11 +1,10 @@
 import { typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
-import { isClock } from '../runtime/clock.js';
 import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { Stage } from '../stage/handle.js';
 import type { SubscribeOptions } from '../stage/types.js';
 import type { Dispatcher } from '../dispatchers/dispatcher.js';
-import { isDispatcher } from '../stage/options.js';
+import { checkClockOption, isDispatcher } from '../stage/options.js';
 import { FlowIterator, runToSink, startExit, type SinkOptions } from './ends.js';
 import { joinPlan, type JoinMode } from './join.js';
 import { checkWindowUsed, newLayer, type LayerSpec, type OpFactory, type Plan, type ReducerSpec, type ThroughEntry } from './plan.js';
@@ -14,7 +13,7 @@ import { toIterable, type ObservableLike, type ReadableStreamLike } from './sour
 import { Window } from './window.js';
 import { isOneShot, markOneShot } from './one-shot.js';
 import type { PipeChain, PipeResult, PipeStep, ReducedFlow } from './pipe-types.js';
-import { sinkObservable, symbolObservable, type InteropObservable } from '../stage/observable.js';
+import { sinkObservable, symbolObservable, type InteropObservable } from '../io/observable.js';
 
 /** A step of a flow: takes a flow, returns a new one (the first is unchanged). */
 export type FlowOperator<In, Out> = (flow: Flow<In>) => Flow<Out>;
@@ -42,6 +41,9 @@ export interface FlowObserver<T> {
 
 /** A stage to subscribe, with its subscription options. */
 export type StageEntry = Stage<unknown> | (SubscribeOptions & { to: Stage<unknown> });
+
+/** Set by Flow's static block: reads the private plan (for `planOf`). */
+let readPlan: (flow: Flow<unknown>) => Plan;
 
 /**
  * A lazy, composable plan of stages: nothing runs until the flow is consumed
@@ -75,8 +77,17 @@ export type StageEntry = Stage<unknown> | (SubscribeOptions & { to: Stage<unknow
  * ```
  */
 export class Flow<T> {
-  /** @internal */
-  constructor(/** @internal */ readonly plan: Plan) {}
+  /** What the flow runs; read by the library through `planOf` (not a public member). */
+  readonly #plan: Plan;
+
+  /** @internal Flows are made by `Flow.from`, `Flow.fromStages`, `Flow.merge`, the joins and `pipe`. */
+  constructor(plan: Plan) {
+    this.#plan = plan;
+  }
+
+  static {
+    readPlan = (flow) => flow.#plan;
+  }
 
   /**
    * A flow over `source`: an array, an iterable, an async iterable, an observable
@@ -101,7 +112,7 @@ export class Flow<T> {
     }
     const iterable = isOneShot(source) ? markOneShot(toIterable(source)) : toIterable(source);
     const o = checkLayerOptions('Flow.from', options, ['clock']);
-    return new Flow<T>({ source: { kind: 'iterables', sources: [iterable] }, layers: [fromLayer(o)], clock: checkClock(o.clock) });
+    return new Flow<T>({ source: { kind: 'iterables', sources: [iterable] }, layers: [fromLayer(o)], clock: checkClockOption(o.clock) });
   }
 
   /**
@@ -116,7 +127,7 @@ export class Flow<T> {
     const consumer = stages.find((s) => s.kind === 'consumer');
     if (consumer !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `Flow.fromStages: ${consumer.name} is a consumer; expected stages to be producers or producer-consumers`);
     const o = checkLayerOptions('Flow.fromStages', options, ['clock']);
-    return new Flow<T>({ source: { kind: 'stages', stages: [...stages] as Stage<unknown>[] }, layers: [fromLayer(o)], clock: checkClock(o.clock) });
+    return new Flow<T>({ source: { kind: 'stages', stages: [...stages] as Stage<unknown>[] }, layers: [fromLayer(o)], clock: checkClockOption(o.clock) });
   }
 
   /**
@@ -131,7 +142,7 @@ export class Flow<T> {
     const routing = o.key !== undefined || o.hash !== undefined ? partitionRouting(o.stages, o.key, o.hash) : ({ kind: 'demand' } as const);
     const layer = newLayer('merge', { stages: o.stages, maxDemand: o.maxDemand, minDemand: o.minDemand, window: o.window, routing });
     return new Flow<T>({
-      source: { kind: 'flows', inputs: flows.map((f) => ({ plan: f.plan, routing: undefined, side: undefined })) },
+      source: { kind: 'flows', inputs: flows.map((f) => ({ plan: readPlan(f), routing: undefined, side: undefined })) },
       layers: [layer],
       clock: undefined,
     });
@@ -195,7 +206,7 @@ export class Flow<T> {
     join: (left: L | null, right: R | null) => O,
     options: LayerOptions = {},
   ): Flow<O> {
-    return new Flow<O>(joinPlan('boundedJoin', mode, planOf('boundedJoin', 'left', left), planOf('boundedJoin', 'right', right), Window.global(), leftKey, rightKey, join, options));
+    return new Flow<O>(joinPlan('boundedJoin', mode, checkedPlanOf('boundedJoin', 'left', left), checkedPlanOf('boundedJoin', 'right', right), Window.global(), leftKey, rightKey, join, options));
   }
 
   /**
@@ -254,7 +265,7 @@ export class Flow<T> {
     join: (left: L | null, right: R | null) => O,
     options: LayerOptions = {},
   ): Flow<O> {
-    return new Flow<O>(joinPlan('windowJoin', mode, planOf('windowJoin', 'left', left), planOf('windowJoin', 'right', right), window as Window<unknown>, leftKey, rightKey, join, options));
+    return new Flow<O>(joinPlan('windowJoin', mode, checkedPlanOf('windowJoin', 'left', left), checkedPlanOf('windowJoin', 'right', right), window as Window<unknown>, leftKey, rightKey, join, options));
   }
 
   pipe(): this;
@@ -306,7 +317,7 @@ export class Flow<T> {
   /** Runs the flow and resolves with all it emits (in order with `stages: 1` throughout). Rejects with the first error. */
   async toArray(): Promise<T[]> {
     const out: T[] = [];
-    await runToSink(this.plan, (events) => {
+    await runToSink(this.#plan, (events) => {
       for (let i = 0; i < events.length; i++) out.push(events[i] as T);
     });
     return out;
@@ -314,7 +325,7 @@ export class Flow<T> {
 
   /** Runs the flow for its side effects and keeps none of its output. Resolves when every stage has ended. */
   run(): Promise<void> {
-    return runToSink(this.plan, () => {});
+    return runToSink(this.#plan, () => {});
   }
 
   /**
@@ -322,7 +333,7 @@ export class Flow<T> {
    * flow. Breaking out stops every stage; an error in the flow is thrown by the loop.
    */
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return new FlowIterator<T>(this.plan, {});
+    return new FlowIterator<T>(this.#plan, {});
   }
 
   /** As `for await`, with the sink's own demand (`maxDemand`, `minDemand`). */
@@ -330,7 +341,7 @@ export class Flow<T> {
     const o = checkLayerOptions('iterate', options);
     const sink: SinkOptions = { maxDemand: o.maxDemand };
     if (o.minDemand !== undefined) sink.minDemand = o.minDemand;
-    return { [Symbol.asyncIterator]: () => new FlowIterator<T>(this.plan, sink) };
+    return { [Symbol.asyncIterator]: () => new FlowIterator<T>(this.#plan, sink) };
   }
 
   /** As `'@@observable'`, under `Symbol.observable` where it is defined (typed for RxJS's `from`). */
@@ -341,7 +352,7 @@ export class Flow<T> {
    * runs the flow; `unsubscribe` stops it. Events are pushed as they come.
    */
   '@@observable'(): FlowObservable<T> {
-    const plan = this.plan;
+    const plan = this.#plan;
     return sinkObservable<T>((onEvents) => {
       let cancelled = false;
       let stop: (() => void) | undefined;
@@ -373,7 +384,7 @@ export class Flow<T> {
    */
   start(options: { dispatcher?: Dispatcher<T>; name?: string } = {}): Promise<Stage<T>> {
     const o = checkStartOptions(options);
-    return startExit(this.plan, o.dispatcher, o.name, true).then(({ exit }) => exit as Stage<T>);
+    return startExit(this.#plan, o.dispatcher, o.name, true).then(({ exit }) => exit as Stage<T>);
   }
 
   /**
@@ -393,7 +404,7 @@ export class Flow<T> {
       if (entry.stage.kind === 'producer') throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `intoStages: ${entry.stage.name} is a producer; expected consumers or producer-consumers`);
     }
     const o = checkStartOptions(options);
-    return startExit(this.plan, o.dispatcher, o.name, false).then(async ({ run, exit, connect }) => {
+    return startExit(this.#plan, o.dispatcher, o.name, false).then(async ({ run, exit, connect }) => {
       try {
         for (const entry of entries) await entry.stage.subscribe(exit, entry.options);
       } catch (error) {
@@ -414,7 +425,7 @@ export class Flow<T> {
     const entries = checkEntries('throughStages', stages);
     const o = checkLayerOptions('throughStages', options);
     return new Flow<U>({
-      source: { kind: 'through', plan: this.plan, stages: entries },
+      source: { kind: 'through', plan: this.#plan, stages: entries },
       layers: [newLayer('through', { stages: o.stages, maxDemand: o.maxDemand, minDemand: o.minDemand, window: o.window })],
       clock: undefined,
     });
@@ -439,9 +450,9 @@ function checkStartOptions(options: unknown): { dispatcher: Dispatcher<unknown> 
   return { dispatcher: o.dispatcher, name: o.name };
 }
 
-function planOf(where: string, side: 'left' | 'right', flow: unknown): Plan {
+function checkedPlanOf(where: string, side: 'left' | 'right', flow: unknown): Plan {
   if (!(flow instanceof Flow)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected ${side} to be a Flow, got: ${show(flow)}`);
-  return flow.plan;
+  return readPlan(flow);
 }
 
 function checkEntries(where: string, entries: readonly StageEntry[]): ThroughEntry[] {
@@ -458,13 +469,8 @@ function checkEntries(where: string, entries: readonly StageEntry[]): ThroughEnt
 /** @internal Checks the options of `Flow.from`/`Flow.fromStages` (also for `throughFlow`, at its call). */
 export function checkFromOptions(where: string, options: unknown): ReturnType<typeof checkLayerOptions> {
   const o = checkLayerOptions(where, options, ['clock']);
-  checkClock(o.clock);
+  checkClockOption(o.clock);
   return o;
-}
-
-function checkClock(clock: unknown): Clock | undefined {
-  if (clock !== undefined && !isClock(clock)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(clock)}`);
-  return clock;
 }
 
 function fromLayer(o: { stages: number; maxDemand: number; minDemand: number | undefined; window: Window<unknown> | undefined }): LayerSpec {
@@ -473,24 +479,32 @@ function fromLayer(o: { stages: number; maxDemand: number; minDemand: number | u
 
 // ------------------------------------------------------------ for operators
 
+/**
+ * @internal The plan of `flow`, for the library's operators, ends and interop (a flow's
+ * plan is not a public member). Not exported from the package.
+ */
+export function planOf(flow: Flow<unknown>): Plan {
+  return readPlan(flow);
+}
+
 /** @internal The last layer of a flow (where operators apply). */
 export function lastLayer(flow: Flow<unknown>): LayerSpec {
-  const layers = flow.plan.layers;
+  const layers = readPlan(flow).layers;
   return layers[layers.length - 1] as LayerSpec;
 }
 
 /** @internal A copy of `flow` with its last layer replaced. */
 export function withLastLayer<U>(flow: Flow<unknown>, layer: LayerSpec): Flow<U> {
-  const layers = flow.plan.layers.slice(0, -1);
+  const layers = readPlan(flow).layers.slice(0, -1);
   layers.push(layer);
-  return new Flow<U>({ ...flow.plan, layers });
+  return new Flow<U>({ ...readPlan(flow), layers });
 }
 
 /** @internal A copy of `flow` with one more layer. */
 export function withLayer<U>(flow: Flow<unknown>, layer: LayerSpec): Flow<U> {
   // A stage layer (`supervise`) carries the window on to the stages after it.
-  if (layer.stage === undefined) checkWindowUsed(flow.plan.layers[flow.plan.layers.length - 1] as LayerSpec, `${layer.name}()`);
-  return new Flow<U>({ ...flow.plan, layers: [...flow.plan.layers, layer] });
+  if (layer.stage === undefined) checkWindowUsed(readPlan(flow).layers[readPlan(flow).layers.length - 1] as LayerSpec, `${layer.name}()`);
+  return new Flow<U>({ ...readPlan(flow), layers: [...readPlan(flow).layers, layer] });
 }
 
 /** @internal Adds a mapper: before the reducer (or the workers) if the stage has none yet, else on what it emits. */

@@ -1,5 +1,5 @@
 import { ProducerConsumer } from '../stage/stage.js';
-import { InternalInfo } from '../stage/stage-process.js';
+import { bufferedCount, exitStage, handleOf, stopWhenDrained } from '../core/internal.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelReason, DemandManagement } from '../stage/types.js';
 import { isNormalReason, Reasons } from '../runtime/reason.js';
@@ -9,8 +9,6 @@ import type { BatchFn, Head, HeadHost, LayerSpec } from './plan.js';
 import { Window } from './window.js';
 import { WindowState, type WindowHost } from './window-state.js';
 import { LayerWorker } from './layer-worker.js';
-
-const STOP_WHEN_DRAINED = new InternalInfo((process) => process.requestExit('normal'));
 
 class HeadMessage {
   constructor(readonly message: unknown) {}
@@ -70,7 +68,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
         clock: this.clock,
         sendAfter: (message, ms) => this.sendAfter(new HeadMessage(message), ms),
         ask: (from, n) => this.ask(from, n),
-        bufferedCount: () => this.process!.bufferedCount,
+        bufferedCount: () => bufferedCount(this),
         stopInput: () => this.stopUpstream(),
       };
       this.head = layer.head.create(host);
@@ -84,11 +82,11 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
       this.windows = WindowState.create(layer.reducer, layer.onTrigger, layer.window ?? Window.global(), host);
     }
     if (layer.worker !== undefined) {
-      const handle = this.process!.handle;
+      const handle = handleOf(this);
       this.worker = new LayerWorker(layer.worker, { index: this.index, count: this.count, producers: this.remaining }, {
         clock: this.clock,
         output: () => handle.send(WORKER_OUTPUT),
-        crash: (reason) => handle.send(new InternalInfo((p) => p.requestExit(reason))),
+        crash: (reason) => exitStage(handle, reason),
       });
       return this.worker.start();
     }
@@ -193,7 +191,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
     return this.then(first, () => {
       const out: unknown[] = [];
       this.windows?.finish(out);
-      this.asyncInfo(STOP_WHEN_DRAINED);
+      stopWhenDrained(this, 'normal');
       if (this.worker !== undefined) return this.worker.finish().then(() => this.emitWorkerOutput());
       return this.emit(out);
     });

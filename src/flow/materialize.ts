@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import { MapReducerStage } from './map-reducer.js';
 import { claimIterable, claimStage } from './one-shot.js';
 import { KeyDispatcher } from './key-dispatcher.js';
+import { abortStage, monitorStage, whenExited } from '../core/internal.js';
 import { DEFAULT_MAX_DEMAND, checkWindowUsed, isPassThrough, newLayer, type LayerSpec, type Plan, type Routing } from './plan.js';
 
 /**
@@ -38,7 +39,7 @@ export class FlowRun {
 
   own(stage: Stage<unknown>): void {
     this.stages.push(stage);
-    stage.process.monitor((reason) => {
+    monitorStage(stage, (reason) => {
       if (isNormalReason(reason)) return;
       this.failure ??= { reason };
       this.abort(reason);
@@ -54,11 +55,16 @@ export class FlowRun {
     this.stages.push(stage);
   }
 
-  /** Stops every stage of the flow at once with `reason` (their timers go with them). */
+  /**
+   * Stops every stage of the flow with `reason` (their timers go with them). Each stage
+   * handles the stop in its own turn, never inside the caller's (a crashing stage's
+   * monitor): one blocked in an async callback exits without waiting for it, and what
+   * that callback returns afterwards is dropped, not emitted.
+   */
   abort(reason: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
-    for (const stage of this.stages) if (stage.alive) stage.process.exit(reason);
+    for (const stage of this.stages) if (stage.alive) abortStage(stage, reason);
   }
 
   /**
@@ -77,12 +83,12 @@ export class FlowRun {
         todo.push(link.producer);
       }
     }
-    for (const s of this.stages) if (seen.has(s) && s.alive) s.process.exit('shutdown');
+    for (const s of this.stages) if (seen.has(s) && s.alive) abortStage(s, 'shutdown');
   }
 
   /** Resolves once every stage of the flow has exited. */
   whenExited(): Promise<void> {
-    return Promise.all(this.stages.map((s) => s.process.whenExited())).then(() => undefined);
+    return Promise.all(this.stages.map((s) => whenExited(s))).then(() => undefined);
   }
 }
 
@@ -231,18 +237,19 @@ async function startLayer(
   layer: LayerSpec, index: number, count: number, producers: number, run: FlowRun,
   out: Routing, outCount: number, name: string,
 ): Promise<Stage<unknown>> {
-  let self: Stage<unknown> | undefined;
+  // The stage's handle, once started (its mappers may stop what feeds it).
+  const self: { stage?: Stage<unknown> } = {};
   const impl = layer.stage !== undefined
     ? layer.stage.create(index, count, producers)
     : new MapReducerStage(layer, index, count, producers, run.clock, () => {
-      if (self !== undefined) run.stopUpstreamOf(self);
+      if (self.stage !== undefined) run.stopUpstreamOf(self.stage);
     });
   const stage = await GenStage.start(impl, {
     dispatcher: dispatcherFor(out, outCount),
     clock: run.clock,
     name,
   });
-  self = stage;
+  self.stage = stage;
   run.own(stage);
   return stage;
 }
@@ -254,7 +261,9 @@ export async function connect(links: readonly Link[]): Promise<void> {
     // Stopped while connecting (a `take` satisfied early, or a failure that stopped
     // the run, whose reason the run reports): nothing left to connect for it.
     if (!link.consumer.alive) continue;
-    await link.consumer.subscribe(link.producer, link.options);
+    // A stop arrives as a message: a consumer can exit after this subscribe was sent
+    // and before it handled it; its exit ends the wait (the run reports why it stopped).
+    await Promise.race([link.consumer.subscribe(link.producer, link.options), whenExited(link.consumer)]);
   }
 }
 

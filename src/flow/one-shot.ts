@@ -1,6 +1,7 @@
 import { typeError } from '../runtime/errors.js';
 import type { Stage } from '../stage/handle.js';
 import { describeReason, isNormalReason } from '../runtime/reason.js';
+import { exitReason } from '../core/internal.js';
 
 /**
  * Sources a flow can read only once: an iterator (a generator, `arr.values()`), a
@@ -45,7 +46,7 @@ export function claimIterable(iterable: object): void {
 /** Called when a run subscribes to a source stage: throws if it has already exited. */
 export function claimStage(stage: Stage<unknown>): void {
   if (stage.alive) return;
-  const reason = stage.process.reason;
+  const reason = exitReason(stage);
   // A crashed source fails the flow with its own reason, as a crash while running would.
   if (!isNormalReason(reason)) throw reason;
   throw typeError('ERR_GENSTAGE_INVALID_STATE', `Flow.from: the source stage ${stage.name} has already exited (${describeReason(reason)}): its events were consumed by an earlier run or another consumer; start a new stage to run the flow again`);

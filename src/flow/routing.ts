@@ -3,6 +3,7 @@ import { defaultHash } from '../dispatchers/hash.js';
 import { expectFunction, expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { DEFAULT_MAX_DEMAND, type Routing } from './plan.js';
 import { checkWindow, type Window } from './window.js';
+import { checkMinDemand } from '../stage/options.js';
 
 /**
  * Options shared by everything that adds a layer of stages, and the routing of
@@ -38,10 +39,7 @@ export function checkLayerOptions(where: string, options: unknown, extra: readon
   const stages = o.stages === undefined ? 1 : expectInteger('stages', o.stages, 1);
   const maxDemand = o.maxDemand === undefined ? DEFAULT_MAX_DEMAND : expectInteger('maxDemand', o.maxDemand, 1);
   let minDemand: number | undefined;
-  if (o.minDemand !== undefined) {
-    minDemand = expectInteger('minDemand', o.minDemand, 0);
-    if (minDemand >= maxDemand) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected minDemand to be an integer >= 0 and < maxDemand (${maxDemand}), got: ${minDemand}`);
-  }
+  if (o.minDemand !== undefined) minDemand = checkMinDemand('minDemand', o.minDemand, maxDemand);
   const window = o.window === undefined ? undefined : checkWindow(o.window);
   return { ...o, stages, maxDemand, minDemand, window };
 }

@@ -1,7 +1,7 @@
 import { typeError } from '../runtime/errors.js';
 import { WORKER_STAGE } from '../runtime/worker-bootstrap.js';
 import type { Subscription } from '../stage/subscription.js';
-import { Flow } from './flow.js';
+import { Flow, planOf } from './flow.js';
 import type { FlowElement, PipeStep } from './pipe-types.js';
 import { runOps } from './fuse.js';
 import { newLayer, type BatchFn, type LayerSpec } from './plan.js';
@@ -82,7 +82,7 @@ export function workerStage(...operators: PipeStep[]): WorkerStage<unknown, unkn
   if (operators.length === 0) throw typeError('ERR_GENSTAGE_INVALID_TYPE', 'workerStage: expected at least one operator (map, flatMap, reduce...)');
   const probe = new Flow<unknown>({ source: { kind: 'iterables', sources: [[]] }, layers: [newLayer('worker')], clock: undefined });
   const flow = probe.pipe(...operators);
-  const layers = flow.plan.layers;
+  const layers = planOf(flow).layers;
   const layer = layers[0] as LayerSpec;
   if (layers.length !== 1 || layer.head !== undefined || layer.departitioned === true) {
     throw typeError(

@@ -1,9 +1,10 @@
-import { rangeError, typeError } from '../runtime/errors.js';
-import { Flow } from '../flow/flow.js';
+import { typeError } from '../runtime/errors.js';
+import { Flow, planOf } from '../flow/flow.js';
 import { runToSink } from '../flow/ends.js';
 import type { FlowRun } from '../flow/materialize.js';
 import { Stage } from '../stage/handle.js';
-import { openSink, type SinkDemand, type SinkHandle } from '../stage/sink.js';
+import { openSink, type SinkDemand, type SinkHandle } from '../io/sink.js';
+import { checkMinDemand } from '../stage/options.js';
 import { expectInteger, show } from '../runtime/validate.js';
 
 /** What the `to...` conversions read: a flow (run once per conversion) or a running producer stage. */
@@ -20,12 +21,7 @@ export function checkSource(where: string, source: unknown): void {
 export function checkDemand(where: string, maxDemand: unknown, minDemand: unknown): SinkDemand {
   const demand: SinkDemand = {};
   if (maxDemand !== undefined) demand.maxDemand = expectInteger(`${where} maxDemand`, maxDemand, 1);
-  if (minDemand !== undefined) {
-    demand.minDemand = expectInteger(`${where} minDemand`, minDemand, 0);
-    if (demand.minDemand >= (demand.maxDemand ?? 1000)) {
-      throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected ${where} minDemand to be an integer >= 0 and < maxDemand (${demand.maxDemand ?? 1000}), got: ${demand.minDemand}`);
-    }
-  }
+  if (minDemand !== undefined) demand.minDemand = checkMinDemand(`${where} minDemand`, minDemand, demand.maxDemand ?? 1000);
   return demand;
 }
 
@@ -43,7 +39,7 @@ export function openSource<T>(source: Source<T>, onEvents: (events: T[]) => void
   let cancelled = false;
   let release: (() => void) | undefined;
   const done = runToSink(
-    source.plan,
+    planOf(source),
     (events) => {
       if (cancelled) return undefined;
       const result = onEvents(events as T[]);

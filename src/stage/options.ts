@@ -25,6 +25,27 @@ export function isDispatcher(value: unknown): value is Dispatcher<unknown> {
   return ['init', 'subscribe', 'cancel', 'ask', 'dispatch', 'info'].every((k) => typeof d[k] === 'function');
 }
 
+// One validator per option shared by the kernel, the flows, the supervisors and the
+// conversions: each option is checked (and its error worded) in one place.
+
+/**
+ * Checks a `minDemand` option against the `maxDemand` it goes with: an integer >= 0
+ * and < maxDemand. `name` is how the error names it (`'minDemand'`, `'toObservable minDemand'`).
+ */
+export function checkMinDemand(name: string, minDemand: unknown, maxDemand: number): number {
+  const min = expectInteger(name, minDemand, 0);
+  if (min >= maxDemand) throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected ${name} to be an integer >= 0 and < maxDemand (${maxDemand}), got: ${min}`);
+  return min;
+}
+
+/** Checks a `clock` option: undefined (the caller's default) or a `Clock`. */
+export function checkClockOption(clock: unknown): Clock | undefined {
+  if (clock !== undefined && !isClock(clock)) {
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(clock)}`);
+  }
+  return clock;
+}
+
 /** Dispatchers in use, with the name of the producer that owns each: one instance serves one producer. */
 const claimedDispatchers = new WeakMap<object, string>();
 
@@ -50,9 +71,7 @@ export function checkStartOptions(options: unknown): CheckedStartOptions {
   if (o.subscribeTo !== undefined && !Array.isArray(o.subscribeTo)) {
     throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected subscribeTo to be an array of stages or { to, ...options }, got: ${show(o.subscribeTo)}`);
   }
-  if (o.clock !== undefined && !isClock(o.clock)) {
-    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected clock to have now(), setTimeout() and clearTimeout(), got: ${show(o.clock)}`);
-  }
+  const clock = checkClockOption(o.clock);
   if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
   return {
     dispatcher: o.dispatcher,
@@ -60,7 +79,7 @@ export function checkStartOptions(options: unknown): CheckedStartOptions {
     bufferKeep,
     demand,
     subscribeTo: (o.subscribeTo as SubscribeTo[] | undefined) ?? [],
-    clock: (o.clock) ?? systemClock,
+    clock: clock ?? systemClock,
     name: o.name,
   };
 }
@@ -110,12 +129,7 @@ export function checkSubscription(
   const maxDemand = options.maxDemand === undefined ? 1000 : expectInteger('maxDemand', options.maxDemand, 1);
   let minDemand: number;
   if (options.minDemand === undefined) minDemand = Math.floor(maxDemand / 2);
-  else {
-    minDemand = expectInteger('minDemand', options.minDemand, 0);
-    if (minDemand >= maxDemand) {
-      throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected minDemand to be an integer >= 0 and < maxDemand (${maxDemand}), got: ${minDemand}`);
-    }
-  }
+  else minDemand = checkMinDemand('minDemand', options.minDemand, maxDemand);
   const cancel: CancelMode =
     options.cancel === undefined ? 'permanent' : expectOneOf('cancel', options.cancel, ['permanent', 'transient', 'temporary'] as const);
   if (options.selector !== undefined && typeof options.selector !== 'function') {
