@@ -1,10 +1,10 @@
 export { GenStage, type OutputOf } from './stage/gen-stage.js';
 export { Producer, ProducerConsumer, Consumer, StageCallbacks } from './stage/stage.js';
 export { Stage } from './stage/handle.js';
-export type { InteropObservable, InteropObserver, InteropSubscription } from './stage/observable.js';
+export type { InteropObservable, InteropObserver, InteropSubscription } from './io/observable.js';
 export { Subscription } from './stage/subscription.js';
-export type { FromIterableOptions } from './stage/from-iterable.js';
-export type { StreamOptions } from './stage/stream.js';
+export type { FromIterableOptions } from './io/from-iterable.js';
+export type { StreamOptions } from './io/stream.js';
 export type {
   StageKind, DemandManagement, CancelMode, DemandMode, BufferKeep, CancelReason, SubscribeOptions, SubscribeTo,
   ProducerOptions, StartOptions, CallResult, CallFrom, Emit,

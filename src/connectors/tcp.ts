@@ -4,7 +4,7 @@ import { GenStage } from '../stage/gen-stage.js';
 import type { Stage } from '../stage/handle.js';
 import type { Clock } from '../runtime/clock.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
-import { SourceProducer, checkOverflowOptions, type Overflow, type OverflowOptions } from '../interop/source-producer.js';
+import { SourceProducer, checkOverflowOptions, type Overflow, type OverflowOptions } from '../io/push-queue.js';
 
 /** Options of `tcpAcceptor`. */
 export interface TcpAcceptorOptions extends OverflowOptions {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { GenStage } from '../stage/gen-stage.js';
 import type { Clock } from '../runtime/clock.js';
 import { expectInteger, expectKnownKeys, expectObject, expectOneOf, show } from '../runtime/validate.js';
-import { SourceProducer, checkOverflowOptions, type Overflow, type OverflowOptions, type SourceStats } from '../interop/source-producer.js';
+import { SourceProducer, checkOverflowOptions, type Overflow, type OverflowOptions, type SourceStats } from '../io/push-queue.js';
 import type { BoundProducer } from './tcp.js';
 
 /** One received datagram. */

@@ -1,12 +1,12 @@
 import { typeError } from '../runtime/errors.js';
-import { Producer } from './stage.js';
-import { InternalInfo } from './stage-process.js';
-import type { Stage } from './handle.js';
-import type { CancelReason, ProducerOptions } from './types.js';
+import { Producer } from '../stage/stage.js';
+import type { Stage } from '../stage/handle.js';
+import type { CancelReason, ProducerOptions } from '../stage/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { expectKnownKeys, expectObject, expectOneOf, show } from '../runtime/validate.js';
 import { macrotask } from '../runtime/scheduler.js';
-import { GenStage } from './gen-stage.js';
+import { GenStage } from '../stage/gen-stage.js';
+import { consumerCount, stopWhenDrained } from '../core/internal.js';
 
 export interface FromIterableOptions<T> extends ProducerOptions<T> {
   /** When the last consumer cancels: keep running (`'continue'`, default) or stop `'normal'`. */
@@ -15,7 +15,6 @@ export interface FromIterableOptions<T> extends ProducerOptions<T> {
   clock?: Clock;
 }
 
-const STOP_WHEN_DRAINED = new InternalInfo((process) => process.requestExit('normal'));
 /** A `next()` left pending by a batch emitted early has settled: read on. */
 const RESUME = Symbol('fromIterable resume');
 
@@ -166,7 +165,7 @@ class IterableProducer<T> extends Producer<T> {
 
   private hold(held: NonNullable<IterableProducer<T>['held']>): void {
     this.held = held;
-    if (!this.finished) this.process!.handle.send(RESUME);
+    if (!this.finished) this.self.send(RESUME);
   }
 
   /** Adds a result to the batch; false once the batch is closed (the source ended, or a bad result). */
@@ -201,11 +200,11 @@ class IterableProducer<T> extends Producer<T> {
 
   private finish(): void {
     this.finished = true;
-    this.asyncInfo(STOP_WHEN_DRAINED);
+    stopWhenDrained(this);
   }
 
   override handleCancel(_reason: CancelReason): void {
-    if (this.onCancel === 'stop' && this.process!.consumers.size === 0) this.stop('normal');
+    if (this.onCancel === 'stop' && consumerCount(this.self) === 0) this.stop('normal');
   }
 
   override terminate(): void | Promise<void> {

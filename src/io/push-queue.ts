@@ -5,6 +5,7 @@ import type { Subscription } from '../stage/subscription.js';
 import type { CallFrom, CallResult, CancelReason } from '../stage/types.js';
 import { Deque } from '../runtime/deque.js';
 import { getLogger } from '../runtime/logger.js';
+import { consumerCount, isOwnProducerSide, stageName } from '../core/internal.js';
 import { expectCount, expectFunction, expectOneOf, show } from '../runtime/validate.js';
 
 /**
@@ -192,7 +193,7 @@ export abstract class SourceProducer<T> extends Producer<T> {
   }
 
   override handleCancel(_reason: CancelReason, from: Subscription<T>): undefined {
-    if (from.producerProcess === this.process && this.process!.consumers.size === 0) this.self.send(UNSUBSCRIBED);
+    if (isOwnProducerSide(this, from) && consumerCount(this.self) === 0) this.self.send(UNSUBSCRIBED);
     return undefined;
   }
 
@@ -216,7 +217,7 @@ export abstract class SourceProducer<T> extends Producer<T> {
       return undefined;
     }
     if (message === UNSUBSCRIBED) {
-      if (this.process!.consumers.size === 0 && !this.closed) {
+      if (consumerCount(this.self) === 0 && !this.closed) {
         this.closed = true;
         this.stop('normal');
       }
@@ -262,7 +263,7 @@ export abstract class SourceProducer<T> extends Producer<T> {
     if (this.onDrop !== undefined) this.onDrop(fresh, stats);
     else if (!this.warned) {
       this.warned = true;
-      getLogger().warn(`${this.process?.name}: buffer of ${this.bufferSize} is full, dropping items (${this.overflow}); the total is logged at exit`);
+      getLogger().warn(`${stageName(this)}: buffer of ${this.bufferSize} is full, dropping items (${this.overflow}); the total is logged at exit`);
     }
   }
 
@@ -270,9 +271,9 @@ export abstract class SourceProducer<T> extends Producer<T> {
     this.closed = true;
     this.report();
     if (this.onDrop === undefined && this.stats.dropped > 0) {
-      getLogger().warn(`${this.process?.name}: dropped ${this.stats.dropped} of ${this.stats.received} items (buffer of ${this.bufferSize} full)`);
+      getLogger().warn(`${stageName(this)}: dropped ${this.stats.dropped} of ${this.stats.received} items (buffer of ${this.bufferSize} full)`);
     }
-    finalStats.set(this.self as Stage<unknown>, this.snapshot());
+    finalStats.set(this.self, this.snapshot());
     for (const item of this.queue) this.discard(item);
     this.queue.clear();
     return this.close(reason);

@@ -1,11 +1,11 @@
-import { observeExit } from '../core/internal.js';
-import { Consumer } from './stage.js';
-import { GenStage } from './gen-stage.js';
-import type { Stage } from './handle.js';
-import type { Subscription } from './subscription.js';
-import type { CancelReason } from './types.js';
+import { Consumer } from '../stage/stage.js';
+import { GenStage } from '../stage/gen-stage.js';
+import type { Stage } from '../stage/handle.js';
+import type { Subscription } from '../stage/subscription.js';
+import type { CancelReason } from '../stage/types.js';
 import { isNormalReason } from '../runtime/reason.js';
 import { isPromiseLike } from '../runtime/validate.js';
+import { monitorStage, producersOf, observeExit } from '../core/internal.js';
 
 /** Options of `openSink`: the demand the sink keeps open on its producer. */
 export interface SinkDemand {
@@ -52,7 +52,7 @@ class SinkConsumer<T> extends Consumer<T> {
   private finish(): void {
     const cancelling = this.cancelling;
     if (cancelling === undefined) return;
-    for (const sub of this.process?.producers ?? []) this.cancel(sub as Subscription<T>, cancelling.reason);
+    for (const sub of producersOf(this)) this.cancel(sub, cancelling.reason);
     this.stop('normal');
   }
   override handleCancel(reason: CancelReason): void {
@@ -92,7 +92,7 @@ export function openSink<T>(producer: Stage<T>, onEvents: (events: T[]) => void 
   const started = stage.then(async (sink) => {
     // A sink that crashed (onEvents threw) settles `done` with the error.
     void observeExit(sink); // its error goes to `done`, so it is observed
-    sink.process.monitor((reason) => settleDone(isNormalReason(reason) ? undefined : { reason }));
+    monitorStage(sink, (reason) => settleDone(isNormalReason(reason) ? undefined : { reason }));
     if (cancelled) return sink;
     subscription = await sink.subscribe(producer, { ...demand, cancel: 'temporary' });
     return sink;
@@ -108,7 +108,7 @@ export function openSink<T>(producer: Stage<T>, onEvents: (events: T[]) => void 
       settleDone(undefined);
       const sink = await started.catch(() => undefined);
       if (sink === undefined || !sink.alive) return;
-      if (subscription !== undefined) sink.cancel(subscription as Subscription<unknown>, reason);
+      if (subscription !== undefined) sink.cancel(subscription, reason);
       await sink.stop('normal');
     },
   };

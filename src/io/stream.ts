@@ -1,12 +1,13 @@
 import { typeError } from '../runtime/errors.js';
-import { Consumer } from './stage.js';
-import { Stage } from './handle.js';
-import type { Subscription } from './subscription.js';
-import type { CancelMode, CancelReason, SubscribeTo } from './types.js';
-import { checkSubscription } from './options.js';
+import { Consumer } from '../stage/stage.js';
+import { Stage } from '../stage/handle.js';
+import type { Subscription } from '../stage/subscription.js';
+import type { CancelMode, CancelReason, SubscribeTo } from '../stage/types.js';
+import { checkSubscription } from '../stage/options.js';
 import { isNormalReason } from '../runtime/reason.js';
 import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
-import { GenStage } from './gen-stage.js';
+import { GenStage } from '../stage/gen-stage.js';
+import { producersOf } from '../core/internal.js';
 
 export interface StreamOptions {
   /** Producers to switch to `demand('forward')` once subscribed. Default: the subscribed producers. */
@@ -28,7 +29,7 @@ class StreamConsumer<T> extends Consumer<T> {
       // The loop broke (or the stream failed): cancel before the automatic ask that
       // follows this chunk, so the producers are not asked for events nobody will take.
       if (this.sink.finished) {
-        for (const sub of this.process?.producers ?? []) this.cancel(sub as Subscription<T>, 'normal');
+        for (const sub of producersOf(this)) this.cancel(sub, 'normal');
         this.stop('normal');
       }
     });
@@ -63,7 +64,7 @@ class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
       // for `started`) takes them.
       const subscribed = entries.map((entry) => {
         const options = entry instanceof Object && 'to' in entry ? { ...entry } : { to: entry };
-        const to = options.to as Stage<unknown>;
+        const to = options.to;
         delete (options as { to?: unknown }).to;
         return stage.subscribe(to, { ...options, cancel: 'temporary' });
       });
@@ -97,7 +98,7 @@ class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
 
   ended(from: Subscription<T>, reason: unknown): void {
     this.remaining--;
-    const mode = this.modes.get(from.producer as Stage<unknown>) ?? 'permanent';
+    const mode = this.modes.get(from.producer) ?? 'permanent';
     if (!isNormalReason(reason) && mode !== 'temporary' && this.error === null) {
       this.error = { reason };
       this.finish();
@@ -137,6 +138,7 @@ class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
       if (this.error !== null && this.error.reason !== undefined) {
         const { reason } = this.error;
         this.error = { reason: undefined };
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the producer's exit reason, whatever value it is, is what the loop throws
         throw reason;
       }
       return DONE;

@@ -4,7 +4,7 @@ import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { Clock } from '../../runtime/clock.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
-import { SourceProducer } from '../source-producer.js';
+import { SourceProducer } from '../../io/push-queue.js';
 
 /** Options of `fromReadable`. */
 export interface FromReadableOptions {

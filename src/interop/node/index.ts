@@ -15,5 +15,5 @@ export {
 export { pipeToWritable, type PipeToWritableOptions } from './pipe-to-writable.js';
 export { tcpAcceptor, type TcpAcceptorOptions, type BoundProducer } from '../../connectors/tcp.js';
 export { udpProducer, type UdpProducerOptions, type UdpStats, type Datagram } from '../../connectors/udp.js';
-export { sourceStats, BufferOverflowError, type SourceStats, type Overflow, type OverflowOptions } from '../source-producer.js';
+export { sourceStats, BufferOverflowError, type SourceStats, type Overflow, type OverflowOptions } from '../../io/push-queue.js';
 export type { Source } from '../source.js';

@@ -1,6 +1,6 @@
 import { typeError } from '../../runtime/errors.js';
 import { Readable } from 'node:stream';
-import type { SinkHandle } from '../../stage/sink.js';
+import type { SinkHandle } from '../../io/sink.js';
 import { expectInteger, expectKnownKeys, expectObject } from '../../runtime/validate.js';
 import { checkDemand, checkSource, openSource, type Source } from '../source.js';
 

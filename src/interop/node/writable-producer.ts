@@ -5,7 +5,7 @@ import type { Stage } from '../../stage/handle.js';
 import type { Clock } from '../../runtime/clock.js';
 import { isNormalReason, StageExitError } from '../../runtime/reason.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
-import { SourceProducer } from '../source-producer.js';
+import { SourceProducer } from '../../io/push-queue.js';
 
 /** Options of `writableProducer`. */
 export interface WritableProducerOptions {

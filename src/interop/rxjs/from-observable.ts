@@ -1,10 +1,11 @@
 import { typeError } from '../../runtime/errors.js';
-import { from, type ObservableInput, type Unsubscribable } from 'rxjs';
-import { GenStage } from '../../stage/gen-stage.js';
+import { from, type ObservableInput } from 'rxjs';
 import type { Stage } from '../../stage/handle.js';
 import type { Clock } from '../../runtime/clock.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
-import { SourceProducer, checkOverflowOptions, type OverflowOptions } from '../source-producer.js';
+import { checkOverflowOptions, type OverflowOptions } from '../../io/push-queue.js';
+import { startSource } from '../../io/source.js';
+import type { ObservableLike } from '../../io/observable.js';
 
 /** Options of `fromObservable`. */
 export interface FromObservableOptions extends OverflowOptions {
@@ -12,28 +13,6 @@ export interface FromObservableOptions extends OverflowOptions {
   bufferSize?: number;
   name?: string;
   clock?: Clock;
-}
-
-/** @internal Also the source of `throughFlow`. */
-export class ObservableProducer<T> extends SourceProducer<T> {
-  private subscription: Unsubscribable | undefined;
-
-  constructor(private readonly input: ObservableInput<T>, o: ReturnType<typeof checkOverflowOptions>) {
-    super(o.bufferSize, o.overflow, o.onDrop);
-  }
-
-  protected override onFirstDemand(): void {
-    this.subscription = from(this.input).subscribe({
-      next: (value) => this.push(value),
-      error: (error: unknown) => this.fail(error),
-      complete: () => this.complete(),
-    });
-  }
-
-  protected close(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = undefined;
-  }
 }
 
 let names = 1;
@@ -71,7 +50,7 @@ export function fromObservable<T>(observable: ObservableInput<T>, options: FromO
   const o = expectObject('fromObservable options', options);
   expectKnownKeys('fromObservable options', o, ['bufferSize', 'overflow', 'onDrop', 'name', 'clock']);
   const checked = checkOverflowOptions(o, { bufferSize: 1000, overflow: 'drop-oldest' });
-  const start: { name: string; clock?: Clock } = { name: options.name ?? `fromObservable#${names++}` };
-  if (options.clock !== undefined) start.clock = options.clock;
-  return GenStage.start(new ObservableProducer<T>(observable, checked), start) as Promise<Stage<T>>;
+  // RxJS's `from` runs at the first demand, as the subscription does (a bad input fails the stage then).
+  const observed: ObservableLike<T> = { subscribe: (observer) => from(observable).subscribe(observer) };
+  return startSource<T>({ kind: 'observable', observable: observed as ObservableLike<unknown> }, { name: options.name ?? `fromObservable#${names++}`, clock: options.clock, bounds: checked });
 }

@@ -8,6 +8,6 @@
  */
 export { toObservable, type ToObservableOptions } from './to-observable.js';
 export { fromObservable, type FromObservableOptions } from './from-observable.js';
-export { throughFlow } from './through-flow.js';
-export { sourceStats, BufferOverflowError, type SourceStats, type Overflow, type OverflowOptions } from '../source-producer.js';
+export { throughFlow, type ThroughFlowOptions } from './through-flow.js';
+export { sourceStats, BufferOverflowError, type SourceStats, type Overflow, type OverflowOptions } from '../../io/push-queue.js';
 export type { Source } from '../source.js';

@@ -1,12 +1,15 @@
 import { typeError } from '../../runtime/errors.js';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { Flow, checkFromOptions, type FromOptions } from '../../flow/flow.js';
-import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
-import type { SinkHandle } from '../../stage/sink.js';
-import { expectFunction, show } from '../../runtime/validate.js';
+import type { SinkHandle } from '../../io/sink.js';
+import { expectFunction, expectObject, show } from '../../runtime/validate.js';
 import { openSource } from '../source.js';
-import { ObservableProducer } from './from-observable.js';
+import { checkPushOptions, PUSH_OPTION_KEYS, startSource } from '../../io/source.js';
+import type { OverflowOptions } from '../../io/push-queue.js';
+
+/** Options of `throughFlow`: the source layer's (as `Flow.fromStages`) and the bounds of the queue the source's values wait in. */
+export type ThroughFlowOptions<T> = FromOptions<T> & OverflowOptions;
 
 let names = 1;
 
@@ -18,8 +21,11 @@ let names = 1;
  * and returns the flow whose output the operator emits. Each subscription
  * subscribes to the source and runs the flow afresh; values go into the flow as
  * they arrive (one at a time if they come one at a time). The source cannot be
- * slowed: values it pushes faster than the flow takes them wait in an unbounded
- * buffer (use `fromObservable` for a bounded one). Completes when the flow has
+ * slowed: values it pushes faster than the flow takes them wait in a queue of
+ * `bufferSize` (default 1000) beyond what the flow has asked for; when it is full,
+ * `overflow` decides (default `'error'`: the operator errors with a
+ * `BufferOverflowError`; `'drop-oldest'`/`'drop-newest'` drop and count, reported to
+ * `onDrop` or logged), as for `fromObservable` and `Flow.from(observable)`. Completes when the flow has
  * emitted everything after the source completes; errors with the source's or the
  * flow's error; unsubscribing stops the flow and unsubscribes from the source.
  *
@@ -37,11 +43,17 @@ let names = 1;
  * ```
  *
  * @param build turns the flow over the source into the flow to emit.
- * @param options options of the source layer (`stages`, `maxDemand`, `minDemand`, `window`, `clock`).
+ * @param options options of the source layer (`stages`, `maxDemand`, `minDemand`, `window`, `clock`) and of its
+ *   queue (`bufferSize` 1000, `overflow` `'error'`, `onDrop`).
  */
-export function throughFlow<T, R>(build: (flow: Flow<T>) => Flow<R>, options: FromOptions<T> = {}): OperatorFunction<T, R> {
+export function throughFlow<T, R>(build: (flow: Flow<T>) => Flow<R>, options: ThroughFlowOptions<T> = {}): OperatorFunction<T, R> {
   expectFunction('build', build);
-  checkFromOptions('throughFlow', options);
+  const o = expectObject('throughFlow options', options);
+  const bounds = checkPushOptions(o);
+  const layer: Record<string, unknown> = { ...o };
+  for (const key of PUSH_OPTION_KEYS) delete layer[key];
+  checkFromOptions('throughFlow', layer);
+  const flowOptions = layer as FromOptions<T>;
   return (source: Observable<T>) =>
     new Observable<R>((subscriber) => {
       let closed = false;
@@ -51,15 +63,13 @@ export function throughFlow<T, R>(build: (flow: Flow<T>) => Flow<R>, options: Fr
         if (producer?.alive) void producer.stop('normal');
         subscriber.error(error);
       };
-      GenStage.start(new ObservableProducer<T>(source, { bufferSize: Infinity, overflow: 'drop-newest', onDrop: undefined }), {
-        name: `throughFlow#${names++}`,
-      }).then((stage) => {
+      startSource<T>({ kind: 'observable', observable: source }, { name: `throughFlow#${names++}`, bounds }).then((stage) => {
         producer = stage;
         if (closed) {
           void stage.stop('normal');
           return;
         }
-        const flow = build(Flow.fromStages([producer], options));
+        const flow = build(Flow.fromStages([producer], flowOptions));
         if (!(flow instanceof Flow)) throw typeError('ERR_GENSTAGE_INVALID_RETURN', `throughFlow: build must return a Flow, got: ${show(flow)}`);
         sink = openSource(flow, (events) => {
           for (let i = 0; i < events.length && !subscriber.closed; i++) subscriber.next(events[i] as R);

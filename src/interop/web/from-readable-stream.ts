@@ -1,9 +1,9 @@
 import { typeError } from '../../runtime/errors.js';
-import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { Clock } from '../../runtime/clock.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
-import { SourceProducer } from '../source-producer.js';
+import { startSource } from '../../io/source.js';
+import type { ReadableStreamLike } from '../../io/push-sources.js';
 
 /** Options of `fromReadableStream`. */
 export interface FromReadableStreamOptions {
@@ -11,59 +11,6 @@ export interface FromReadableStreamOptions {
   preventCancel?: boolean;
   name?: string;
   clock?: Clock;
-}
-
-/**
- * Reads one chunk per unmet unit of demand, one `read()` in flight at a time, outside
- * the stage's callbacks: the stage never waits on the stream, so a stop is handled at
- * once and cancels the read.
- */
-class ReadableStreamProducer<T> extends SourceProducer<T> {
-  private reader: ReadableStreamDefaultReader<T> | undefined;
-  private reading = false;
-  private done = false;
-
-  constructor(
-    private readonly stream: ReadableStream<T>,
-    private readonly preventCancel: boolean,
-  ) {
-    super(Infinity, 'drop-newest', undefined);
-  }
-
-  protected override onFirstDemand(): void {
-    this.reader = this.stream.getReader();
-  }
-
-  protected override onWant(): void {
-    const reader = this.reader;
-    if (reader === undefined || this.reading || this.done) return;
-    this.reading = true;
-    reader.read().then(
-      (result) => {
-        this.reading = false;
-        if (result.done) {
-          this.done = true;
-          reader.releaseLock();
-          this.complete();
-          return;
-        }
-        this.push(result.value);
-      },
-      (error: unknown) => {
-        this.reading = false;
-        this.done = true;
-        this.fail(error);
-      },
-    );
-  }
-
-  protected async close(reason: unknown): Promise<void> {
-    const reader = this.reader;
-    if (reader === undefined || this.done) return;
-    this.done = true;
-    if (!this.preventCancel) await reader.cancel(reason).catch(() => {});
-    reader.releaseLock();
-  }
 }
 
 let names = 1;
@@ -98,7 +45,8 @@ export function fromReadableStream<T>(stream: ReadableStream<T>, options: FromRe
   const o = expectObject('fromReadableStream options', options);
   expectKnownKeys('fromReadableStream options', o, ['preventCancel', 'name', 'clock']);
   if (o.preventCancel !== undefined && typeof o.preventCancel !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected preventCancel to be a boolean, got: ${show(o.preventCancel)}`);
-  const start: { name: string; clock?: Clock } = { name: options.name ?? `fromReadableStream#${names++}` };
-  if (options.clock !== undefined) start.clock = options.clock;
-  return GenStage.start(new ReadableStreamProducer<T>(stream, options.preventCancel ?? false), start) as Promise<Stage<T>>;
+  return startSource<T>(
+    { kind: 'stream', stream: stream as unknown as ReadableStreamLike<unknown> },
+    { name: options.name ?? `fromReadableStream#${names++}`, clock: options.clock, preventCancel: options.preventCancel ?? false },
+  );
 }

@@ -1,4 +1,4 @@
-import type { SinkHandle } from '../../stage/sink.js';
+import type { SinkHandle } from '../../io/sink.js';
 import { expectInteger, expectKnownKeys, expectObject } from '../../runtime/validate.js';
 import { checkDemand, checkSource, openSource, type Source } from '../source.js';
 
