@@ -48,7 +48,9 @@ function typeScriptModules() {
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
 export default {
-  input: entries,
+  // The program of genstage's worker threads is no export: it is started by file
+  // (dist/runtime/worker-entry.js, next to worker-thread.js that starts it).
+  input: [...entries, 'src/runtime/worker-entry.ts'],
   external,
   plugins: [typeScriptModules()],
   output: {

@@ -26,6 +26,8 @@ export interface WorkersRow {
 
 const EVENTS = 20_000;
 const MODULE = new URL('./hash.worker.mjs', import.meta.url);
+/** The bench runs genstage from its TypeScript sources: its worker threads load them through tsx's require hook. */
+const TSX = { execArgv: ['--require', 'tsx/cjs'] } as const;
 const hash = hashRounds as (text: string) => string;
 
 function texts(events: number): string[] {
@@ -34,11 +36,11 @@ function texts(events: number): string[] {
 
 const runners: [string, (input: string[]) => Promise<string[]>][] = [
   ['one thread: map(sha256 x100)', (input) => Flow.from(input).pipe(map(hash)).toArray()],
-  ['1 worker: inWorkers(sha256 x100)', (input) => Flow.from(input).pipe(inWorkers<string, string>(MODULE, 'hashRounds')).toArray()],
+  ['1 worker: inWorkers(sha256 x100)', (input) => Flow.from(input).pipe(inWorkers<string, string>(MODULE, 'hashRounds', TSX)).toArray()],
   [
     '2 workers: stages: 2, inWorkers(sha256 x100)',
     // Two stages: no order across them (the check sorts).
-    (input) => Flow.from(input, { stages: 2 }).pipe(inWorkers<string, string>(MODULE, 'hashRounds')).toArray(),
+    (input) => Flow.from(input, { stages: 2 }).pipe(inWorkers<string, string>(MODULE, 'hashRounds', TSX)).toArray(),
   ],
   ['reference: hand-written worker_threads, 2 threads, one message each', (input) => byHand(input, 2)],
 ];

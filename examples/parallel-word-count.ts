@@ -22,6 +22,8 @@ import { generateLines } from '../bench/word-count.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const lines = generateLines(count, 7);
+// A TypeScript worker module (and genstage's sources, here): the worker threads load
+// them through tsx's require hook, passed as execArgv.
 const COUNTER = new URL('./count-words.worker.ts', import.meta.url);
 const byCount = (a: [string, number], b: [string, number]): number => b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
 const sum = (acc: Map<string, number>, [word, n]: [string, number]): Map<string, number> => acc.set(word, (acc.get(word) ?? 0) + n);
@@ -29,7 +31,7 @@ const sum = (acc: Map<string, number>, [word, n]: [string, number]): Map<string,
 async function inTwoWorkers(): Promise<[string, number][]> {
   const [top] = await Flow.from(lines, { stages: 2, maxDemand: 4000 })
     .pipe(
-      inWorkers<string, [string, number]>(COUNTER, 'countWords'),
+      inWorkers<string, [string, number]>(COUNTER, 'countWords', { execArgv: ['--require', 'tsx/cjs'] }),
       partition({ stages: 2, key: ([word]: [string, number]) => word }),
       reduce(() => new Map<string, number>(), (pair: [string, number], acc) => sum(acc, pair)),
       takeSort(10, byCount),

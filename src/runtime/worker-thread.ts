@@ -4,7 +4,8 @@ import { nodeBuiltin, requireBuiltin } from './builtins.js';
 import { show } from './validate.js';
 import { getLogger } from './logger.js';
 import { describeReason } from './reason.js';
-import { bootstrapSource, describeUncloneable, transferList } from './worker-bootstrap.js';
+import { describeUncloneable, transferList } from './worker-bootstrap.js';
+import type { WorkerEntryData } from './worker-entry.js';
 
 /**
  * One worker thread running the user's module, seen from the parent: start it, wait
@@ -21,6 +22,37 @@ export interface WorkerTarget {
   readonly exportName: string;
   /** `hash.mjs#hash`, for messages. */
   readonly label: string;
+  /** Node options of the thread (the `execArgv` option); `undefined`: Node's default. */
+  readonly execArgv: readonly string[] | undefined;
+}
+
+/**
+ * The program a worker thread starts: `worker-entry.js` next to this module in the
+ * built package; `worker-entry.ts` when genstage runs from its TypeScript sources.
+ */
+const ENTRY_FILE = import.meta.url.endsWith('.ts') ? './worker-entry.ts' : './worker-entry.js';
+
+/** The one line a worker runs when the entry is TypeScript (see the constructor of `WorkerThread`). */
+const REQUIRE_ENTRY = "require(require('node:worker_threads').workerData.entry);";
+
+let defaultExecArgv: readonly string[] | undefined;
+
+/**
+ * @internal The `execArgv` of worker threads whose `inWorkers`/`workerTask` options
+ * give none. For genstage's own spec and bench setup, which run the TypeScript
+ * sources (`['--require', 'tsx/cjs']`); not exported from the package.
+ */
+export function setDefaultWorkerExecArgv(execArgv: readonly string[] | undefined): void {
+  defaultExecArgv = execArgv;
+}
+
+/** Checks an `execArgv` option: an array of strings (Node options for the worker threads). */
+export function checkExecArgv(where: string, value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((arg) => typeof arg === 'string')) {
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected execArgv to be an array of strings (Node options for the worker threads, e.g. ['--require', 'tsx/cjs']), got: ${show(value)}`);
+  }
+  return [...(value as string[])];
 }
 
 /**
@@ -43,7 +75,7 @@ export class WorkerError extends Error {
 }
 
 /** Checks `module` and `exportName` (throws TypeError naming them) and resolves the URL. */
-export function checkWorkerTarget(where: string, module: unknown, exportName: unknown): WorkerTarget {
+export function checkWorkerTarget(where: string, module: unknown, exportName: unknown, execArgv: readonly string[] | undefined = undefined): WorkerTarget {
   let url: string;
   if (module instanceof URL) url = module.href;
   else if (typeof module === 'string' && /^(file|data):/.test(module)) url = new URL(module).href;
@@ -61,7 +93,14 @@ export function checkWorkerTarget(where: string, module: unknown, exportName: un
     throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected exportName to be the name of an export of the module (a non-empty string), got: ${show(exportName)}`);
   }
   const file = url.startsWith('data:') ? 'data: module' : decodeURIComponent(url.slice(url.lastIndexOf('/') + 1));
-  return { url, exportName, label: `${file}#${exportName}` };
+  const args = execArgv ?? defaultExecArgv;
+  if (args === undefined && ENTRY_FILE.endsWith('.ts')) {
+    throw typeError(
+      'ERR_GENSTAGE_INVALID_TYPE',
+      `${where}: genstage runs from its TypeScript sources here, so its worker threads need a TypeScript loader: pass execArgv (for tsx: ['--require', 'tsx/cjs'])`,
+    );
+  }
+  return { url, exportName, label: `${file}#${exportName}`, execArgv: args };
 }
 
 let live = 0;
@@ -69,34 +108,6 @@ let live = 0;
 /** @internal Worker threads started by genstage that have not exited yet (for specs and leak checks). */
 export function liveWorkerThreads(): number {
   return live;
-}
-
-let tsxApi: string | null | undefined;
-
-/**
- * tsx's loader API when the parent runs under tsx (a worker does not inherit its
- * hooks on Node 20), so a worker can load `.ts` modules like the parent does.
- */
-function tsxLoader(): string | undefined {
-  if (tsxApi !== undefined) return tsxApi ?? undefined;
-  tsxApi = null;
-  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
-  if (!/(^|[\s=/\\])tsx([\s/\\]|$)/.test(flags)) return undefined;
-  const { createRequire } = requireBuiltin('node:module', 'worker threads');
-  const { pathToFileURL } = requireBuiltin('node:url', 'worker threads');
-  const { existsSync } = requireBuiltin('node:fs', 'worker threads');
-  for (const base of [import.meta.url, pathToFileURL(`${process.cwd()}/`).href]) {
-    try {
-      // The ESM build of the API: its CommonJS one cannot be import()ed.
-      const resolved = createRequire(base).resolve('tsx/esm/api');
-      const esm = resolved.replace(/\.cjs$/, '.mjs');
-      tsxApi = pathToFileURL(existsSync(esm) ? esm : resolved).href;
-      break;
-    } catch {
-      // not resolvable from there
-    }
-  }
-  return tsxApi ?? undefined;
 }
 
 interface Pending {
@@ -140,18 +151,22 @@ export class WorkerThread {
     });
     this.ready.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
     const { Worker } = requireBuiltin('node:worker_threads', options.where);
-    const tsx = tsxLoader();
-    this.worker = new Worker(bootstrapSource(), {
-      eval: true,
-      workerData: {
-        module: target.url,
-        export: target.exportName,
-        mode: options.mode,
-        init: options.init,
-        transfer: options.transfer === true,
-        tsx,
-      },
-    });
+    const entry = requireBuiltin('node:url', options.where).fileURLToPath(new URL(ENTRY_FILE, import.meta.url));
+    const workerData: WorkerEntryData & { entry: string } = {
+      entry,
+      module: target.url,
+      export: target.exportName,
+      mode: options.mode,
+      init: options.init,
+      transfer: options.transfer === true,
+    };
+    const execArgv = target.execArgv === undefined ? {} : { execArgv: [...target.execArgv] };
+    this.worker = ENTRY_FILE.endsWith('.js')
+      ? new Worker(entry, { workerData, ...execArgv })
+      // From the TypeScript sources (a package of type "module", where Node's ESM loader
+      // takes the entry and worker threads get no module hooks on Node 20): the entry is
+      // required, through the require hook the user's execArgv installs.
+      : new Worker(REQUIRE_ENTRY, { eval: true, workerData, ...execArgv });
     this.worker.on('message', (m: Record<string, unknown>) => {
       switch (m.t) {
         case 'ready':

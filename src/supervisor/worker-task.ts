@@ -2,12 +2,20 @@ import { typeError } from '../runtime/errors.js';
 import { nodeBuiltin } from '../runtime/builtins.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { WorkerPool } from '../runtime/worker-pool.js';
-import { checkWorkerTarget, type WorkerTarget } from '../runtime/worker-thread.js';
+import { checkExecArgv, checkWorkerTarget, type WorkerTarget } from '../runtime/worker-thread.js';
 
 /** Options of `workerTask`. */
 export interface WorkerTaskOptions {
   /** Move ArrayBuffers (and typed arrays spanning their whole buffer) of the input and result instead of copying them. Default `false`. */
   transfer?: boolean;
+  /**
+   * Node options the worker threads start with (`Worker`'s `execArgv`). How a worker
+   * loads TypeScript is yours to say, not guessed: with tsx,
+   * `execArgv: ['--require', 'tsx/cjs']` (a module that `import()` cannot load for
+   * its extension is then loaded with `require`; hooks registered with `--import`
+   * do not reach worker threads on Node 20). Default: Node's.
+   */
+  execArgv?: readonly string[];
 }
 
 interface WorkerTaskRef {
@@ -55,9 +63,9 @@ export interface WorkerTask<In, Out> {
  * @param exportName the function to call.
  */
 export function workerTask<In = unknown, Out = unknown>(module: URL | string, exportName: string, options: WorkerTaskOptions = {}): WorkerTask<In, Out> {
-  const target = checkWorkerTarget('workerTask', module, exportName);
   const o = expectObject('workerTask options', options);
-  expectKnownKeys('workerTask options', o, ['transfer']);
+  expectKnownKeys('workerTask options', o, ['transfer', 'execArgv']);
+  const target = checkWorkerTarget('workerTask', module, exportName, checkExecArgv('workerTask', o.execArgv));
   if (o.transfer !== undefined && typeof o.transfer !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected transfer to be a boolean, got: ${show(o.transfer)}`);
   const ref: WorkerTaskRef = { target, transfer: o.transfer === true };
   const once = async (input: In, signal?: AbortSignal): Promise<Out> => {

@@ -1,5 +1,5 @@
 import { typeError } from '../../runtime/errors.js';
-import { checkWorkerTarget } from '../../runtime/worker-thread.js';
+import { checkExecArgv, checkWorkerTarget } from '../../runtime/worker-thread.js';
 import { expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../../runtime/validate.js';
 import { checkFlow, lastLayer, withLastLayer, type FlowOperator } from '../flow.js';
 import type { WorkerLayerSpec } from '../plan.js';
@@ -22,9 +22,17 @@ export interface InWorkersOptions {
    * nothing else holds (not with a broadcast before the stage). Default `false`.
    */
   transfer?: boolean;
+  /**
+   * Node options the worker threads start with (`Worker`'s `execArgv`). How a worker
+   * loads TypeScript is yours to say, not guessed: with tsx,
+   * `execArgv: ['--require', 'tsx/cjs']` (a module that `import()` cannot load for
+   * its extension is then loaded with `require`; hooks registered with `--import`
+   * do not reach worker threads on Node 20). Default: Node's.
+   */
+  execArgv?: readonly string[];
 }
 
-const KEYS = ['restart', 'maxRestarts', 'maxSeconds', 'transfer'] as const;
+const KEYS = ['restart', 'maxRestarts', 'maxSeconds', 'transfer', 'execArgv'] as const;
 
 /**
  * Runs the work of the current stages in worker threads: one thread per stage, so a
@@ -61,13 +69,13 @@ const KEYS = ['restart', 'maxRestarts', 'maxSeconds', 'transfer'] as const;
  * ```
  * @param module the worker module: a `URL` (`new URL('./work.mjs', import.meta.url)`) or an absolute path.
  * @param exportName the export to run.
- * @param options `restart`, `maxRestarts`, `maxSeconds`, `transfer`.
+ * @param options `restart`, `maxRestarts`, `maxSeconds`, `transfer`, `execArgv`.
  * @returns an operator for `pipe` (`T` the events in, `R` the events out: name them, the types cannot be read from the module).
  */
 export function inWorkers<T = unknown, R = unknown>(module: URL | string, exportName: string, options: InWorkersOptions = {}): FlowOperator<T, R> {
-  const target = checkWorkerTarget('inWorkers', module, exportName);
   const o = expectObject('inWorkers options', options);
   expectKnownKeys('inWorkers options', o, KEYS);
+  const target = checkWorkerTarget('inWorkers', module, exportName, checkExecArgv('inWorkers', o.execArgv));
   const restart = o.restart === undefined ? 'temporary' : expectOneOf('restart', o.restart, ['temporary', 'transient'] as const);
   const maxRestarts = o.maxRestarts === undefined ? 3 : expectInteger('maxRestarts', o.maxRestarts, 0);
   const maxSeconds = o.maxSeconds === undefined ? 5 : expectPositiveNumber('maxSeconds', o.maxSeconds);
