@@ -52,18 +52,26 @@ export function clockOf(ref: StageRef): Clock {
 // ------------------------------------------------------------------ lifecycle
 
 /**
- * Calls `onExit(reason)` once the stage has exited (on a later turn if it already has);
- * does NOT count as observing a crash (the crash is still reported unless someone
- * observes it). Returns a function that removes the monitor.
+ * Calls `onExit(reason)` once the stage has exited (on a later turn if it already has).
+ * The monitor receives the reason, so it counts as handling a crash: the stage does not
+ * report it to the logger; whoever monitors reports or propagates it (a flow, a
+ * supervisor). Does not read `done`. Returns a function that removes the monitor.
  */
 export function monitorStage(ref: StageRef, onExit: (reason: unknown) => void): () => void {
-  return processOf(ref, 'monitorStage').watch(onExit);
+  return processOf(ref, 'monitorStage').monitor(onExit);
 }
 
-/** Resolves with the exit reason; does not count as observing a crash. */
+/**
+ * As `monitorStage`, but NOT counting as handling a crash: a crash nobody else observes
+ * is still reported to the logger (for cleanup that only needs to know the stage went).
+ */
+export function watchStage(ref: StageRef, onExit: (reason: unknown) => void): () => void {
+  return processOf(ref, 'watchStage').watch(onExit);
+}
+
+/** Resolves with the exit reason; as `monitorStage`, it counts as handling a crash. */
 export function whenExited(ref: StageRef): Promise<unknown> {
-  const process = processOf(ref, 'whenExited');
-  return new Promise((resolve) => process.watch(resolve));
+  return processOf(ref, 'whenExited').whenExited();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { rangeError, typeError } from '../runtime/errors.js';
 import type { StageProcess } from './stage-process.js';
-import { Msg, SUBSCRIBE_TO, P_CANCEL, CAST, INFO, BUFFERED_INFO, STOP, DEMAND, QUERY } from './stage-process.js';
+import * as M from './messages.js';
 import { Subscription } from './subscription.js';
 import type { DemandMode, StageKind, SubscribeOptions } from './types.js';
 import { expectCount, expectInteger, expectObject, expectOneOf, show } from '../runtime/validate.js';
@@ -78,7 +78,7 @@ export class Stage<Out = unknown> {
         reject(typeError('ERR_GENSTAGE_INVALID_STATE', `cannot subscribe ${this.name}: it is not running`));
         return;
       }
-      this.#process.post(new Msg(SUBSCRIBE_TO, sub, resolve));
+      this.#process.post(M.subscribeTo(sub, resolve));
     });
   }
 
@@ -91,9 +91,9 @@ export class Stage<Out = unknown> {
       throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `${subscription.toString()} does not belong to ${this.name}`);
     }
     if (subscription.consumerProcess === this.#process) {
-      this.#process.post(new Msg(QUERY, (p: StageProcess) => p.cancel(subscription, reason), () => {}));
+      this.#process.post(M.query((p) => p.cancel(subscription, reason), () => {}));
     } else {
-      subscription.producerProcess.post(new Msg(P_CANCEL, subscription, reason, false));
+      subscription.producerProcess.post(M.producerCancel(subscription, reason, false));
     }
   }
 
@@ -124,22 +124,22 @@ export class Stage<Out = unknown> {
 
   /** Sends `message` to `handleCast`. */
   cast(message: unknown): void {
-    this.#process.post(new Msg(CAST, message));
+    this.#process.post(M.cast(message));
   }
 
   /** Sends `message` to `handleInfo`, in mailbox order. */
   send(message: unknown): void {
-    this.#process.post(new Msg(INFO, message));
+    this.#process.post(M.info(message));
   }
 
   /** Sends `message` to `handleInfo` once the events the producer buffers now are dispatched. */
   asyncInfo(message: unknown): void {
-    this.#process.post(new Msg(BUFFERED_INFO, message));
+    this.#process.post(M.bufferedInfo(message));
   }
 
   /** As `asyncInfo`; resolves once the info is queued behind the buffered events. */
   syncInfo(message: unknown): Promise<void> {
-    return new Promise((resolve) => this.#process.post(new Msg(BUFFERED_INFO, message, resolve)));
+    return new Promise((resolve) => this.#process.post(M.bufferedInfo(message, resolve)));
   }
 
   /**
@@ -151,16 +151,16 @@ export class Stage<Out = unknown> {
   demand(mode: DemandMode): void;
   demand(mode?: DemandMode): Promise<DemandMode> | void {
     if (mode === undefined) {
-      return new Promise((resolve, reject) => this.#process.post(new Msg(QUERY, (p: StageProcess) => p.currentDemandMode, resolve, reject)));
+      return new Promise((resolve, reject) => this.#process.post(M.query((p) => resolve(p.currentDemandMode), reject)));
     }
     expectOneOf('demand', mode, ['forward', 'accumulate'] as const);
     if (this.#process.kind !== 'producer') throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `demand mode applies to producers; ${this.name} is a ${this.#process.kind}`);
-    this.#process.post(new Msg(DEMAND, mode));
+    this.#process.post(M.demand(mode));
   }
 
   /** How many events the producer holds in its buffer (infos not counted). Rejects with a `StageExitError` once the stage has exited. */
   estimateBufferedCount(): Promise<number> {
-    return new Promise((resolve, reject) => this.#process.post(new Msg(QUERY, (p: StageProcess) => p.bufferedCount, resolve, reject)));
+    return new Promise((resolve, reject) => this.#process.post(M.query((p) => resolve(p.bufferedCount), reject)));
   }
 
   /**
@@ -176,7 +176,7 @@ export class Stage<Out = unknown> {
     this.#process.markObserved(); // whoever stops a stage observes its exit
     const exited = this.#process.whenExited();
     if (this.#process.alive) this.#process.stopWithin(timeoutMs);
-    this.#process.post(new Msg(STOP, reason));
+    this.#process.post(M.stop(reason));
     return exited.then(() => undefined);
   }
 

@@ -12,33 +12,10 @@ import { EventBuffer } from './buffer.js';
 import { Stage, processOfStage } from './handle.js';
 import { Subscription } from './subscription.js';
 import { bindCallbacks } from './bindings.js';
+import * as M from './messages.js';
+import { PendingCall } from './calls.js';
 import type { StageCallbacks } from './stage.js';
 import type { BufferKeep, CallFrom, CallResult, DemandMode, StageKind } from './types.js';
-
-// Message kinds. A message is one `Msg`; `a`, `b`, `c` depend on the kind.
-export const SUBSCRIBE_TO = 1; // consumer: a=Subscription, b=resolve
-export const P_SUBSCRIBE = 2; // producer: a=Subscription
-export const P_ASK = 3; // producer: a=Subscription, b=count
-export const P_CANCEL = 4; // producer: a=Subscription, b=reason, c=down?
-export const C_EVENTS = 5; // consumer: a=Subscription, b=events
-export const C_CANCEL = 6; // consumer: a=Subscription, b=reason, c=down?
-export const CALL = 7; // a=request, b=PendingCall
-export const CAST = 8; // a=message
-export const INFO = 9; // a=message
-export const BUFFERED_INFO = 10; // a=message, b=resolve|undefined
-export const STOP = 11; // a=reason
-export const DEMAND = 12; // a=mode
-export const QUERY = 13; // a=(process)=>value, b=resolve, c=reject (with StageExitError once the stage has exited) or undefined
-export const EXIT = 14; // a=reason: exit in this stage's own turn (core/internal exitStage, stopWhenDrained)
-
-export class Msg {
-  constructor(
-    readonly kind: number,
-    readonly a: unknown,
-    readonly b: unknown = undefined,
-    readonly c: unknown = undefined,
-  ) {}
-}
 
 /** @internal The process behind a handle (today's field; core/internal.ts reads it). */
 export function processOfHandle(handle: Stage<unknown>): StageProcess | undefined {
@@ -59,30 +36,6 @@ function isExitMarker(message: unknown): message is ExitMarker {
 /** An info that genstage itself handles (not passed to `handleInfo`). */
 export class InternalInfo {
   constructor(readonly run: (process: StageProcess) => unknown) {}
-}
-
-class PendingCall implements CallFrom {
-  private static nextId = 1;
-  readonly id = PendingCall.nextId++;
-  settled = false;
-  timer: TimerHandle | undefined;
-  constructor(
-    private readonly resolveFn: (v: unknown) => void,
-    private readonly rejectFn: (e: unknown) => void,
-    private readonly clock: Clock,
-  ) {}
-  resolve(value: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.resolveFn(value);
-  }
-  reject(error: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.rejectFn(error);
-  }
 }
 
 let nextId = 1;
@@ -119,7 +72,7 @@ type AnyCallbacks = StageCallbacks<unknown, unknown> & {
  * cancellation and exit. The user's callbacks live in `impl`; everything here runs
  * inside this process's message handler, one message at a time.
  */
-export class StageProcess extends Process<Msg> {
+export class StageProcess extends Process<M.Message> {
   readonly id = nextId++;
   readonly kind: StageKind;
   readonly name: string;
@@ -146,7 +99,7 @@ export class StageProcess extends Process<Msg> {
   /** Subscriptions where this stage is the consumer. */
   readonly producers = new Set<Subscription>();
   /** Producer-consumer: upstream messages waiting for downstream demand. */
-  private readonly pcQueue = new Deque<Msg>();
+  private readonly pcQueue = new Deque<M.UpstreamMsg>();
   /** Producer-consumer: downstream demand not yet met. */
   private pcCounter = 0;
 
@@ -177,9 +130,9 @@ export class StageProcess extends Process<Msg> {
       this.dispatcher = config.dispatcher;
       this.buffer = new EventBuffer(config.bufferSize, config.bufferKeep);
       const host: DispatcherHost<unknown> = {
-        deliver: (to, events) => to.consumerProcess.post(new Msg(C_EVENTS, to, events)),
-        askAgain: (from, count) => this.post(new Msg(P_ASK, from, count)),
-        sendInfo: (message) => this.post(isExitMarker(message) ? new Msg(EXIT, message[EXIT_WHEN_DRAINED]) : new Msg(INFO, message)),
+        deliver: (to, events) => to.consumerProcess.post(M.events(to, events)),
+        askAgain: (from, count) => this.post(M.ask(from, count)),
+        sendInfo: (message) => this.post(isExitMarker(message) ? M.exit(message[EXIT_WHEN_DRAINED]) : M.info(message)),
         warn: (message) => getLogger().warn(`${this.describe()}: ${message}`),
       };
       this.dispatcher!.init(host);
@@ -212,7 +165,7 @@ export class StageProcess extends Process<Msg> {
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.post(
-        new Msg(QUERY, () => {
+        M.query(() => {
           let result: unknown;
           try {
             this.callback = 'init';
@@ -263,55 +216,49 @@ export class StageProcess extends Process<Msg> {
 
   // ---------------------------------------------------------------- messages
 
-  protected receive(m: Msg): unknown {
+  protected receive(m: M.Message): unknown {
     switch (m.kind) {
-      case C_EVENTS:
+      case M.C_EVENTS:
         return this.onEvents(m);
-      case P_ASK:
-        return this.onAsk(m.a as Subscription, m.b as number);
-      case SUBSCRIBE_TO:
-        return this.onSubscribeTo(m.a as Subscription, m.b as (s: Subscription) => void);
-      case P_SUBSCRIBE:
-        return this.onProducerSubscribe(m.a as Subscription);
-      case P_CANCEL:
-        return this.onProducerCancel(m.a as Subscription, m.b, m.c === true);
-      case C_CANCEL:
+      case M.P_ASK:
+        return this.onAsk(m.a, m.b);
+      case M.SUBSCRIBE_TO:
+        return this.onSubscribeTo(m.a, m.b);
+      case M.P_SUBSCRIBE:
+        return this.onProducerSubscribe(m.a);
+      case M.P_CANCEL:
+        return this.onProducerCancel(m.a, m.b, m.c);
+      case M.C_CANCEL:
         if (this.isPC && this.pcQueue.length > 0) {
           this.pcQueue.push(m);
           return this.takePcEvents();
         }
-        return this.onConsumerCancel(m.a as Subscription, m.b, m.c === true);
-      case CALL:
-        return this.onCall(m.a, m.b as PendingCall);
-      case CAST:
+        return this.onConsumerCancel(m.a, m.b, m.c);
+      case M.CALL:
+        return this.onCall(m.a, m.b);
+      case M.CAST:
         return this.emitAfter(this.invokeOptional('handleCast', m.a));
-      case INFO:
+      case M.INFO:
         if (m.a instanceof InternalInfo) return m.a.run(this);
         if (this.isPC && this.pcQueue.length > 0) {
           this.pcQueue.push(m);
           return this.takePcEvents();
         }
         return this.emitAfter(this.invokeOptional('handleInfo', m.a));
-      case BUFFERED_INFO:
+      case M.BUFFERED_INFO:
         this.placeInfo(m.a);
-        if (typeof m.b === 'function') (m.b as () => void)();
+        m.b?.();
         return undefined;
-      case STOP:
+      case M.STOP:
+      case M.EXIT:
         this.requestExit(m.a);
         return undefined;
-      case DEMAND:
-        return this.setDemandMode(m.a as DemandMode);
-      case EXIT:
-        this.requestExit(m.a);
-        return undefined;
-      case QUERY: {
-        const result = (m.a as (p: StageProcess) => unknown)(this);
-        if (isPromiseLike(result)) return Promise.resolve(result).then(m.b as (v: unknown) => void);
-        (m.b as (v: unknown) => void)(result);
-        return undefined;
-      }
+      case M.DEMAND:
+        return this.setDemandMode(m.a);
+      case M.QUERY:
+        return m.a(this);
       default:
-        throw new Error(`unknown message kind ${m.kind}`);
+        return M.unreachable(m);
     }
   }
 
@@ -321,7 +268,7 @@ export class StageProcess extends Process<Msg> {
     // As in the original, the subscription goes out before handleSubscribe runs, so
     // an ask made inside handleSubscribe reaches the producer after it.
     this.producers.add(sub);
-    sub.producerProcess.post(new Msg(P_SUBSCRIBE, sub));
+    sub.producerProcess.post(M.producerSubscribe(sub));
     this.callback = 'handleSubscribe';
     const result = this.impl.handleSubscribe?.('producer', sub.options, sub);
     const proceed = (mode: unknown): void => {
@@ -331,7 +278,7 @@ export class StageProcess extends Process<Msg> {
       sub.manual = mode === 'manual';
       if (!sub.manual) {
         sub.pending = sub.maxDemand;
-        sub.producerProcess.post(new Msg(P_ASK, sub, sub.maxDemand));
+        sub.producerProcess.post(M.ask(sub, sub.maxDemand));
       }
       resolve(sub);
     };
@@ -342,7 +289,7 @@ export class StageProcess extends Process<Msg> {
 
   ask(sub: Subscription, count: number): void {
     if (count === 0 || sub.cancelling) return;
-    sub.producerProcess.post(new Msg(P_ASK, sub, count));
+    sub.producerProcess.post(M.ask(sub, count));
   }
 
   cancel(sub: Subscription, reason: unknown): void {
@@ -350,21 +297,21 @@ export class StageProcess extends Process<Msg> {
       if (!this.producers.has(sub) || sub.cancelling) return;
       sub.cancelling = true;
     }
-    sub.producerProcess.post(new Msg(P_CANCEL, sub, reason, false));
+    sub.producerProcess.post(M.producerCancel(sub, reason, false));
   }
 
-  private onEvents(m: Msg): unknown {
-    const sub = m.a as Subscription;
+  private onEvents(m: M.EventsMsg): unknown {
+    const sub = m.a;
     if (!this.producers.has(sub)) {
-      if (this.isConsumer) sub.producerProcess.post(new Msg(P_CANCEL, sub, Reasons.UNKNOWN_SUBSCRIPTION, false));
+      if (this.isConsumer) sub.producerProcess.post(M.producerCancel(sub, Reasons.UNKNOWN_SUBSCRIPTION, false));
       return undefined;
     }
     if (this.isPC) {
-      if (this.pcQueue.length === 0 && this.pcCounter > 0) return this.consume(sub, m.b as unknown[], 0, true);
+      if (this.pcQueue.length === 0 && this.pcCounter > 0) return this.consume(sub, m.b, 0, true);
       this.pcQueue.push(m);
       return this.takePcEvents();
     }
-    return this.consume(sub, m.b as unknown[], 0, true);
+    return this.consume(sub, m.b, 0, true);
   }
 
   /** R6: upstream messages are taken a whole message at a time while downstream demand remains. */
@@ -374,15 +321,14 @@ export class StageProcess extends Process<Msg> {
       const head = this.pcQueue.peek();
       if (head === undefined) return undefined;
       let result: unknown;
-      if (head.kind === C_EVENTS) {
+      if (head.kind === M.C_EVENTS) {
         if (this.pcCounter <= 0) return undefined;
         this.pcQueue.shift();
-        const sub = head.a as Subscription;
-        if (!this.producers.has(sub)) continue;
-        result = this.consume(sub, head.b as unknown[], 0, false);
+        if (!this.producers.has(head.a)) continue;
+        result = this.consume(head.a, head.b, 0, false);
       } else {
         this.pcQueue.shift();
-        if (head.kind === C_CANCEL) result = this.onConsumerCancel(head.a as Subscription, head.b, head.c === true);
+        if (head.kind === M.C_CANCEL) result = this.onConsumerCancel(head.a, head.b, head.c);
         else result = this.emitAfter(this.invokeOptional('handleInfo', head.a));
       }
       if (isPromiseLike(result)) return Promise.resolve(result).then(() => this.takePcEvents());
@@ -434,7 +380,7 @@ export class StageProcess extends Process<Msg> {
     if (pending <= sub.minDemand) {
       const ask = sub.maxDemand - pending;
       sub.pending = sub.maxDemand;
-      if (!sub.cancelling) sub.producerProcess.post(new Msg(P_ASK, sub, ask));
+      if (!sub.cancelling) sub.producerProcess.post(M.ask(sub, ask));
     } else {
       sub.pending = pending;
     }
@@ -472,11 +418,11 @@ export class StageProcess extends Process<Msg> {
 
   private onProducerSubscribe(sub: Subscription): unknown {
     if (!this.isProducer) {
-      sub.consumerProcess.post(new Msg(C_CANCEL, sub, 'not_a_producer', false));
+      sub.consumerProcess.post(M.consumerCancel(sub, 'not_a_producer', false));
       return undefined;
     }
     if (this.consumers.has(sub)) {
-      sub.consumerProcess.post(new Msg(C_CANCEL, sub, Reasons.DUPLICATED_SUBSCRIPTION, false));
+      sub.consumerProcess.post(M.consumerCancel(sub, Reasons.DUPLICATED_SUBSCRIPTION, false));
       return undefined;
     }
     this.callback = 'handleSubscribe';
@@ -492,11 +438,11 @@ export class StageProcess extends Process<Msg> {
       try {
         demand = this.dispatcher!.subscribe(sub.options, sub);
       } catch (error) {
-        sub.consumerProcess.post(new Msg(C_CANCEL, sub, error, false));
+        sub.consumerProcess.post(M.consumerCancel(sub, error, false));
         return undefined;
       }
       if (typeof demand !== 'number') {
-        sub.consumerProcess.post(new Msg(C_CANCEL, sub, demand.refuse, false));
+        sub.consumerProcess.post(M.consumerCancel(sub, demand.refuse, false));
         return undefined;
       }
       this.consumers.add(sub);
@@ -512,7 +458,7 @@ export class StageProcess extends Process<Msg> {
   private onAsk(sub: Subscription, count: number): unknown {
     if (!this.isProducer) return undefined;
     if (!this.consumers.has(sub)) {
-      sub.consumerProcess.post(new Msg(C_CANCEL, sub, Reasons.UNKNOWN_SUBSCRIPTION, false));
+      sub.consumerProcess.post(M.consumerCancel(sub, Reasons.UNKNOWN_SUBSCRIPTION, false));
       return undefined;
     }
     if (demandChannel.hasSubscribers) demandChannel.publish({ stage: this.handle, subscription: sub, count });
@@ -523,7 +469,7 @@ export class StageProcess extends Process<Msg> {
   /** R7, producer side: remove, tell the consumer, `handleCancel`, then the dispatcher. */
   private onProducerCancel(sub: Subscription, reason: unknown, down: boolean): unknown {
     if (!this.consumers.delete(sub)) return undefined;
-    if (!down) sub.consumerProcess.post(new Msg(C_CANCEL, sub, reason, false));
+    if (!down) sub.consumerProcess.post(M.consumerCancel(sub, reason, false));
     if (subscriptionCancelChannel.hasSubscribers) {
       subscriptionCancelChannel.publish({ subscription: sub, producer: this.handle, consumer: sub.consumerProcess.handle, reason, down });
     }
@@ -728,22 +674,22 @@ export class StageProcess extends Process<Msg> {
   placeInfo(message: unknown): void {
     if (this.isProducer && !this.buffer!.isEmpty) this.buffer!.pushInfo(message);
     else if (this.isProducer) this.dispatcher!.info(message);
-    else this.post(isExitMarker(message) ? new Msg(EXIT, message[EXIT_WHEN_DRAINED]) : new Msg(INFO, message));
+    else this.post(isExitMarker(message) ? M.exit(message[EXIT_WHEN_DRAINED]) : M.info(message));
   }
 
   bufferedInfo(message: unknown): void {
-    this.post(new Msg(BUFFERED_INFO, message));
+    this.post(M.bufferedInfo(message));
   }
 
   /** Exit with `reason` once what is buffered now is dispatched (a consumer: after its current mail). */
   exitWhenDrained(reason: unknown): void {
-    if (this.isProducer) this.post(new Msg(BUFFERED_INFO, { [EXIT_WHEN_DRAINED]: reason } satisfies ExitMarker));
-    else this.post(new Msg(EXIT, reason));
+    if (this.isProducer) this.post(M.bufferedInfo({ [EXIT_WHEN_DRAINED]: reason } satisfies ExitMarker));
+    else this.post(M.exit(reason));
   }
 
   /** Exit with `reason` in this process's own turn, ahead of mail not yet started. */
   postExit(reason: unknown): void {
-    this.postFirst(new Msg(EXIT, reason));
+    this.postFirst(M.exit(reason));
   }
 
   /**
@@ -793,7 +739,7 @@ export class StageProcess extends Process<Msg> {
           pending.reject(new CallTimeoutError(timeoutMs));
         }, timeoutMs);
       }
-      this.post(new Msg(CALL, request, pending));
+      this.post(M.call(request, pending));
     });
   }
 
@@ -848,7 +794,7 @@ export class StageProcess extends Process<Msg> {
   sendAfter(message: unknown, ms: number): () => void {
     const timer = this.clock.setTimeout(() => {
       this.timers.delete(timer);
-      this.post(new Msg(INFO, message));
+      this.post(M.info(message));
     }, ms);
     this.timers.add(timer);
     return () => {
@@ -891,9 +837,9 @@ export class StageProcess extends Process<Msg> {
   }
 
   protected afterExit(reason: unknown): void {
-    for (const sub of this.producers) sub.producerProcess.post(new Msg(P_CANCEL, sub, reason, true));
+    for (const sub of this.producers) sub.producerProcess.post(M.producerCancel(sub, reason, true));
     this.producers.clear();
-    for (const sub of this.consumers) sub.consumerProcess.post(new Msg(C_CANCEL, sub, reason, true));
+    for (const sub of this.consumers) sub.consumerProcess.post(M.consumerCancel(sub, reason, true));
     // A consumer observes this exit if its subscription makes it react (permanent or
     // transient) or its handleCancel receives the { down }; a temporary subscription
     // of a consumer without handleCancel hears nothing, so it does not count.
@@ -933,28 +879,23 @@ export class StageProcess extends Process<Msg> {
     return this.exitObserved;
   }
 
-  protected deadLetter(m: Msg): void {
+  protected deadLetter(m: M.Message): void {
     const reason = this.reason;
     switch (m.kind) {
-      case P_SUBSCRIBE: {
-        const sub = m.a as Subscription;
+      case M.P_SUBSCRIBE:
         // A producer that crashed tells a late subscriber why (a flow that failed
         // before anyone subscribed); one that ended normally is simply gone.
-        sub.consumerProcess.post(new Msg(C_CANCEL, sub, isNormalReason(reason) ? Reasons.NOPROC : reason, true));
+        m.a.consumerProcess.post(M.consumerCancel(m.a, isNormalReason(reason) ? Reasons.NOPROC : reason, true));
         return;
-      }
-      case SUBSCRIBE_TO:
+      case M.CALL:
+        m.b.reject(new StageExitError(reason, `${this.name} is not running (${describeReason(reason)})`));
         return;
-      case CALL:
-        (m.b as PendingCall).reject(new StageExitError(reason, `${this.name} is not running (${describeReason(reason)})`));
+      case M.BUFFERED_INFO:
+        m.b?.();
         return;
-      case BUFFERED_INFO:
-        if (typeof m.b === 'function') (m.b as () => void)();
-        return;
-      case QUERY:
+      case M.QUERY:
         // A query from the handle (demand(), estimateBufferedCount()) rejects as call does.
-        if (typeof m.c === 'function') (m.c as (e: unknown) => void)(new StageExitError(reason, `${this.name} is not running (${describeReason(reason)})`));
-        else (m.b as (v: unknown) => void)(undefined);
+        m.b(new StageExitError(reason, `${this.name} is not running (${describeReason(reason)})`));
         return;
       default:
         return;

@@ -1,0 +1,27 @@
+import type { Clock, TimerHandle } from '../runtime/clock.js';
+import type { CallFrom } from './types.js';
+
+/** A `call` waiting for its reply: settled once, by the reply, the timeout or the exit. */
+export class PendingCall implements CallFrom {
+  private static nextId = 1;
+  readonly id = PendingCall.nextId++;
+  settled = false;
+  timer: TimerHandle | undefined;
+  constructor(
+    private readonly resolveFn: (v: unknown) => void,
+    private readonly rejectFn: (e: unknown) => void,
+    private readonly clock: Clock,
+  ) {}
+  resolve(value: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.resolveFn(value);
+  }
+  reject(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.rejectFn(error);
+  }
+}
