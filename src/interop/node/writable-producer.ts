@@ -1,5 +1,6 @@
 import { codedError, typeError } from '../../runtime/errors.js';
 import { Writable } from 'node:stream';
+import { handleOf, isStarted, monitorStage, whenExited } from '../../core/internal.js';
 import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { Clock } from '../../runtime/clock.js';
@@ -94,17 +95,17 @@ class StageWritable<T> extends Writable {
   }
 
   override _final(callback: Callback): void {
-    const stage = this.producer.process?.handle;
+    const stage = isStarted(this.producer) ? handleOf(this.producer) : undefined;
     this.producer.end();
     if (stage === undefined) {
       callback();
       return;
     }
-    void stage.process.whenExited().then((reason) => callback(isNormalReason(reason) ? null : new StageExitError(reason)));
+    void whenExited(stage).then((reason) => callback(isNormalReason(reason) ? null : new StageExitError(reason)));
   }
 
   override _destroy(error: Error | null, callback: Callback): void {
-    const stage = this.producer.process?.handle;
+    const stage = isStarted(this.producer) ? handleOf(this.producer) : undefined;
     if (stage === undefined || !stage.alive) {
       callback(error);
       return;
@@ -153,7 +154,7 @@ export function writableProducer<T = unknown>(options: WritableProducerOptions =
     const stage = started;
     const writable = new StageWritable<T>(producer, options.objectMode ?? true);
     producer.writable = writable;
-    stage.process.monitor((reason) => {
+    monitorStage(stage, (reason) => {
       if (writable.destroyed || writable.writableEnded) return; // after end(), _final reports the exit
       writable.destroy(isNormalReason(reason) ? undefined : new StageExitError(reason));
     });
