@@ -31,10 +31,25 @@ describe('superviseStage', () => {
   beforeEach(() => (log = captureLog()));
   afterEach(() => log.restore());
 
-  it('should emit results as children finish (unordered, the default)', async () => {
+  it('should emit results in event order by default, as asyncStream does', async () => {
     const tasks = new Tasks();
     const source = await GenStage.fromIterable([0, 1, 2]);
     const { sink, end } = await pipeline(source, superviseStage((n: number, signal) => tasks.task(n, signal)));
+    await settle();
+    expect(tasks.started).to.deep.equal([0, 1, 2]);
+    tasks.runs[2]!.finish('c');
+    await settle();
+    tasks.runs[0]!.finish('a');
+    await settle();
+    tasks.runs[1]!.finish('b');
+    expect(await end.done).to.equal('normal');
+    expect(sink.events).to.deep.equal(['a', 'b', 'c']);
+  });
+
+  it('should emit results as children finish with ordered: false', async () => {
+    const tasks = new Tasks();
+    const source = await GenStage.fromIterable([0, 1, 2]);
+    const { sink, end } = await pipeline(source, superviseStage((n: number, signal) => tasks.task(n, signal), { ordered: false }));
     await settle();
     expect(tasks.started).to.deep.equal([0, 1, 2]);
     tasks.runs[2]!.finish('c');

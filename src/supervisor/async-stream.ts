@@ -1,13 +1,12 @@
 import { rangeError, typeError } from '../runtime/errors.js';
 import type { TimerHandle } from '../runtime/clock.js';
 import { Deque } from '../runtime/deque.js';
-import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, isPromiseLike, show } from '../runtime/validate.js';
+import { expectCount, expectFunction, expectKnownKeys, expectObject, isPromiseLike, show } from '../runtime/validate.js';
 import type { Exit } from './children.js';
 import { TaskTimeoutError } from './errors.js';
 import type { Task, TaskSupervisor } from './task-supervisor.js';
 import { exitError } from './task-supervisor.js';
-import { checkWorkers, poolFor } from './worker-task.js';
-import { checkSignalOption } from './child-spec.js';
+import { checkConcurrency, poolOf } from './concurrency.js';
 
 /** Options of `TaskSupervisor.asyncStream`. */
 export interface AsyncStreamOptions<T, F = never> {
@@ -62,22 +61,18 @@ export function asyncStream<T>(
   expectFunction('fn', fn);
   const o = expectObject('options', options);
   expectKnownKeys('asyncStream options', o, KEYS);
-  const max = o.maxConcurrency === undefined ? 10 : expectInteger('maxConcurrency', o.maxConcurrency, 1);
-  if (o.ordered !== undefined && typeof o.ordered !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ordered to be a boolean, got: ${show(o.ordered)}`);
-  const ordered = o.ordered !== false;
+  const concurrency = checkConcurrency(o, fn, 'asyncStream');
+  const { max, ordered, signal } = concurrency;
   const timeout = o.timeout === undefined ? 5000 : expectCount('timeout', o.timeout, 0);
   const onTimeout = o.onTimeout ?? 'throw';
   if (onTimeout !== 'throw' && onTimeout !== 'skip' && typeof onTimeout !== 'function') {
     const message = `expected onTimeout to be 'throw', 'skip' or a function, got: ${show(onTimeout)}`;
     throw typeof onTimeout === 'string' ? rangeError('ERR_GENSTAGE_OUT_OF_RANGE', message) : typeError('ERR_GENSTAGE_INVALID_TYPE', message);
   }
-  const workers = checkWorkers(o.workers);
-  const signal = checkSignalOption('signal', o.signal);
-  poolFor(fn, workers, max, 'asyncStream'); // checks workers against fn now; each loop makes its own pool
 
   return {
     async *[Symbol.asyncIterator]() {
-      const pool = poolFor(fn, workers, max, 'asyncStream');
+      const pool = poolOf(fn, concurrency, 'asyncStream'); // each loop makes its own
       if (pool !== undefined) await pool.start();
       const task = pool === undefined ? fn : (item: T, signal: AbortSignal) => pool.run([item], signal);
       const iterator = isAsync ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();

@@ -1,20 +1,22 @@
-import { typeError } from '../runtime/errors.js';
 import { ProducerConsumer } from '../stage/stage.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelMode, CancelReason } from '../stage/types.js';
 import { clockOf, downstreamDemand, handleOf, makeTemporary, onDownstreamDemand, stageName } from '../core/internal.js';
 import { isNormalReason, Reasons } from '../runtime/reason.js';
-import { expectFunction, expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../runtime/validate.js';
-import { checkShutdown, checkSignalOption, type NormalizedSpec, type Shutdown } from './child-spec.js';
+import { expectFunction, expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber } from '../runtime/validate.js';
+import { checkShutdown, type NormalizedSpec, type Shutdown } from './child-spec.js';
+import { checkConcurrency, poolOf } from './concurrency.js';
 import { ChildExits, ChildSet } from './children.js';
 import type { WorkerPool } from '../runtime/worker-pool.js';
-import { checkWorkers, poolFor } from './worker-task.js';
 
 /** Options of `superviseStage` (and of the `supervise` Flow operator). */
 export interface SuperviseOptions<In> {
   /** Children running, plus results downstream has not taken yet, at most. Default 10. */
   maxConcurrency?: number;
-  /** Emit results in event order (`true`) or as children finish (default `false`). */
+  /**
+   * Emit results in event order (`true`, the default, as `asyncStream`) or as
+   * children finish (`false`: a slow child does not hold back faster ones' results).
+   */
   ordered?: boolean;
   /** `'transient'` (default): a crashed child is run again with the same event; `'temporary'`: never. */
   restart?: 'transient' | 'temporary';
@@ -329,24 +331,22 @@ export function superviseStage<In, Out>(
   expectFunction('fn', fn);
   const o = expectObject('options', options);
   expectKnownKeys('supervise options', o, KEYS);
-  const max = o.maxConcurrency === undefined ? 10 : expectInteger('maxConcurrency', o.maxConcurrency, 1);
-  if (o.ordered !== undefined && typeof o.ordered !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ordered to be a boolean, got: ${show(o.ordered)}`);
+  const concurrency = checkConcurrency(o, fn, 'superviseStage');
   const restart = o.restart === undefined ? 'transient' : expectOneOf('restart', o.restart, ['transient', 'temporary'] as const);
   const maxRestarts = o.maxRestarts === undefined ? 3 : expectInteger('maxRestarts', o.maxRestarts, 0);
   const maxSeconds = o.maxSeconds === undefined ? 5 : expectPositiveNumber('maxSeconds', o.maxSeconds);
   const shutdown = o.shutdown === undefined ? 5000 : checkShutdown('shutdown', o.shutdown);
   if (o.onError !== undefined) expectFunction('onError', o.onError);
-  const signal = checkSignalOption('signal', o.signal);
-  const pool = poolFor(fn, checkWorkers(o.workers), max, 'superviseStage');
+  const pool = poolOf(fn, concurrency, 'superviseStage');
   return new SuperviseStage<In, Awaited<Out>>(
     fn as (event: In, signal: AbortSignal) => Awaited<Out>,
-    max,
-    o.ordered === true,
+    concurrency.max,
+    concurrency.ordered,
     restart,
     { maxRestarts, maxSeconds },
     shutdown,
     o.onError as ((event: In, reason: unknown) => void) | undefined,
     pool,
-    signal,
+    concurrency.signal,
   );
 }

@@ -11,9 +11,22 @@ describe('supervise', () => {
     log.restore();
   });
 
-  it('should emit each child result as it finishes (unordered, the default)', async () => {
+  it('should emit the results in event order by default, as asyncStream does', async () => {
     const tasks = new Tasks();
     const out = Flow.from([0, 1, 2]).pipe(supervise((n: number, signal) => tasks.task(n, signal))).toArray();
+    await settle();
+    expect(tasks.started).to.deep.equal([0, 1, 2]);
+    tasks.runs[2]!.finish('c');
+    await settle();
+    tasks.runs[0]!.finish('a');
+    await settle();
+    tasks.runs[1]!.finish('b');
+    expect(await out).to.deep.equal(['a', 'b', 'c']);
+  });
+
+  it('should emit each child result as it finishes with ordered: false', async () => {
+    const tasks = new Tasks();
+    const out = Flow.from([0, 1, 2]).pipe(supervise((n: number, signal) => tasks.task(n, signal), { ordered: false })).toArray();
     await settle();
     expect(tasks.started).to.deep.equal([0, 1, 2]);
     tasks.runs[2]!.finish('c');
