@@ -155,3 +155,42 @@ describe('core/internal: the privileged entry into the kernel', () => {
     await consumer.stop();
   });
 });
+
+describe('kernel: no back doors', () => {
+  it('should hand any sent object to handleInfo, never run it inside the stage', async () => {
+    const infos: unknown[] = [];
+    class Listen extends Consumer<number> {
+      handleEvents(): void {}
+      override handleInfo(message: unknown): void {
+        infos.push(message);
+      }
+    }
+    const stage = await GenStage.start(new Listen());
+    let ran = false;
+    const lookalike = { run: () => (ran = true) };
+    stage.send(lookalike);
+    await settle();
+    expect(ran).to.equal(false);
+    expect(infos).to.deep.equal([lookalike]);
+    await stage.stop();
+  });
+
+  it('should never call a user method that happens to be named handleDownstreamDemand', async () => {
+    const calls: number[] = [];
+    class Named extends ProducerConsumer<number, number> {
+      handleDownstreamDemand(pending: number): void {
+        calls.push(pending);
+      }
+      handleEvents(events: number[]): number[] {
+        return events;
+      }
+    }
+    const pc = await GenStage.start(new Named());
+    const consumer = await GenStage.start(new Collect());
+    await consumer.subscribe(pc, { maxDemand: 4, minDemand: 0 });
+    await settle();
+    expect(calls).to.deep.equal([]);
+    await consumer.stop();
+    await pc.stop();
+  });
+});

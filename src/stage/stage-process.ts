@@ -29,13 +29,11 @@ const EXIT_WHEN_DRAINED = Symbol('exit when drained');
 interface ExitMarker {
   readonly [EXIT_WHEN_DRAINED]: unknown;
 }
+function exitMarker(reason: unknown): ExitMarker {
+  return { [EXIT_WHEN_DRAINED]: reason };
+}
 function isExitMarker(message: unknown): message is ExitMarker {
   return typeof message === 'object' && message !== null && EXIT_WHEN_DRAINED in message;
-}
-
-/** An info that genstage itself handles (not passed to `handleInfo`). */
-export class InternalInfo {
-  constructor(readonly run: (process: StageProcess) => unknown) {}
 }
 
 let nextId = 1;
@@ -63,8 +61,6 @@ export interface StageConfig {
 type AnyCallbacks = StageCallbacks<unknown, unknown> & {
   handleDemand?(n: number): unknown;
   handleEvents?(events: unknown[], from: Subscription): unknown;
-  /** @internal A producer-consumer that paces its own upstream demand hears when downstream asks (superviseStage). */
-  handleDownstreamDemand?(pending: number): void;
 };
 
 /**
@@ -239,7 +235,6 @@ export class StageProcess extends Process<M.Message> {
       case M.CAST:
         return this.emitAfter(this.invokeOptional('handleCast', m.a));
       case M.INFO:
-        if (m.a instanceof InternalInfo) return m.a.run(this);
         if (this.isPC && this.pcQueue.length > 0) {
           this.pcQueue.push(m);
           return this.takePcEvents();
@@ -408,7 +403,7 @@ export class StageProcess extends Process<M.Message> {
       // Unlike the original, a producer-consumer whose source ended normally first
       // dispatches what it still buffers, then stops. Always through the dispatcher:
       // a PartitionDispatcher also holds events in its partition queues.
-      this.placeInfo(new InternalInfo((p) => p.requestExit(reason)));
+      this.placeInfo(exitMarker(reason));
     } else {
       this.requestExit(reason);
     }
@@ -496,7 +491,6 @@ export class StageProcess extends Process<M.Message> {
     if (demand <= 0 || this.exitRequested || this.draining) return undefined;
     if (this.isPC) {
       this.pcCounter += demand;
-      this.impl.handleDownstreamDemand?.(this.pcCounter);
       for (const listener of this.demandListeners) listener(this.pcCounter);
       return this.takePcEvents();
     }
@@ -661,7 +655,7 @@ export class StageProcess extends Process<M.Message> {
     if (this.consumers.size === 0 || this.heldEvents() === 0) return false;
     this.draining = true;
     this.drainReason = reason;
-    this.placeInfo(new InternalInfo((p) => p.requestExit(reason)));
+    this.placeInfo(exitMarker(reason));
     return true;
   }
 
@@ -683,7 +677,7 @@ export class StageProcess extends Process<M.Message> {
 
   /** Exit with `reason` once what is buffered now is dispatched (a consumer: after its current mail). */
   exitWhenDrained(reason: unknown): void {
-    if (this.isProducer) this.post(M.bufferedInfo({ [EXIT_WHEN_DRAINED]: reason } satisfies ExitMarker));
+    if (this.isProducer) this.post(M.bufferedInfo(exitMarker(reason)));
     else this.post(M.exit(reason));
   }
 
