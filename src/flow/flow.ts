@@ -9,7 +9,9 @@ import { FlowIterator, runToSink, startExit, type SinkOptions } from './ends.js'
 import { joinPlan, type JoinMode } from './join.js';
 import { checkWindowUsed, newLayer, type LayerSpec, type OpFactory, type Plan, type ReducerSpec, type ThroughEntry } from './plan.js';
 import { checkLayerOptions, partitionRouting, type LayerOptions } from './routing.js';
-import { toIterable, type ObservableLike, type ReadableStreamLike } from './sources.js';
+import type { ObservableLike, ReadableStreamLike } from './sources.js';
+import { PUSH_OPTION_KEYS, checkPushOptions, classifySource } from '../io/source.js';
+import type { Overflow, OverflowOptions } from '../io/push-queue.js';
 import { Window } from './window.js';
 import { isOneShot, markOneShot } from './one-shot.js';
 import type { PipeChain, PipeResult, PipeStep, ReducedFlow } from './pipe-types.js';
@@ -19,9 +21,21 @@ import { sinkObservable, symbolObservable, type InteropObservable } from '../io/
 export type FlowOperator<In, Out> = (flow: Flow<In>) => Flow<Out>;
 
 /** Options of `Flow.from` and `Flow.fromStages`. */
-export interface FromOptions<T = unknown> extends LayerOptions<T> {
+export interface FromOptions<T = unknown> extends LayerOptions<T>, OverflowOptions {
   /** The clock of every stage of the flow (timers, windows, rate limits). Default: the system clock; a `VirtualClock` in tests. */
   clock?: Clock;
+  /**
+   * An observable source only (it cannot be slowed down): most values held beyond what
+   * the flow has asked for. Default 1000. Any other source is read as demand comes,
+   * and these options are an error there.
+   */
+  bufferSize?: number;
+  /**
+   * An observable source only: what a full buffer does with one more value. Default
+   * `'error'`: the flow fails with a `BufferOverflowError` (`'drop-oldest'` and
+   * `'drop-newest'` thin the input instead, counting each drop for `onDrop`).
+   */
+  overflow?: Overflow;
 }
 
 /** Options of `Flow.merge`: a layer, routed by `key`/`hash` when given, else by demand. */
@@ -94,12 +108,15 @@ export class Flow<T> {
    * (`Symbol.observable`/`'@@observable'` or `subscribe`), a `ReadableStream`, or a
    * running stage. Iterables are read as demand comes (an async one is awaited item
    * by item, and what it has given goes out as soon as a `next()` has to wait, so a
-   * slow source is not held back to fill the demand); an observable cannot be
-   * slowed, so what it pushes early waits in a queue. `stages` (default 1) is the number of stages that run the operators that
+   * slow source is not held back to fill the demand; a `ReadableStream` one chunk per
+   * unit of demand); an observable cannot be slowed, so what it pushes early waits in
+   * a queue bounded by `bufferSize` (1000), and `overflow` (`'error'`) says what one
+   * more value does (the same producers as `fromObservable` and `fromReadableStream`).
+   * `stages` (default 1) is the number of stages that run the operators that
    * follow, up to the first `partition`.
    *
    * @param source what to read.
-   * @param options `stages`, `maxDemand`, `minDemand`, `window`, `clock`.
+   * @param options `stages`, `maxDemand`, `minDemand`, `window`, `clock`; for an observable also `bufferSize`, `overflow`, `onDrop`.
    */
   static from<T>(
     source: readonly T[] | Iterable<T> | AsyncIterable<T> | ObservableLike<T> | ReadableStreamLike<T> | Stage<T>,
@@ -110,9 +127,16 @@ export class Flow<T> {
       if (source.kind === 'consumer') throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `Flow.from: ${source.name} is a consumer; expected the source to be a producer or producer-consumer stage`);
       return Flow.fromStages([source], options);
     }
-    const iterable = isOneShot(source) ? markOneShot(toIterable(source)) : toIterable(source);
-    const o = checkLayerOptions('Flow.from', options, ['clock']);
-    return new Flow<T>({ source: { kind: 'iterables', sources: [iterable] }, layers: [fromLayer(o)], clock: checkClockOption(o.clock) });
+    const shape = classifySource(source);
+    if (shape === undefined) {
+      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `Flow.from: expected an array, iterable, async iterable, observable, ReadableStream or Stage as the source, got: ${show(source)}`);
+    }
+    // Only a push source (an observable) has a queue to bound.
+    const push = shape.kind === 'observable';
+    const o = checkLayerOptions('Flow.from', options, push ? ['clock', ...PUSH_OPTION_KEYS] : ['clock']);
+    const bounds = push ? checkPushOptions(o) : undefined;
+    if (isOneShot(source)) markOneShot(source as object);
+    return new Flow<T>({ source: { kind: 'source', shape, bounds }, layers: [fromLayer(o)], clock: checkClockOption(o.clock) });
   }
 
   /**

@@ -10,6 +10,7 @@ import { MapReducerStage } from './map-reducer.js';
 import { claimIterable, claimStage } from './one-shot.js';
 import { KeyDispatcher } from './key-dispatcher.js';
 import { abortStage, monitorStage, whenExited } from '../core/internal.js';
+import { startSource } from '../io/source.js';
 import { DEFAULT_MAX_DEMAND, checkWindowUsed, isPassThrough, newLayer, type LayerSpec, type Plan, type Routing } from './plan.js';
 
 /**
@@ -162,6 +163,19 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
         group.push({ stage, side: undefined, routing: routingInto(0) });
       }
       break;
+    case 'source': {
+      const shape = source.shape;
+      claimIterable(shape.kind === 'iterable' ? shape.iterable : shape.kind === 'stream' ? shape.stream : shape.observable);
+      const stage = await startSource(shape, {
+        dispatcher: dispatcherFor(routingInto(0), countOf(0)),
+        clock: run.clock,
+        name: `flow${flowId}:source#0`,
+        bounds: source.bounds,
+      });
+      run.own(stage);
+      group.push({ stage, side: undefined, routing: routingInto(0) });
+      break;
+    }
     case 'stages':
       for (const stage of source.stages) claimStage(stage);
       group = source.stages.map((stage) => ({ stage, side: undefined, routing: routingInto(0) }));

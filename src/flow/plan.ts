@@ -5,6 +5,7 @@ import type { Stage } from '../stage/handle.js';
 import type { ProducerConsumer } from '../stage/stage.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { Window } from './window.js';
+import type { PushBounds, SourceShape } from '../io/source.js';
 
 /**
  * The plan behind a `Flow`: what to start, layer by layer. Nothing here runs; the
@@ -164,6 +165,8 @@ export interface FlowInput {
 
 export type SourceSpec =
   | { readonly kind: 'iterables'; readonly sources: readonly (Iterable<unknown> | AsyncIterable<unknown>)[] }
+  /** `Flow.from(source)`: a stage per run from the io source opener; `bounds` for an observable. */
+  | { readonly kind: 'source'; readonly shape: SourceShape; readonly bounds: PushBounds | undefined }
   | { readonly kind: 'stages'; readonly stages: readonly Stage<unknown>[] }
   | { readonly kind: 'flows'; readonly inputs: readonly FlowInput[] }
   | { readonly kind: 'through'; readonly plan: Plan; readonly stages: readonly ThroughEntry[] };
