@@ -22,6 +22,7 @@
  * file extension is loaded with `require` instead.
  * @internal
  */
+import { typeError } from './errors.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
       }
       default: {
         const never: never = m;
-        throw new TypeError(`unknown message from the parent: ${JSON.stringify(never)}`);
+        throw typeError('ERR_GENSTAGE_INVALID_TYPE', `unknown message from the parent: ${JSON.stringify(never)}`);
       }
     }
   }));
