@@ -1,5 +1,7 @@
 import type { Flow } from './flow.js';
-import type { AccumulatorEvents } from './operators/reduce.js';
+
+/** What a reducer emits by default: the items of its accumulator (`[key, value]` pairs for a Map). */
+export type AccumulatorEvents<A> = A extends ReadonlyMap<infer K, infer V> ? [K, V] : A extends Iterable<infer E> ? E : never;
 
 /**
  * Type-only: the key of a reduced flow's accumulator type. No flow has this property

@@ -1,9 +1,8 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { withReducer, type Flow } from '../flow.js';
-import type { ReducedFlow } from '../pipe-types.js';
+import type { AccumulatorEvents, ReducedFlow } from '../pipe-types.js';
 
-/** What a reducer emits by default: the items of its accumulator (`[key, value]` pairs for a Map). */
-export type AccumulatorEvents<A> = A extends ReadonlyMap<infer K, infer V> ? [K, V] : A extends Iterable<infer E> ? E : never;
+export type { AccumulatorEvents };
 
 /** A reducer for `pipe`: from a flow of `In` to a flow that reduces into `A` and emits `Out` (by default `A`'s items). */
 export type ReducerOperator<In, A, Out = AccumulatorEvents<A>> = (flow: Flow<In>) => ReducedFlow<A, Out>;
