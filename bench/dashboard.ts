@@ -9,10 +9,16 @@
  * with the dashboard over its rate without (pairs taken seconds apart see the same
  * load from other processes); the target is at least 0.9.
  *
- * Run alone: npx tsx bench/dashboard.ts [--quick]
+ * `listenerCost()` is the micro-measurement under that row: the sampler's channel
+ * listeners alone, in nanoseconds per message (see its comment).
+ *
+ * Run alone: npx tsx bench/dashboard.ts [--quick] [--listeners]
  */
+import diagnostics from 'node:diagnostics_channel';
 import { request } from 'node:http';
 import { startDashboard, type Dashboard } from '../src/dashboard/index.js';
+import { Sampler } from '../src/dashboard/sampler.js';
+import { channels } from '../src/runtime/diagnostics.js';
 import { median } from './lib.js';
 import { genstageCounter } from './pipeline.js';
 
@@ -73,7 +79,83 @@ export async function dashboardBench(events = 20_000_000, rounds = 7, warmup = 2
   ];
 }
 
+export interface ListenerCostRow {
+  name: string;
+  /** Median over rounds of the time per published message, in ns. */
+  nsPerMessage: number;
+  /** This row minus the row with a do-nothing listener on the same channels. */
+  listenerNs: number;
+}
+
+/**
+ * The sampler's listeners alone: `messages` synthetic messages published on the
+ * channels in W1's mix (per 5 messages: 2 `demand`, 2 `events`, 1 `produce`, on two
+ * subscriptions P → PC → C, as W1 publishes them), timed with (a) a do-nothing
+ * listener on each of the three channels and (b) a `Sampler` listening, the two
+ * alternating round by round, sampled once per round as the dashboard would. The
+ * messages are built once beforehand, so the figure is publish + listener, and
+ * `listenerNs` (b − a) is what the sampler's listeners add per message.
+ */
+export function listenerCost(messages = 5_000_000, rounds = 7, warmup = 2): ListenerCostRow[] {
+  const stage = (name: string) => ({ name, estimateBufferedCount: () => Promise.resolve(0) });
+  const p = stage('P');
+  const pc = stage('PC');
+  const c = stage('C');
+  const subscription = (tag: number, producer: object, consumer: object) => ({ tag, producer, consumer, options: {}, maxDemand: 10_000, minDemand: 7_500 });
+  const s1 = subscription(1, p, pc);
+  const s2 = subscription(2, pc, c);
+  const demand1 = { stage: p, subscription: s1, count: 2_500 };
+  const demand2 = { stage: pc, subscription: s2, count: 2_500 };
+  const events1 = { stage: pc, subscription: s1, count: 2_500, duration: 0.2 };
+  const events2 = { stage: c, subscription: s2, count: 2_500, duration: 0.1 };
+  const produce = { stage: p, demand: 2_500, count: 2_500, duration: 0.1 };
+  const start = [
+    { subscription: s1, producer: p, consumer: pc },
+    { subscription: s2, producer: pc, consumer: c },
+  ];
+  const loop = (): number => {
+    const t0 = performance.now();
+    for (let i = 0; i < messages; i += 5) {
+      channels.demand.publish(demand1);
+      channels.events.publish(events1);
+      channels.produce.publish(produce);
+      channels.demand.publish(demand2);
+      channels.events.publish(events2);
+    }
+    return ((performance.now() - t0) * 1e6) / messages;
+  };
+  const noop = (): void => {};
+  const names = ['genstage:demand', 'genstage:events', 'genstage:produce'];
+  const times = { noop: [] as number[], sampler: [] as number[] };
+  for (let r = 0; r < warmup + rounds; r++) {
+    for (const mode of r % 2 === 0 ? (['noop', 'sampler'] as const) : (['sampler', 'noop'] as const)) {
+      let ns: number;
+      if (mode === 'noop') {
+        for (const n of names) diagnostics.subscribe(n, noop);
+        ns = loop();
+        for (const n of names) diagnostics.unsubscribe(n, noop);
+      } else {
+        const sampler = new Sampler();
+        for (const m of start) channels.subscriptionStart.publish(m);
+        ns = loop();
+        const snapshot = sampler.sample();
+        sampler.close();
+        const handled = snapshot.stages.reduce((sum, s) => sum + s.inTotal, 0);
+        if (handled !== (messages / 5) * 2 * 2_500) throw new Error(`the sampler counted ${handled} events handled`);
+      }
+      if (r >= warmup) times[mode].push(ns);
+    }
+  }
+  const noopNs = median(times.noop);
+  const samplerNs = median(times.sampler);
+  return [
+    { name: 'publish, a do-nothing listener', nsPerMessage: noopNs, listenerNs: 0 },
+    { name: 'publish, the sampler listening', nsPerMessage: samplerNs, listenerNs: samplerNs - noopNs },
+  ];
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
-  console.table(await dashboardBench(quick ? 5_000_000 : 20_000_000, quick ? 3 : 7, quick ? 1 : 2));
+  if (process.argv.includes('--listeners')) console.table(listenerCost(quick ? 1_000_000 : 5_000_000, quick ? 3 : 7, quick ? 1 : 2));
+  else console.table(await dashboardBench(quick ? 5_000_000 : 20_000_000, quick ? 3 : 7, quick ? 1 : 2));
 }
