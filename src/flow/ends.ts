@@ -9,6 +9,7 @@ import { isNormalReason, Reasons } from '../runtime/reason.js';
 import { connect, materialize, type FlowRun, type Link } from './materialize.js';
 import { MapReducerStage } from './map-reducer.js';
 import { newLayer, type Plan } from './plan.js';
+import { ChunkHandoff, DONE } from '../io/chunks.js';
 import { isOwnProducerSide } from '../core/internal.js';
 
 /**
@@ -71,7 +72,6 @@ export async function runToSink(
   if (run.error !== undefined) throw run.error.reason;
 }
 
-const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true }) as IteratorResult<never>;
 
 /**
  * `for await` over a flow: the sink does not return from `handleEvents` until the
@@ -79,88 +79,34 @@ const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true
  * every stage of the flow.
  */
 export class FlowIterator<T> implements AsyncIterator<T> {
-  private chunk: unknown[] | null = null;
-  private index = 0;
-  private release: (() => void) | null = null;
-  private waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | null = null;
+  private readonly handoff = new ChunkHandoff<T>();
   private run: FlowRun | undefined;
-  private started: Promise<void> | undefined;
+  private started = false;
   /** Settles once the run is over (every stage exited), however it ended. */
   private finished: Promise<void> | undefined;
-  private ended: { error: { reason: unknown } | undefined } | undefined;
-  private closed = false;
 
   constructor(private readonly plan: Plan, private readonly options: SinkOptions) {}
 
-  private start(): Promise<void> {
+  private start(): void {
+    this.started = true;
     const onRun = (run: FlowRun): void => {
       this.run = run;
       // Left before the flow had started: stop it as soon as it exists.
-      if (this.closed) run.abort('shutdown');
+      if (this.handoff.left) run.abort('shutdown');
     };
-    this.finished = runToSink(this.plan, (events) => this.push(events), onRun, this.options).then(
-      () => this.end(undefined),
-      (reason: unknown) => this.end({ reason }),
+    this.finished = runToSink(this.plan, (events) => this.handoff.push(events as T[]), onRun, this.options).then(
+      () => this.handoff.end(),
+      (reason: unknown) => this.handoff.end({ reason }),
     );
-    return Promise.resolve();
-  }
-
-  private push(events: unknown[]): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.closed || events.length === 0) {
-        resolve();
-        return;
-      }
-      this.chunk = events;
-      this.index = 0;
-      this.release = resolve;
-      const waiter = this.waiter;
-      if (waiter !== null) {
-        this.waiter = null;
-        waiter.resolve({ value: events[this.index++] as T, done: false });
-      }
-    });
-  }
-
-  private end(error: { reason: unknown } | undefined): void {
-    this.ended = { error };
-    const waiter = this.waiter;
-    if (waiter === null) return;
-    this.waiter = null;
-    if (error !== undefined && !this.closed) {
-      this.ended = { error: undefined };
-      waiter.reject(error.reason);
-    } else waiter.resolve(DONE);
-  }
-
-  private releaseChunk(): void {
-    this.chunk = null;
-    const release = this.release;
-    this.release = null;
-    release?.();
   }
 
   next(): Promise<IteratorResult<T>> {
-    this.started ??= this.start();
-    const chunk = this.chunk;
-    if (chunk !== null) {
-      if (this.index < chunk.length) return Promise.resolve({ value: chunk[this.index++] as T, done: false });
-      this.releaseChunk();
-    }
-    if (this.ended !== undefined) {
-      const error = this.ended.error;
-      if (error !== undefined && !this.closed) {
-        this.ended = { error: undefined };
-        return Promise.reject(error.reason);
-      }
-      return Promise.resolve(DONE);
-    }
-    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+    if (!this.started) this.start();
+    return this.handoff.next();
   }
 
   async return(): Promise<IteratorResult<T>> {
-    this.closed = true;
-    this.releaseChunk();
+    this.handoff.close();
     if (this.run !== undefined) {
       this.run.abort('shutdown');
       await this.run.whenExited();

@@ -8,13 +8,13 @@ import { isNormalReason } from '../runtime/reason.js';
 import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { GenStage } from '../stage/gen-stage.js';
 import { producersOf } from '../core/internal.js';
+import { ChunkHandoff, DONE } from './chunks.js';
 
 export interface StreamOptions {
   /** Producers to switch to `demand('forward')` once subscribed. Default: the subscribed producers. */
   producers?: readonly Stage<unknown>[];
 }
 
-const DONE: IteratorResult<never> = Object.freeze({ value: undefined, done: true }) as IteratorResult<never>;
 
 /**
  * The consumer behind a stream: `handleEvents` hands the chunk to the iterator and
@@ -41,15 +41,11 @@ class StreamConsumer<T> extends Consumer<T> {
 }
 
 class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
-  private chunk: T[] | null = null;
-  private index = 0;
-  private release: (() => void) | null = null;
-  private waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | null = null;
-  private error: { reason: unknown } | null = null;
+  private readonly handoff = new ChunkHandoff<T>();
+  private failed = false;
   private remaining: number;
   private stage: Stage<never> | undefined;
   private readonly started: Promise<void>;
-  finished = false;
 
   constructor(
     private readonly modes: Map<Stage<unknown>, CancelMode>,
@@ -70,7 +66,7 @@ class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
       });
       await Promise.all(subscribed);
       for (const p of producers) if (p.kind === 'producer' && p.alive) p.demand('forward');
-      if (this.remaining === 0) this.finish();
+      if (this.remaining === 0) this.handoff.end();
     });
     this.started.catch(() => {});
   }
@@ -79,76 +75,31 @@ class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
     return this;
   }
 
+  /** True once the producers are done, one failed, or the loop left. */
+  get finished(): boolean {
+    return this.handoff.finished;
+  }
+
   push(events: T[]): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.finished) {
-        resolve();
-        return;
-      }
-      this.chunk = events;
-      this.index = 0;
-      this.release = resolve;
-      const waiter = this.waiter;
-      if (waiter !== null && events.length > 0) {
-        this.waiter = null;
-        waiter.resolve({ value: events[this.index++] as T, done: false });
-      } else if (events.length === 0) this.releaseChunk();
-    });
+    return this.handoff.push(events);
   }
 
   ended(from: Subscription<T>, reason: unknown): void {
     this.remaining--;
     const mode = this.modes.get(from.producer) ?? 'permanent';
-    if (!isNormalReason(reason) && mode !== 'temporary' && this.error === null) {
-      this.error = { reason };
-      this.finish();
-    } else if (this.remaining <= 0) this.finish();
+    if (!isNormalReason(reason) && mode !== 'temporary' && !this.failed) {
+      this.failed = true;
+      this.handoff.end({ reason });
+    } else if (this.remaining <= 0) this.handoff.end();
   }
 
-  private finish(): void {
-    if (this.finished) return;
-    this.finished = true;
-    const waiter = this.waiter;
-    if (waiter !== null) {
-      this.waiter = null;
-      if (this.error !== null) {
-        const { reason } = this.error;
-        this.error = { reason: undefined };
-        waiter.reject(reason);
-      } else waiter.resolve(DONE);
-    }
-  }
-
-  private releaseChunk(): void {
-    this.chunk = null;
-    const release = this.release;
-    this.release = null;
-    release?.();
-  }
-
-  async next(): Promise<IteratorResult<T>> {
-    const chunk = this.chunk;
-    if (chunk !== null) {
-      if (this.index < chunk.length) return { value: chunk[this.index++] as T, done: false };
-      this.releaseChunk();
-    }
-    await this.started;
-    if (this.chunk !== null && this.index < this.chunk.length) return { value: this.chunk[this.index++] as T, done: false };
-    if (this.finished) {
-      if (this.error !== null && this.error.reason !== undefined) {
-        const { reason } = this.error;
-        this.error = { reason: undefined };
-        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the producer's exit reason, whatever value it is, is what the loop throws
-        throw reason;
-      }
-      return DONE;
-    }
-    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  next(): Promise<IteratorResult<T>> {
+    if (this.handoff.holding) return this.handoff.next();
+    return this.started.then(() => this.handoff.next());
   }
 
   async return(): Promise<IteratorResult<T>> {
-    this.finished = true;
-    this.releaseChunk();
+    this.handoff.close();
     await this.started.catch(() => {});
     if (this.stage !== undefined && this.stage.alive) await this.stage.stop('normal');
     return DONE;
