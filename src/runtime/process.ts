@@ -145,16 +145,23 @@ export abstract class Process<M> implements Runnable {
     else if (this.pendingExit !== null) this.afterHandler();
   }
 
+  /** Blocked or not, counted by the scheduler (`settle` waits for blocked processes). */
+  private setBlocked(blocked: boolean): void {
+    if (this.blocked === blocked) return;
+    this.blocked = blocked;
+    scheduler.blocked += blocked ? 1 : -1;
+  }
+
   private block(promise: PromiseLike<unknown>): void {
-    this.blocked = true;
+    this.setBlocked(true);
     promise.then(
       () => {
-        this.blocked = false;
+        this.setBlocked(false);
         this.afterHandler();
         if (!this.exiting && this.mailbox.length > 0) scheduler.enqueue(this);
       },
       (error: unknown) => {
-        this.blocked = false;
+        this.setBlocked(false);
         this.crash(error);
       },
     );
@@ -201,7 +208,7 @@ export abstract class Process<M> implements Runnable {
   kill(reason: unknown): void {
     if (this.exited) return;
     this.killedFlag = true;
-    this.blocked = false;
+    this.setBlocked(false);
     if (!this.exiting) this.exit(reason);
     else if (this.finishNow !== null) {
       this.exitReason = reason; // the exit did not complete: peers see the kill

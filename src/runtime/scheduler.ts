@@ -92,6 +92,13 @@ class Scheduler {
   private yieldRequested = false;
   private lastYield = now();
   private idleWaiters: (() => void)[] = [];
+  /** Processes blocked in a handler's promise now (`settle` waits for them). */
+  blocked = 0;
+
+  /** True while a process waits in the run queue or the loop runs. */
+  get busy(): boolean {
+    return this.running || this.head < this.queue.length;
+  }
   /** @internal Slices run so far (one slice: the loop from a kick until it yields or empties). */
   slices = 0;
   /** @internal Process turns run so far (one `runSlice` call each). */

@@ -102,10 +102,30 @@ export class VirtualClock implements Clock {
   }
 }
 
-/** Lets the stages run until nothing is ready (promises resolved by the event loop included). */
-export async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
+/**
+ * Lets the stages run until nothing is queued and no stage is blocked in a callback's
+ * promise, event-loop turns in between. A blocked stage is waited for while it, or any
+ * stage, makes progress, or while the host has I/O requests in flight (Node: a file
+ * read, a DNS lookup); one that stays blocked with neither for `quietMs` (default
+ * 100 ms of real time: a callback held open on purpose) no longer holds it up.
+ */
+export async function settle(quietMs = 100): Promise<void> {
+  let quietSince = -1;
+  for (let round = 0; ; round++) {
+    const before = scheduler.turns;
     await scheduler.whenIdle();
     await new Promise<void>((resolve) => macrotask(resolve));
+    if (round < 2 || scheduler.busy) continue;
+    if (scheduler.blocked === 0) return;
+    if (scheduler.turns !== before || ioInFlight()) quietSince = -1;
+    else if (quietSince < 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= quietMs) return;
   }
+}
+
+/** True when the host reports I/O requests in flight (Node's active `...Req...` resources). */
+function ioInFlight(): boolean {
+  const host = (globalThis as { process?: { getActiveResourcesInfo?: () => string[] } }).process;
+  const resources = host?.getActiveResourcesInfo?.();
+  return resources !== undefined && resources.some((name) => name.includes('Req'));
 }
