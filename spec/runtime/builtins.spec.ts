@@ -28,10 +28,11 @@ describe('runtime: Node built-ins obtained at first use', () => {
     });
 
     it('should accept a worker module given as a URL, and refuse an absolute path naming it', () => {
-      expect(checkWorkerTarget('inWorkers', new URL('https://example.com/work.mjs'), 'run')).to.deep.equal({
+      expect(checkWorkerTarget('inWorkers', new URL('https://example.com/work.mjs'), 'run', [])).to.deep.equal({
         url: 'https://example.com/work.mjs',
         exportName: 'run',
         label: 'work.mjs#run',
+        execArgv: [],
       });
       expect(() => checkWorkerTarget('inWorkers', '/srv/work.mjs', 'run')).to.throw(
         TypeError,
