@@ -292,3 +292,25 @@ describe('PartitionDispatcher', () => {
     });
   });
 });
+
+describe('PartitionDispatcher: asks queued together (issue 14)', () => {
+  it('R11: should answer the asks waiting together in the producer\'s mailbox with one handleDemand of their sum', async () => {
+    const { source, producer } = await startSource<number>({ dispatcher: new PartitionDispatcher<number>({ partitions: 3, hash: (e) => [e, e % 3] }) });
+    const members = [await join(producer, { partition: 0 }), await join(producer, { partition: 1 }), await join(producer, { partition: 2 })];
+    members[0]!.stage.cast(3);
+    members[1]!.stage.cast(4);
+    members[2]!.stage.cast(5);
+    await settle();
+    expect(source.demands).to.deep.equal([12]);
+    await emit(producer, [0, 1, 2, 3, 4, 5]);
+    expect(members.map((m) => m.rec.batches)).to.deep.equal([[[0, 3]], [[1, 4]], [[2, 5]]]);
+  });
+
+  it('should leave asks to a DemandDispatcher answered one by one (it does not opt in)', async () => {
+    const { source, producer } = await startSource<number>();
+    const members = [await join(producer), await join(producer), await join(producer)];
+    for (const m of members) m.stage.cast(3);
+    await settle();
+    expect(source.demands).to.deep.equal([3, 3, 3]);
+  });
+});

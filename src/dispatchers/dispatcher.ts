@@ -67,6 +67,13 @@ export interface Dispatcher<T = unknown> {
    * waits for them to go out; one that stops otherwise reports them as dropped. Optional.
    */
   heldCount?(): number;
+  /**
+   * True: the producer may hand the dispatcher several queued asks in a row and answer
+   * them with one `handleDemand` (their sum). For dispatchers that route each event to
+   * one consumer by its content (partitions), where one ask answered alone is split
+   * into many small messages. Optional; default false.
+   */
+  readonly coalesceAsks?: boolean;
 }
 
 /** What `Dispatcher.subscribe` returns to refuse a consumer: it is cancelled with `reason`. */

@@ -44,6 +44,8 @@ export function newSlot<T>(name: unknown): PartitionSlot<T> {
  */
 export abstract class PartitionedDispatcher<T> implements Dispatcher<T> {
   readonly subscriptionOptions: readonly string[] = ['partition'];
+  /** Asks queued together are answered by one `handleDemand` (see `Dispatcher.coalesceAsks`). */
+  readonly coalesceAsks = true;
   protected host!: DispatcherHost<T>;
   private readonly bySub = new Map<Subscription<T>, PartitionSlot<T>>();
   /** Asked upstream and not yet arrived. */

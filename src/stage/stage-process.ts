@@ -457,8 +457,27 @@ export class StageProcess extends Process<M.Message> {
       return undefined;
     }
     if (demandChannel.hasSubscribers) demandChannel.publish({ stage: this.handle, subscription: sub, count });
-    const demand = this.dispatcher!.ask(count, sub);
+    let demand = this.dispatcher!.ask(count, sub);
+    if (this.dispatcher!.coalesceAsks === true) demand += this.takeQueuedAsks();
     return demand > 0 ? this.produceFor(demand) : undefined;
+  }
+
+  /**
+   * The asks of known consumers waiting next in the mailbox, handed to the dispatcher
+   * now, so one `handleDemand` answers them all (for a dispatcher that opts in with
+   * `coalesceAsks`: a partitioned one, where each ask answered alone is split over every
+   * partition in messages of a few events). Returns the upstream demand they add.
+   */
+  private takeQueuedAsks(): number {
+    let demand = 0;
+    for (let next = this.mailbox.peek(); next !== undefined && next.kind === M.P_ASK; next = this.mailbox.peek()) {
+      const sub = next.a;
+      if (!this.consumers.has(sub)) break;
+      this.mailbox.shift();
+      if (demandChannel.hasSubscribers) demandChannel.publish({ stage: this.handle, subscription: sub, count: next.b });
+      demand += this.dispatcher!.ask(next.b, sub);
+    }
+    return demand;
   }
 
   /** R7, producer side: remove, tell the consumer, `handleCancel`, then the dispatcher. */
