@@ -16,6 +16,7 @@ import {
   defaultHash, setLogger, type Stage, type Subscription, type CancelMode, type CancelReason, type Dispatcher,
 } from '../../src/index.js';
 import { settle } from '../../src/testing/index.js';
+import { consumerCount } from '../../src/core/internal.js';
 
 export type Delay = 'sync' | 'micro' | 'immediate';
 export type DispatcherKind = 'demand' | 'broadcast' | 'partition-default' | 'partition-mod';
@@ -324,7 +325,7 @@ class CustomSource extends Producer<Ev> {
   }
   override handleCancel(_reason: CancelReason): void {
     // As fromIterable's onCancel: 'stop': nobody left to produce for.
-    if (faultsOn && this.process!.consumers.size === 0) this.stop('normal');
+    if (faultsOn && consumerCount(this) === 0) this.stop('normal');
   }
   private produce(): Ev[] {
     const n = Math.min(this.owed, this.plan.count - this.next, this.plan.chunk);

@@ -27,11 +27,6 @@ export class Stage<Out = unknown> {
     this.#process = process;
   }
 
-  /** @internal @deprecated Until the layers above the kernel use core/internal.ts; then removed. */
-  get process(): StageProcess {
-    return this.#process;
-  }
-
   static {
     readProcess = (stage) => stage.#process;
   }
@@ -87,7 +82,7 @@ export class Stage<Out = unknown> {
     if (!(subscription instanceof Subscription)) {
       throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected subscription to be a Subscription, got: ${show(subscription)}`);
     }
-    if (subscription.consumerProcess !== this.process && subscription.producerProcess !== this.#process) {
+    if (subscription.consumerProcess !== this.#process && subscription.producerProcess !== this.#process) {
       throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `${subscription.toString()} does not belong to ${this.name}`);
     }
     if (subscription.consumerProcess === this.#process) {

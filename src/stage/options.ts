@@ -1,7 +1,7 @@
 import { rangeError, typeError } from '../runtime/errors.js';
 import type { StageProcess } from './stage-process.js';
 import { Subscription } from './subscription.js';
-import { Stage } from './handle.js';
+import { Stage, processOfStage } from './handle.js';
 import type { CancelMode, StageKind, SubscribeTo } from './types.js';
 import { expectCount, expectInteger, expectKnownKeys, expectObject, expectOneOf, show } from '../runtime/validate.js';
 import { isClock, systemClock, type Clock } from '../runtime/clock.js';
@@ -111,7 +111,7 @@ export function checkSubscription(
   if (!(to instanceof Stage)) {
     throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected to (the producer to subscribe to) to be a Stage, got: ${show(to)}`);
   }
-  const producer = to.process;
+  const producer = processOfStage(to);
   // A misspelt key is an error, not a no-op: the known keys are the kernel's, the ones
   // the producer's dispatcher declares (selector, partition), and the ones the classes
   // of the consumer and producer declare (their handleSubscribe reads them). A custom

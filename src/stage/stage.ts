@@ -15,14 +15,6 @@ import { expectInteger, show } from '../runtime/validate.js';
  * stops the stage with that error as its exit reason.
  */
 export abstract class StageCallbacks<In, Out> {
-  /**
-   * @internal @deprecated Until the layers above the kernel use core/internal.ts; then
-   * removed (the kernel itself reads a module-private map, see bindings.ts).
-   */
-  get process(): StageProcess | undefined {
-    return processOfCallbacks(this);
-  }
-
   /** Runs once before the stage takes messages; `GenStage.start` resolves after it. */
   init?(): void | Promise<void>;
 

@@ -41,11 +41,6 @@ export class Subscription<T = unknown> {
     return this.#cancelMode;
   }
 
-  /** @internal @deprecated Temporary, until supervisors use core/internal.ts `makeTemporary`. */
-  set cancelMode(mode: CancelMode) {
-    this.#cancelMode = mode;
-  }
-
   static {
     writeCancelMode = (sub, mode) => {
       sub.#cancelMode = mode;
