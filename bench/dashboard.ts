@@ -27,6 +27,11 @@ export interface DashboardRow {
   eventsPerSecond: number;
   /** This row's rate over the row without the dashboard: the median of the per-round ratios. */
   ratio: number;
+  /**
+   * The same ratio from the process's CPU time instead of wall time (W1 never waits, so
+   * on a quiet machine the two agree; on a loaded one this one is less swamped).
+   */
+  cpuRatio: number;
   /** Server-sent frames the page received during the timed runs of this row. */
   frames?: number;
 }
@@ -50,6 +55,8 @@ function connect(dash: Dashboard): Promise<{ frames: () => number; close: () => 
 export async function dashboardBench(events = 20_000_000, rounds = 7, warmup = 2): Promise<DashboardRow[]> {
   const without: number[] = [];
   const attached: number[] = [];
+  const cpuWithout: number[] = [];
+  const cpuAttached: number[] = [];
   let frames = 0;
   for (let r = 0; r < warmup + rounds; r++) {
     for (const mode of r % 2 === 0 ? ['without', 'attached'] : ['attached', 'without']) {
@@ -61,27 +68,33 @@ export async function dashboardBench(events = 20_000_000, rounds = 7, warmup = 2
       }
       const before = page?.frames() ?? 0;
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const sum = await genstageCounter(events);
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(c0);
       if (sum !== events * (events - 1)) throw new Error(`checksum mismatch (${mode}): got ${sum}`);
       if (page) {
         if (r >= warmup) frames += page.frames() - before;
         page.close();
         await dash!.close();
       }
-      if (r >= warmup) (mode === 'attached' ? attached : without).push(events / seconds);
+      if (r >= warmup) {
+        (mode === 'attached' ? attached : without).push(events / seconds);
+        (mode === 'attached' ? cpuAttached : cpuWithout).push(events / ((cpu.user + cpu.system) / 1e6));
+      }
     }
   }
   const ratios = attached.map((rate, i) => rate / (without[i] as number));
+  const cpuRatios = cpuAttached.map((rate, i) => rate / (cpuWithout[i] as number));
   return [
-    { name: 'W1 without a dashboard', eventsPerSecond: median(without), ratio: 1 },
-    { name: 'W1 with the dashboard attached (a page connected, 100 ms samples)', eventsPerSecond: median(attached), ratio: median(ratios), frames },
+    { name: 'W1 without a dashboard', eventsPerSecond: median(without), ratio: 1, cpuRatio: 1 },
+    { name: 'W1 with the dashboard attached (a page connected, 100 ms samples)', eventsPerSecond: median(attached), ratio: median(ratios), cpuRatio: median(cpuRatios), frames },
   ];
 }
 
 export interface ListenerCostRow {
   name: string;
-  /** Median over rounds of the time per published message, in ns. */
+  /** Median over rounds of the CPU time per published message, in ns. */
   nsPerMessage: number;
   /** This row minus the row with a do-nothing listener on the same channels. */
   listenerNs: number;
@@ -92,7 +105,8 @@ export interface ListenerCostRow {
  * channels in W1's mix (per 5 messages: 2 `demand`, 2 `events`, 1 `produce`, on two
  * subscriptions P → PC → C, as W1 publishes them), timed with (a) a do-nothing
  * listener on each of the three channels and (b) a `Sampler` listening, the two
- * alternating round by round, sampled once per round as the dashboard would. The
+ * alternating round by round, sampled once per round as the dashboard would, timed
+ * in process CPU time (`process.cpuUsage()`, so a loaded machine does not count). The
  * messages are built once beforehand, so the figure is publish + listener, and
  * `listenerNs` (b − a) is what the sampler's listeners add per message.
  */
@@ -113,8 +127,14 @@ export function listenerCost(messages = 5_000_000, rounds = 7, warmup = 2): List
     { subscription: s1, producer: p, consumer: pc },
     { subscription: s2, producer: pc, consumer: c },
   ];
+  // CPU time of this thread's process rather than wall time: the figure is about the
+  // listeners' work, which a loaded machine's descheduling would otherwise swamp.
+  const cpuMs = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   const loop = (): number => {
-    const t0 = performance.now();
+    const t0 = cpuMs();
     for (let i = 0; i < messages; i += 5) {
       channels.demand.publish(demand1);
       channels.events.publish(events1);
@@ -122,7 +142,7 @@ export function listenerCost(messages = 5_000_000, rounds = 7, warmup = 2): List
       channels.demand.publish(demand2);
       channels.events.publish(events2);
     }
-    return ((performance.now() - t0) * 1e6) / messages;
+    return ((cpuMs() - t0) * 1e6) / messages;
   };
   const noop = (): void => {};
   const names = ['genstage:demand', 'genstage:events', 'genstage:produce'];
