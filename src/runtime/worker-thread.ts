@@ -52,7 +52,7 @@ export function checkExecArgv(where: string, value: unknown): readonly string[] 
   if (!Array.isArray(value) || !value.every((arg) => typeof arg === 'string')) {
     throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected execArgv to be an array of strings (Node options for the worker threads, e.g. ['--require', 'tsx/cjs']), got: ${show(value)}`);
   }
-  return [...(value as string[])];
+  return [...value];
 }
 
 /**
