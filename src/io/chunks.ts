@@ -73,7 +73,7 @@ export class ChunkHandoff<T> {
       const error = this.ending?.error;
       if (error !== undefined && !this.closed) {
         this.ending = { error: undefined };
-        return Promise.reject(error.reason as Error);
+        return Promise.reject(error.reason); // the source's exit reason, whatever value it is, is what the loop throws
       }
       return Promise.resolve(DONE);
     }

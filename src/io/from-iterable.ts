@@ -238,7 +238,7 @@ export function fromIterable<T>(source: Iterable<T> | AsyncIterable<T>, options:
   return GenStage.start(new IterableProducer<T>(source, onCancel), {
     name: `fromIterable#${nextName++}`,
     ...startOptions,
-  }) as Promise<Stage<T>>;
+  });
 }
 
 let nextName = 1;

@@ -91,9 +91,9 @@ export function startSource<T>(shape: SourceShape, options: StartSourceOptions<T
       return fromIterable(shape.iterable as Iterable<T> | AsyncIterable<T>, start);
     case 'observable': {
       const bounds = options.bounds ?? { ...FLOW_PUSH_DEFAULTS, onDrop: undefined };
-      return GenStage.start(new ObservableProducer<T>(shape.observable as ObservableLike<T>, bounds), start) as Promise<Stage<T>>;
+      return GenStage.start(new ObservableProducer<T>(shape.observable as ObservableLike<T>, bounds), start);
     }
     case 'stream':
-      return GenStage.start(new ReadableStreamProducer<T>(shape.stream as ReadableStreamLike<T>, options.preventCancel ?? false), start) as Promise<Stage<T>>;
+      return GenStage.start(new ReadableStreamProducer<T>(shape.stream as ReadableStreamLike<T>, options.preventCancel ?? false), start);
   }
 }

@@ -95,7 +95,7 @@ export function startReadableProducer<C, T>(
 ): Promise<Stage<T>> {
   const start: { name: string; clock?: Clock } = { name: o.name };
   if (o.clock !== undefined) start.clock = o.clock;
-  return GenStage.start(new ReadableProducer<C, T>(open, decoder, o.destroyOnStop, o.lazy), start) as Promise<Stage<T>>;
+  return GenStage.start(new ReadableProducer<C, T>(open, decoder, o.destroyOnStop, o.lazy), start);
 }
 
 let names = 1;

@@ -59,6 +59,7 @@ export function pipeToWritable<T>(source: Source<T>, writable: Writable, options
 function run<T>(source: Source<T>, writable: Writable, demand: ReturnType<typeof checkDemand>, end: boolean): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let settled = false;
+    // eslint-disable-next-line prefer-const -- assigned below, read by abort() when the stream fails first
     let sink: SinkHandle | undefined;
     let wake: (() => void) | undefined;
     const finish = (error: unknown): void => {

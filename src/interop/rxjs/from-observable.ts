@@ -52,5 +52,5 @@ export function fromObservable<T>(observable: ObservableInput<T>, options: FromO
   const checked = checkOverflowOptions(o, { bufferSize: 1000, overflow: 'drop-oldest' });
   // RxJS's `from` runs at the first demand, as the subscription does (a bad input fails the stage then).
   const observed: ObservableLike<T> = { subscribe: (observer) => from(observable).subscribe(observer) };
-  return startSource<T>({ kind: 'observable', observable: observed as ObservableLike<unknown> }, { name: options.name ?? `fromObservable#${names++}`, clock: options.clock, bounds: checked });
+  return startSource<T>({ kind: 'observable', observable: observed }, { name: options.name ?? `fromObservable#${names++}`, clock: options.clock, bounds: checked });
 }
