@@ -1,4 +1,5 @@
-import { tap, type FlowOperator } from '../../flow/index.js';
+import type { FlowOperator } from '../../flow/flow.js';
+import { tap } from '../../flow/operators/tap.js';
 import { expectFunction } from '../../runtime/validate.js';
 import type { Ackable } from './event.js';
 
