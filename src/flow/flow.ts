@@ -544,7 +544,7 @@ export function withReducer<U, A = unknown>(flow: Flow<unknown>, reducer: Reduce
   checkFlow(flow);
   const last = lastLayer(flow);
   if (last.worker !== undefined) {
-    throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${reducer.name}: this stage runs in workers (${last.worker.target.label}); add partition(), shuffle() or departition() after inWorkers, or put the reducer in its workerStage(...)`);
+    throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${reducer.name}: this stage runs in workers (${last.worker.label}); add partition(), shuffle() or departition() after inWorkers, or put the reducer in its workerStage(...)`);
   }
   if (last.reducer !== undefined) {
     throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${reducer.name}: this stage already has a reducer (${last.reducer.name}); add partition(), shuffle() or departition() between them`);

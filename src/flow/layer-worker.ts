@@ -1,17 +1,20 @@
 import { codedError, typeError } from '../runtime/errors.js';
-import type { Clock } from '../runtime/clock.js';
-import { WorkerThread, logWorkerRestart } from '../runtime/worker-thread.js';
+import { WorkerThread, logWorkerRestart, type WorkerTarget } from '../runtime/worker-thread.js';
 import type { Subscription } from '../stage/subscription.js';
-import type { WorkerLayerSpec } from './plan.js';
+import type { LayerWorkerHost, LayerWorkerPort } from './plan.js';
 import type { WorkerStageInit } from './worker-stage.js';
 
-/** What a worker stage's client needs from its stage. @internal */
-export interface LayerWorkerHost {
-  readonly clock: Clock;
-  /** Output has arrived while the stage was not waiting for it: call `takeOutput()` in the stage's turn. */
-  output(): void;
-  /** The worker failed and is not restarted: the stage stops with `reason`. */
-  crash(reason: unknown): void;
+export type { LayerWorkerHost };
+
+/** How `inWorkers` runs a layer's work in worker threads. @internal */
+export interface LayerWorkerConfig {
+  readonly target: WorkerTarget;
+  /** `'transient'`: a worker that crashed is replaced and the batch it held is sent again. */
+  readonly restart: 'temporary' | 'transient';
+  readonly maxRestarts: number;
+  readonly maxSeconds: number;
+  /** Move ArrayBuffers across instead of copying them. */
+  readonly transfer: boolean;
 }
 
 /** Batches a stage may have sent and not had answered: the next one waits in the worker's port while one is worked on. */
@@ -48,7 +51,7 @@ interface WorkerRequest {
  * processed twice). Otherwise the failure is the stage's exit reason.
  * @internal
  */
-export class LayerWorker {
+export class LayerWorker implements LayerWorkerPort {
   private thread: WorkerThread | undefined;
   private readonly ids = new Map<Subscription, number>();
   private nextId = 1;
@@ -62,7 +65,7 @@ export class LayerWorker {
   private readonly ending = new Set<Promise<void>>();
 
   constructor(
-    private readonly spec: WorkerLayerSpec,
+    private readonly spec: LayerWorkerConfig,
     private readonly init: WorkerStageInit,
     private readonly host: LayerWorkerHost,
   ) {}

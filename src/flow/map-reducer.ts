@@ -8,7 +8,7 @@ import { runOps } from './fuse.js';
 import type { BatchFn, Head, HeadHost, LayerSpec } from './plan.js';
 import { Window } from './window.js';
 import { WindowState, type WindowHost } from './window-state.js';
-import { LayerWorker } from './layer-worker.js';
+import type { LayerWorkerPort } from './plan.js';
 
 class HeadMessage {
   constructor(readonly message: unknown) {}
@@ -40,7 +40,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
   private pre: BatchFn[] = [];
   private post: BatchFn[] = [];
   private windows: WindowState | undefined;
-  private worker: LayerWorker | undefined;
+  private worker: LayerWorkerPort | undefined;
   private remaining: number;
   private inputDone = false;
   private finished = false;
@@ -83,7 +83,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
     }
     if (layer.worker !== undefined) {
       const handle = handleOf(this);
-      this.worker = new LayerWorker(layer.worker, { index: this.index, count: this.count, producers: this.remaining }, {
+      this.worker = layer.worker.create({ index: this.index, count: this.count, producers: this.remaining }, {
         clock: this.clock,
         output: () => handle.send(WORKER_OUTPUT),
         crash: (reason) => exitStage(handle, reason),

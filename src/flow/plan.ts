@@ -1,6 +1,5 @@
 import { typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
-import type { WorkerTarget } from '../runtime/worker-thread.js';
 import type { Stage } from '../stage/handle.js';
 import type { ProducerConsumer } from '../stage/stage.js';
 import type { Subscription } from '../stage/subscription.js';
@@ -144,15 +143,39 @@ export interface StageLayerSpec {
   create(index: number, count: number, producers: number): ProducerConsumer<unknown, unknown>;
 }
 
-/** How the stages of a layer run their work in worker threads (`inWorkers`). */
+/**
+ * How the stages of a layer run their work in worker threads (`inWorkers`). The
+ * workers layer makes it; a flow stage only calls `create` and talks to the port, so
+ * flow/ does not depend on worker threads.
+ */
 export interface WorkerLayerSpec {
-  readonly target: WorkerTarget;
-  /** `'transient'`: a worker that crashed is replaced and the batch it held is sent again. */
-  readonly restart: 'temporary' | 'transient';
-  readonly maxRestarts: number;
-  readonly maxSeconds: number;
-  /** Move ArrayBuffers across instead of copying them. */
-  readonly transfer: boolean;
+  /** Names the worker target in errors (`work.mjs#fn`). */
+  readonly label: string;
+  /** The client of one stage of the layer (`index` of `count`, fed by `producers` stages). */
+  create(init: { readonly index: number; readonly count: number; readonly producers: number }, host: LayerWorkerHost): LayerWorkerPort;
+}
+
+/** What a worker stage's client needs from its stage. */
+export interface LayerWorkerHost {
+  readonly clock: Clock;
+  /** Output has arrived while the stage was not waiting for it: call `takeOutput()` in the stage's turn. */
+  output(): void;
+  /** The worker failed and is not restarted: the stage stops with `reason`. */
+  crash(reason: unknown): void;
+}
+
+/** The stage's side of its worker (`LayerWorker` implements it). */
+export interface LayerWorkerPort {
+  /** Starts the thread; rejects if the module or export is wrong. */
+  start(): Promise<void>;
+  subscribe(from: Subscription): void;
+  /** Sends a batch; a promise while the stage must wait for a reply first. */
+  submit(events: unknown[], from: Subscription | null): Promise<void> | undefined;
+  /** What has come back so far, in the worker's order. */
+  takeOutput(): unknown[];
+  cancel(from: Subscription): Promise<void>;
+  finish(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface FlowInput {

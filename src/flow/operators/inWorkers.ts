@@ -3,6 +3,7 @@ import { checkExecArgv, checkWorkerTarget } from '../../runtime/worker-thread.js
 import { expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../../runtime/validate.js';
 import { checkFlow, lastLayer, withLastLayer, type FlowOperator } from '../flow.js';
 import type { WorkerLayerSpec } from '../plan.js';
+import { LayerWorker, type LayerWorkerConfig } from '../layer-worker.js';
 
 export interface InWorkersOptions {
   /**
@@ -80,12 +81,13 @@ export function inWorkers<T = unknown, R = unknown>(module: URL | string, export
   const maxRestarts = o.maxRestarts === undefined ? 3 : expectInteger('maxRestarts', o.maxRestarts, 0);
   const maxSeconds = o.maxSeconds === undefined ? 5 : expectPositiveNumber('maxSeconds', o.maxSeconds);
   if (o.transfer !== undefined && typeof o.transfer !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected transfer to be a boolean, got: ${show(o.transfer)}`);
-  const worker: WorkerLayerSpec = { target, restart, maxRestarts, maxSeconds, transfer: o.transfer === true };
+  const config: LayerWorkerConfig = { target, restart, maxRestarts, maxSeconds, transfer: o.transfer === true };
+  const worker: WorkerLayerSpec = { label: target.label, create: (init, host) => new LayerWorker(config, init, host) };
   return (flow) => {
     checkFlow(flow);
     const last = lastLayer(flow);
     if (last.worker !== undefined) {
-      throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `inWorkers: this stage already runs in workers (${last.worker.target.label}); add partition() or shuffle() between them`);
+      throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `inWorkers: this stage already runs in workers (${last.worker.label}); add partition() or shuffle() between them`);
     }
     if (last.reducer !== undefined) {
       throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `inWorkers: this stage already has a reducer (${last.reducer.name}); add partition() or shuffle() before inWorkers`);

@@ -27,7 +27,7 @@ export function window<T>(w: Window<NoInfer<T>> | Window<unknown>): FlowOperator
     checkFlow(flow);
     const last = lastLayer(flow);
     if (last.reducer !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `window: set the window before the reducer (${last.reducer.name}), or after a partition()`);
-    if (last.worker !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `window: this stage runs in workers (${last.worker.target.label}); set the window inside its workerStage(...)`);
+    if (last.worker !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `window: this stage runs in workers (${last.worker.label}); set the window inside its workerStage(...)`);
     if (last.window !== undefined) {
       throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', 'window: this stage already has a window (from an earlier window(), or the window option of Flow.from, partition or shuffle); give each stage one window, or add partition() between them');
     }
