@@ -46,6 +46,10 @@ export function exitError(reason: unknown): unknown {
  * const rows = await task.await(2000); // rejects with TaskTimeoutError after 2 s, and stops the task
  * ```
  */
+/** Module-private: the supervisor binds a task to its child and settles it (set by `Task`'s static block). */
+let bindTask: (task: Task<unknown>, child: Child) => void;
+let settleTask: (task: Task<unknown>, exit: Exit) => void;
+
 export class Task<T> implements PromiseLike<T> {
   private child: Child | undefined = undefined;
   private exit: Exit | undefined = undefined;
@@ -65,13 +69,15 @@ export class Task<T> implements PromiseLike<T> {
     return this.child?.id;
   }
 
-  /** @internal */
-  bind(child: Child): void {
-    this.child = child;
+  static {
+    // The supervisor's side of a task, reachable from this module only.
+    bindTask = (task, child) => {
+      task.child = child;
+    };
+    settleTask = (task, exit) => task.#settle(exit);
   }
 
-  /** @internal */
-  settle(exit: Exit): void {
+  #settle(exit: Exit): void {
     if (this.exit !== undefined) return;
     this.exit = exit;
     const waiters = this.waiters;
@@ -149,13 +155,13 @@ class SpawnMessage implements SupervisorMessage {
       child = this.process.children.start(this.spec, this.args) as Child;
     } catch (error) {
       const exit = { reason: startError(error), value: undefined };
-      task.settle(exit);
+      settleTask(task, exit);
       onExit(exit);
       return undefined;
     }
-    task.bind(child);
+    bindTask(task, child);
     child.onExit = (exit) => {
-      task.settle(exit);
+      settleTask(task, exit);
       onExit(exit);
     };
     return undefined;
@@ -163,7 +169,7 @@ class SpawnMessage implements SupervisorMessage {
 
   dead(reason: unknown): void {
     const exit = { reason: new StageExitError(reason, `${this.process.name} is not running`), value: undefined };
-    this.task.settle(exit);
+    settleTask(this.task, exit);
     this.onExit(exit);
   }
 }
