@@ -21,7 +21,7 @@ describe('settle()', () => {
     await consumer.stop();
   });
 
-  it('should return once a stage held open on purpose makes no progress for quietMs', async () => {
+  it('should return once a stage held open on purpose makes no progress for quietRounds turns', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     class Held extends Consumer<number> {
@@ -32,7 +32,7 @@ describe('settle()', () => {
     const source = await GenStage.fromIterable([1]);
     const consumer = await GenStage.start(new Held());
     await consumer.subscribe(source);
-    await settle(20);
+    await settle(3);
     expect(consumer.alive).to.equal(true);
     release();
     await consumer.stop();

@@ -104,22 +104,20 @@ export class VirtualClock implements Clock {
 
 /**
  * Lets the stages run until nothing is queued and no stage is blocked in a callback's
- * promise, event-loop turns in between. A blocked stage is waited for while it, or any
- * stage, makes progress, or while the host has I/O requests in flight (Node: a file
- * read, a DNS lookup); one that stays blocked with neither for `quietMs` (default
- * 100 ms of real time: a callback held open on purpose) no longer holds it up.
+ * promise, event-loop turns in between. A blocked stage is waited for while any stage
+ * makes progress or the host has I/O requests in flight (Node: a file read, a DNS
+ * lookup); once `quietRounds` turns of the event loop (default 3) pass with neither,
+ * a stage still blocked is taken as held open on purpose and no longer holds it up.
  */
-export async function settle(quietMs = 100): Promise<void> {
-  let quietSince = -1;
-  for (let round = 0; ; round++) {
+export async function settle(quietRounds = 3): Promise<void> {
+  let quiet = 0;
+  for (;;) {
     const before = scheduler.turns;
     await scheduler.whenIdle();
     await new Promise<void>((resolve) => macrotask(resolve));
-    if (round < 2 || scheduler.busy) continue;
-    if (scheduler.blocked === 0) return;
-    if (scheduler.turns !== before || ioInFlight()) quietSince = -1;
-    else if (quietSince < 0) quietSince = Date.now();
-    else if (Date.now() - quietSince >= quietMs) return;
+    if (scheduler.busy) continue;
+    if (scheduler.turns !== before || (scheduler.blocked > 0 && ioInFlight())) quiet = 0;
+    else if (++quiet >= quietRounds) return;
   }
 }
 
