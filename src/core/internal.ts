@@ -195,3 +195,8 @@ export function processBehind(value: unknown): Process<unknown> | undefined {
   if (value instanceof Stage) return processOfHandle(value) as Process<unknown> | undefined;
   return controls.get(value);
 }
+
+// ------------------------------------------------------------------ scheduling (added by P3 for io/from-iterable.ts)
+
+/** Runs `task` on a later macrotask (after I/O callbacks); returns a function that cancels it. */
+export { macrotask } from '../runtime/scheduler.js';

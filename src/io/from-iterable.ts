@@ -4,9 +4,8 @@ import type { Stage } from '../stage/handle.js';
 import type { CancelReason, ProducerOptions } from '../stage/types.js';
 import type { Clock } from '../runtime/clock.js';
 import { expectKnownKeys, expectObject, expectOneOf, show } from '../runtime/validate.js';
-import { macrotask } from '../runtime/scheduler.js';
 import { GenStage } from '../stage/gen-stage.js';
-import { consumerCount, stopWhenDrained } from '../core/internal.js';
+import { consumerCount, macrotask, stopWhenDrained } from '../core/internal.js';
 
 export interface FromIterableOptions<T> extends ProducerOptions<T> {
   /** When the last consumer cancels: keep running (`'continue'`, default) or stop `'normal'`. */
