@@ -36,7 +36,7 @@ export function stageName(ref: StageRef): string {
 
 /** The handle of the stage whose callbacks `self` are. */
 export function handleOf<Out>(self: StageCallbacks<unknown, Out>): Stage<Out> {
-  return processOf(self, 'handleOf').handle as Stage<Out>;
+  return processOf(self, 'handleOf').handle;
 }
 
 /** True once `GenStage.start` took `self` (and until its start failed). */
@@ -192,7 +192,7 @@ export function bindHandle(handle: object, process: Process<unknown>): void {
 /** The process behind a `Stage` or a handle bound with `bindHandle`; undefined for anything else. */
 export function processBehind(value: unknown): Process<unknown> | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  if (value instanceof Stage) return processOfHandle(value) as Process<unknown> | undefined;
+  if (value instanceof Stage) return processOfHandle(value);
   return controls.get(value);
 }
 

@@ -108,7 +108,7 @@ export class PartitionDispatcher<T = unknown, P = number | string> extends Parti
       // Numbered partitions: the name is the index (no map lookup).
       const p = numbered && typeof name === 'number' && name >= 0 && name < slots.length && Number.isInteger(name) ? name : this.indexOf(name);
       this.waiting--;
-      this.place(p, slots[p] as PartitionSlot<T>, result[0] as T);
+      this.place(p, slots[p] as PartitionSlot<T>, result[0]);
     }
     return this.leftOver(events, i);
   }

@@ -1,3 +1,4 @@
+import { rangeError } from '../runtime/errors.js';
 import { PartitionedDispatcher, newSlot, type PartitionSlot } from '../dispatchers/partitioned.js';
 import { show } from '../runtime/validate.js';
 
@@ -19,7 +20,7 @@ export class KeyDispatcher extends PartitionedDispatcher<unknown> {
   validate(options: Readonly<Record<string, unknown>>): void {
     const p = options.partition;
     if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p >= this.slots.length) {
-      throw new RangeError(`expected partition to be an integer between 0 and ${this.slots.length - 1}, got: ${show(p)}`);
+      throw rangeError('ERR_GENSTAGE_OUT_OF_RANGE', `expected partition to be an integer between 0 and ${this.slots.length - 1}, got: ${show(p)}`);
     }
   }
 
@@ -37,7 +38,7 @@ export class KeyDispatcher extends PartitionedDispatcher<unknown> {
       const event = events[i];
       const p = index(event);
       const slot = slots[p];
-      if (slot === undefined) throw new RangeError(`partition index ${show(p)} out of range (0..${count - 1})`);
+      if (slot === undefined) throw rangeError('ERR_GENSTAGE_INVALID_RETURN', `partition index ${show(p)} out of range (0..${count - 1})`);
       if (slot.sub !== null && slot.demand > 0) {
         slot.demand--;
         if (slot.batch === null) slot.batch = [event];

@@ -129,7 +129,7 @@ export class GenStage {
    * (on a `'permanent'` or `'transient'` subscription).
    */
   static stream<T>(subscriptions: readonly (Stage<T> | (SubscribeTo & { to: Stage<T> }))[], options: StreamOptions = {}): AsyncIterable<T> {
-    return stream(subscriptions as readonly SubscribeTo[], options) as AsyncIterable<T>;
+    return stream<T>(subscriptions, options);
   }
 }
 

@@ -82,5 +82,5 @@ export function acknowledge<T>(last: Stage<T>, options: AckOptions<T> & Subscrib
   if (!(last instanceof Stage)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `acknowledge: expected last to be a Stage (the last stage of the pipeline), got: ${show(last)}`);
   const { select, ...subscription } = expectObject('acknowledge options', options) as AckOptions<T> & SubscribeOptions;
   const consumer = new AckConsumer<T>(select === undefined ? {} : { select });
-  return GenStage.start(consumer, { subscribeTo: [{ ...subscription, to: last }] }) as Promise<Stage<never>>;
+  return GenStage.start(consumer, { subscribeTo: [{ ...subscription, to: last }] });
 }

@@ -75,7 +75,7 @@ export function closeConnection(client: RedisClient | undefined): void {
 
 /** Sends one raw command. */
 export function command(client: RedisClient, args: readonly string[]): Promise<RawReply> {
-  return client.sendCommand(args) as Promise<RawReply>;
+  return client.sendCommand<RawReply>(args);
 }
 
 /**

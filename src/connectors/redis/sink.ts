@@ -138,5 +138,5 @@ function defaultFields(event: unknown): Readonly<Record<string, unknown>> {
  * @returns the running sink.
  */
 export function redisStreamSink<T>(options: RedisStreamSinkOptions<T>, subscribeTo: readonly SubscribeTo[] = []): Promise<Stage<never>> {
-  return GenStage.start(new RedisStreamSink<T>(options), { subscribeTo }) as Promise<Stage<never>>;
+  return GenStage.start(new RedisStreamSink<T>(options), { subscribeTo });
 }
