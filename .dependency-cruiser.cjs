@@ -10,6 +10,9 @@
 //
 // Each layer is a list of path patterns (JavaScript regular expressions over paths
 // relative to the repository root).
+/** Folders in a known folder-level cycle (see no-folder-cycle). */
+const KNOWN_CYCLE_FOLDERS = ['stage', 'runtime', 'io', 'dispatchers', 'core'];
+
 const LAYERS = [
   // actor runtime: process, scheduler, clock, logger, reason, errors, validate, deque,
   // diagnostics, builtins (runtime/worker-*.ts belong to the workers layer)
@@ -133,7 +136,15 @@ module.exports = {
       comment:
         'two top-level folders of src/ import each other (through any modules), ' +
         'even when no single module is in a cycle',
-      from: { path: '^(src/[^/]+)' },
+      // Known folder cycles (issue 13, open): stage <-> runtime (diagnostics names stage types),
+      // stage <-> io (GenStage.stream/fromIterable and Stage's observable live in io),
+      // stage <-> dispatchers (the Dispatcher interface names Subscription), and core through
+      // them. dependency-cruiser cannot baseline folder-level violations, so these five
+      // folders are exempt here until the cycles are cut; their module-level cycles are still
+      // checked by no-cycle-across-folders against .dependency-cruiser-known-violations.json,
+      // and every other folder is checked in full. Remove a folder from KNOWN_CYCLE_FOLDERS
+      // when its cycles are gone.
+      from: { path: '^(src/[^/]+)', pathNot: `^src/(${KNOWN_CYCLE_FOLDERS.join('|')})(?:/|$)` },
       to: { circular: true, pathNot: '^$1(?:/|$)' },
     },
     {
