@@ -236,6 +236,8 @@ describe('genstage/node', () => {
       await once(readable, 'readable');
       readable.destroy();
       await once(readable, 'close');
+      // The cancel is a message the producer handles in its own turn, after 'close' may have fired.
+      await naturals.cancelled.promise;
       expect(naturals.cancels).to.deep.equal([{ cancel: 'normal' }]);
       await stage.stop();
     });
