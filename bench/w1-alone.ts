@@ -1,6 +1,8 @@
 // W1 alone: the 3-stage pipeline (Counter → Double → Sum, maxDemand 10,000, 1M events, timed to `done`)
 // in a process of its own, so no other contender shapes the JIT state. 40 runs; the median of the last 20.
 // Run: npx tsx bench/w1-alone.ts [path to a checkout; default: this one]
+// Counter, Double and Sum restate bench/pipeline.ts on purpose: they must extend the base classes of the
+// checkout being measured, which bench/pipeline.ts (bound to this checkout's src/) cannot.
 import type * as Genstage from '../src/index.js';
 
 const root = (process.argv[2] ?? new URL('..', import.meta.url).pathname).replace(/\/$/, '');

@@ -1,22 +1,6 @@
 import { expect } from 'chai';
-import { BroadcastDispatcher, type DispatcherHost, type Subscription } from '../../src/index.js';
-
-/** A host that records what the dispatcher did, with no live stage behind it. */
-function fakeHost() {
-  const log: unknown[][] = [];
-  const host: DispatcherHost<number> = {
-    deliver: (to, events) => log.push(['deliver', to.tag, events]),
-    askAgain: (from, count) => log.push(['askAgain', from.tag, count]),
-    sendInfo: (message) => log.push(['info', message]),
-    warn: (message) => log.push(['warn', message]),
-  };
-  return { host, log };
-}
-
-/** A stand-in subscription: the dispatcher reads its tag and its consumer's identity only. */
-function sub(tag: number, consumer: object): Subscription<number> {
-  return { tag, consumerProcess: consumer } as unknown as Subscription<number>;
-}
+import { BroadcastDispatcher } from '../../src/index.js';
+import { fakeHost, fakeSubscription as sub } from './support.js';
 
 describe('BroadcastDispatcher as state transitions (fake host, no live stages)', () => {
   it('R10: should refuse a second subscription of the same consumer with the value { refuse: already_subscribed }, not a throw', () => {

@@ -1,23 +1,7 @@
 // The protocol rule cited below (R11) is stated in docs/protocol.md.
 import { expect } from 'chai';
-import { PartitionDispatcher, defaultHash, type DispatcherHost, type Subscription } from '../../src/index.js';
-
-/** A host that records what the dispatcher did, with no live stage behind it. */
-function fakeHost() {
-  const log: unknown[][] = [];
-  const host: DispatcherHost<number> = {
-    deliver: (to, events) => log.push(['deliver', to.tag, events]),
-    askAgain: (from, count) => log.push(['askAgain', from.tag, count]),
-    sendInfo: (message) => log.push(['info', message]),
-    warn: (message) => log.push(['warn', message]),
-  };
-  return { host, log };
-}
-
-/** A stand-in subscription: the dispatcher reads its tag and its consumer's identity only. */
-function sub(tag: number): Subscription<number> {
-  return { tag, consumerProcess: { describe: () => `consumer ${tag}` } } as unknown as Subscription<number>;
-}
+import { PartitionDispatcher, defaultHash, type Subscription } from '../../src/index.js';
+import { fakeHost, fakeSubscription as sub } from './support.js';
 
 describe('PartitionDispatcher as state transitions (fake host, no live stages, issue 14)', () => {
   it('R11: should send each partition its share of a dispatch as one message, partitions in the order they first got an event', () => {

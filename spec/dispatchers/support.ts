@@ -3,7 +3,7 @@
  * records what it receives and asks only when told, so each spec controls exactly who
  * asked for what, in which order.
  */
-import { Consumer, GenStage, Producer, setLogger, type Stage, type Subscription } from '../../src/index.js';
+import { Consumer, GenStage, Producer, setLogger, type DispatcherHost, type Stage, type Subscription } from '../../src/index.js';
 import type { CancelReason, StartOptions, SubscribeOptions } from '../../src/index.js';
 import { settle } from '../../src/testing/index.js';
 
@@ -120,3 +120,20 @@ export async function captureLogs<R>(body: () => Promise<R>): Promise<{ result: 
 }
 
 export { settle };
+
+/** A host that records what a dispatcher did, with no live stage behind it (state-transition specs). */
+export function fakeHost(): { host: DispatcherHost<number>; log: unknown[][] } {
+  const log: unknown[][] = [];
+  const host: DispatcherHost<number> = {
+    deliver: (to, events) => log.push(['deliver', to.tag, events]),
+    askAgain: (from, count) => log.push(['askAgain', from.tag, count]),
+    sendInfo: (message) => log.push(['info', message]),
+    warn: (message) => log.push(['warn', message]),
+  };
+  return { host, log };
+}
+
+/** A stand-in subscription: a dispatcher reads its tag and its consumer's identity only. */
+export function fakeSubscription(tag: number, consumer: object = { describe: () => `consumer ${tag}` }): Subscription<number> {
+  return { tag, consumerProcess: consumer } as unknown as Subscription<number>;
+}
