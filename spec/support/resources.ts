@@ -23,3 +23,17 @@ export function newResources(before: Map<string, number>): string[] {
   for (const [type, n] of activeResources()) if (n > (before.get(type) ?? 0)) extra.push(`${type} x${n - (before.get(type) ?? 0)}`);
   return extra;
 }
+
+/**
+ * `newResources(before)` once it stops changing: an `Immediate` queued this turn by
+ * something else in the process (Playwright's client, a scheduler slice) is gone a turn
+ * later, while a leaked server, socket or timer stays. Waits up to `turns` turns, not time.
+ */
+export async function lingeringResources(before: Map<string, number>, ignore: (type: string) => boolean = () => false, turns = 20): Promise<string[]> {
+  let extra = newResources(before).filter((r) => !ignore(r));
+  for (let i = 0; i < turns && extra.length > 0; i++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    extra = newResources(before).filter((r) => !ignore(r));
+  }
+  return extra;
+}
