@@ -3,8 +3,9 @@ import { show } from './validate.js';
 
 /**
  * Where genstage reports what it cannot hand to a caller: discarded events, excess
- * events, protocol errors, crashes nobody observed. Replace it with `setLogger` (tests
- * capture it; applications route it to their own logging).
+ * events, protocol errors, crashes nobody observed. Replace it for the whole program
+ * with `setLogger`, or for the stages of one runtime with `new Runtime({ logger })`
+ * (tests capture it; applications route it to their own logging).
  */
 export interface Logger {
   warn(message: string): void;
@@ -25,10 +26,16 @@ export function getLogger(): Logger {
 
 /** Installs `logger` and returns the previous one. `setLogger()` restores the console logger. */
 export function setLogger(logger?: Logger): Logger {
-  if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function' || typeof logger.error !== 'function')) {
-    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected logger to have warn() and error() functions, got: ${show(logger)}`);
-  }
+  checkLogger(logger);
   const previous = current;
   current = logger ?? consoleLogger;
   return previous;
+}
+
+/** @internal Checks a `logger` argument or option: undefined, or an object with `warn()` and `error()`. */
+export function checkLogger(logger: unknown): Logger | undefined {
+  if (logger !== undefined && (typeof logger !== 'object' || logger === null || typeof (logger as Logger).warn !== 'function' || typeof (logger as Logger).error !== 'function')) {
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected logger to have warn() and error() functions, got: ${show(logger)}`);
+  }
+  return logger as Logger | undefined;
 }

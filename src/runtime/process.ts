@@ -1,6 +1,7 @@
 import { Deque } from './deque.js';
-import { microtask, scheduler, type Runnable } from './scheduler.js';
-import { getLogger } from './logger.js';
+import { microtask, type Runnable, type Scheduler } from './scheduler.js';
+import type { Logger } from './logger.js';
+import { Runtime, runtimeScheduler } from './runtime.js';
 import { describeReason, isNormalReason } from './reason.js';
 import { isPromiseLike } from './validate.js';
 
@@ -12,6 +13,10 @@ import { isPromiseLike } from './validate.js';
  * (it handles nothing else) until the promise settles, like a GenServer blocked in a
  * callback. A handler that throws, or a promise that rejects, ends the process with
  * that error as its reason.
+ *
+ * A process runs on one `Runtime` for its whole life: its scheduler is read once, into
+ * a field, so delivering a message costs no more than with one global scheduler; its
+ * reports go to the runtime's logger.
  */
 export abstract class Process<M> implements Runnable {
   queued = false;
@@ -30,9 +35,17 @@ export abstract class Process<M> implements Runnable {
   private observed = false;
   private resolveDone!: (reason: unknown) => void;
   private readonly donePromise: Promise<unknown>;
+  /** The runtime's scheduler, set once (the hot path reads this field, not the runtime). */
+  private readonly scheduler: Scheduler;
 
-  constructor() {
+  constructor(readonly runtime: Runtime = Runtime.default) {
+    this.scheduler = runtimeScheduler(runtime);
     this.donePromise = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  /** Where this process reports: its runtime's logger. */
+  get logger(): Logger {
+    return this.runtime.logger;
   }
 
   get alive(): boolean {
@@ -98,7 +111,7 @@ export abstract class Process<M> implements Runnable {
       return;
     }
     this.mailbox.push(message);
-    if (!this.blocked) scheduler.enqueue(this);
+    if (!this.blocked) this.scheduler.enqueue(this);
   }
 
   /** As `post`, ahead of the messages not yet started (an exit signal). */
@@ -108,7 +121,7 @@ export abstract class Process<M> implements Runnable {
       return;
     }
     this.mailbox.unshift(message);
-    if (!this.blocked) scheduler.enqueue(this);
+    if (!this.blocked) this.scheduler.enqueue(this);
   }
 
   runSlice(budget: number): void {
@@ -117,7 +130,7 @@ export abstract class Process<M> implements Runnable {
       if (message === undefined) return;
       this.dispatch(message);
     }
-    if (!this.blocked && !this.exiting && this.mailbox.length > 0) scheduler.enqueue(this);
+    if (!this.blocked && !this.exiting && this.mailbox.length > 0) this.scheduler.enqueue(this);
   }
 
   /** Runs `work` as if it were a message: errors and promises handled the same way. */
@@ -149,7 +162,7 @@ export abstract class Process<M> implements Runnable {
   private setBlocked(blocked: boolean): void {
     if (this.blocked === blocked) return;
     this.blocked = blocked;
-    scheduler.blocked += blocked ? 1 : -1;
+    this.scheduler.blocked += blocked ? 1 : -1;
   }
 
   private block(promise: PromiseLike<unknown>): void {
@@ -158,7 +171,7 @@ export abstract class Process<M> implements Runnable {
       () => {
         this.setBlocked(false);
         this.afterHandler();
-        if (!this.exiting && this.mailbox.length > 0) scheduler.enqueue(this);
+        if (!this.exiting && this.mailbox.length > 0) this.scheduler.enqueue(this);
       },
       (error: unknown) => {
         this.setBlocked(false);
@@ -225,7 +238,7 @@ export abstract class Process<M> implements Runnable {
     try {
       cleanup = this.cleanup(reason);
     } catch (error) {
-      getLogger().error(`${this.describe()} failed while stopping`, error);
+      this.logger.error(`${this.describe()} failed while stopping`, error);
     }
     let finished = false;
     const finish = (): void => {
@@ -241,8 +254,8 @@ export abstract class Process<M> implements Runnable {
       if (!isNormalReason(reason) && !this.observed && (monitors === null || monitors.length === 0) && !this.crashObservedElsewhere()) {
         // An Error goes beside the message (the console prints its name, message and
         // stack once); any other reason is described in the message.
-        if (reason instanceof Error) getLogger().error(`${this.describe()} exited and nobody observed it`, reason);
-        else getLogger().error(`${this.describe()} exited with ${describeReason(reason)} and nobody observed it`, reason);
+        if (reason instanceof Error) this.logger.error(`${this.describe()} exited and nobody observed it`, reason);
+        else this.logger.error(`${this.describe()} exited with ${describeReason(reason)} and nobody observed it`, reason);
       }
       this.resolveDone(reason);
       if (monitors) for (const m of monitors) m(reason);
@@ -253,7 +266,7 @@ export abstract class Process<M> implements Runnable {
     if (isPromiseLike(cleanup)) {
       this.finishNow = finish;
       cleanup.then(finish, (error: unknown) => {
-        getLogger().error(`${this.describe()} failed while stopping`, error);
+        this.logger.error(`${this.describe()} failed while stopping`, error);
         finish();
       });
       if (this.killedFlag) finish();

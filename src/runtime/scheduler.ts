@@ -84,7 +84,15 @@ export function hostMacrotask(host: MacrotaskHost): (fn: () => void) => () => vo
   };
 }
 
-class Scheduler {
+/** The scheduler whose loop is running now, if any (loops never nest: each starts on its own task). */
+let active: Scheduler | null = null;
+
+/**
+ * @internal One run loop: the processes of one `Runtime` (see runtime.ts). The default
+ * runtime has the one this module exports; `new Runtime()` makes another, which runs
+ * beside it with its own queue, slices and counts.
+ */
+export class Scheduler {
   private queue: (Runnable | undefined)[] = [];
   private head = 0;
   private kicked = false;
@@ -141,6 +149,7 @@ class Scheduler {
   private run(): void {
     this.kicked = false;
     this.running = true;
+    active = this;
     this.slices++;
     let turns = 0;
     let pause = false;
@@ -170,6 +179,7 @@ class Scheduler {
         this.head = 0;
       }
       this.running = false;
+      active = null;
       if (this.head < this.queue.length) {
         if (!this.kicked) {
           this.kicked = true;
@@ -185,13 +195,14 @@ class Scheduler {
   }
 }
 
-/** The one scheduler of this thread. */
+/** The scheduler of the default runtime: the one every stage used before runtimes were injectable. */
 export const scheduler = new Scheduler();
 
 /**
  * Called by the kernel when it resolves a promise user code may await, or runs a
- * callback that may: the current slice ends after this process's turn (see above).
+ * callback that may: the running slice (of whichever runtime) ends after this
+ * process's turn (see above).
  */
 export function requestYield(): void {
-  scheduler.requestYield();
+  active?.requestYield();
 }
