@@ -6,8 +6,9 @@ import type { CancelMode, StageKind, SubscribeTo } from './types.js';
 import { expectCount, expectInteger, expectKnownKeys, expectObject, expectOneOf, show } from '../runtime/validate.js';
 import { isClock, systemClock, type Clock } from '../runtime/clock.js';
 import type { Dispatcher } from '../dispatchers/dispatcher.js';
+import { checkRuntimeOption, Runtime } from '../runtime/runtime.js';
 
-export const START_OPTIONS = ['dispatcher', 'bufferSize', 'bufferKeep', 'demand', 'subscribeTo', 'clock', 'name'] as const;
+export const START_OPTIONS = ['dispatcher', 'bufferSize', 'bufferKeep', 'demand', 'subscribeTo', 'clock', 'runtime', 'name'] as const;
 
 export interface CheckedStartOptions {
   dispatcher: Dispatcher<unknown> | undefined;
@@ -16,6 +17,7 @@ export interface CheckedStartOptions {
   demand: 'forward' | 'accumulate';
   subscribeTo: readonly SubscribeTo[];
   clock: Clock;
+  runtime: Runtime;
   name: string | undefined;
 }
 
@@ -72,6 +74,7 @@ export function checkStartOptions(options: unknown): CheckedStartOptions {
     throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected subscribeTo to be an array of stages or { to, ...options }, got: ${show(o.subscribeTo)}`);
   }
   const clock = checkClockOption(o.clock);
+  const runtime = checkRuntimeOption(o.runtime);
   if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
   return {
     dispatcher: o.dispatcher,
@@ -80,6 +83,7 @@ export function checkStartOptions(options: unknown): CheckedStartOptions {
     demand,
     subscribeTo: (o.subscribeTo as SubscribeTo[] | undefined) ?? [],
     clock: clock ?? systemClock,
+    runtime: runtime ?? Runtime.default,
     name: o.name,
   };
 }

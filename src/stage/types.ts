@@ -1,6 +1,7 @@
 import type { Clock } from '../runtime/clock.js';
 import type { Dispatcher } from '../dispatchers/dispatcher.js';
 import type { Stage } from './handle.js';
+import type { Runtime } from '../runtime/runtime.js';
 
 export type StageKind = 'producer' | 'producer_consumer' | 'consumer';
 /** How a consumer's demand to one producer is managed (see `handleSubscribe`). */
@@ -54,6 +55,11 @@ export interface StartOptions<T = unknown> extends ProducerOptions<T> {
   subscribeTo?: readonly SubscribeTo[];
   /** Where timers (`sendAfter`, call timeouts) get their time. Default: the system clock. */
   clock?: Clock;
+  /**
+   * Where the stage runs and reports: the scheduler that gives it its turns and the
+   * logger of its warnings and unobserved crashes. Default: `Runtime.default`.
+   */
+  runtime?: Runtime;
   /** A name for logs and errors. Default: the class name and a number. */
   name?: string;
 }

@@ -1,7 +1,8 @@
 import { rangeError, typeError } from '../runtime/errors.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
-import { macrotask, scheduler } from '../runtime/scheduler.js';
-import { expectInteger, show } from '../runtime/validate.js';
+import { macrotask } from '../runtime/scheduler.js';
+import { checkRuntimeOption, Runtime, runtimeScheduler } from '../runtime/runtime.js';
+import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 
 interface Timer {
   at: number;
@@ -14,7 +15,9 @@ interface Timer {
  * without sleeping. Pass it as the `clock` option.
  *
  * `advance(ms)` fires every timer due within `ms`, in time order, and lets the stages
- * handle what each timer caused before firing the next one.
+ * handle what each timer caused before firing the next one: it settles the clock's
+ * `runtime` (default `Runtime.default`) after each, as `settle(runtime)` does; give the
+ * clock the runtime its stages run on.
  *
  * ## Example
  * ```ts
@@ -27,9 +30,17 @@ export class VirtualClock implements Clock {
   private time: number;
   private seq = 0;
   private timers: Timer[] = [];
+  private readonly runtime: Runtime;
 
-  constructor(start = 0) {
+  /**
+   * @param start the time it shows first (ms, an integer >= 0).
+   * @param options `runtime`: the runtime whose stages `advance` and `runAll` settle (default `Runtime.default`).
+   */
+  constructor(start = 0, options: { runtime?: Runtime } = {}) {
     this.time = expectInteger('start', start, 0);
+    const o = expectObject('VirtualClock options', options);
+    expectKnownKeys('VirtualClock options', o, ['runtime']);
+    this.runtime = checkRuntimeOption(o.runtime) ?? Runtime.default;
   }
 
   now(): number {
@@ -63,17 +74,17 @@ export class VirtualClock implements Clock {
   }
 
   private async advanceTo(target: number): Promise<void> {
-    await settle();
+    await settle(this.runtime);
     for (;;) {
       const next = this.earliest();
       if (next === undefined || next.at > target) break;
       this.timers.splice(this.timers.indexOf(next), 1);
       this.time = next.at;
       next.fn();
-      await settle();
+      await settle(this.runtime);
     }
     this.time = target;
-    await settle();
+    await settle(this.runtime);
   }
 
   /** Fires timers until none is left (at most `limit`, against timers that re-arm forever). */
@@ -83,7 +94,7 @@ export class VirtualClock implements Clock {
   }
 
   private async fireAll(limit: number): Promise<void> {
-    await settle();
+    await settle(this.runtime);
     for (let fired = 0; ; fired++) {
       const next = this.earliest();
       if (next === undefined) return;
@@ -91,7 +102,7 @@ export class VirtualClock implements Clock {
       this.timers.splice(this.timers.indexOf(next), 1);
       this.time = Math.max(this.time, next.at);
       next.fn();
-      await settle();
+      await settle(this.runtime);
     }
   }
 
@@ -103,13 +114,35 @@ export class VirtualClock implements Clock {
 }
 
 /**
- * Lets the stages run until nothing is queued and no stage is blocked in a callback's
- * promise, event-loop turns in between. A blocked stage is waited for while any stage
- * makes progress or the host has I/O requests in flight (Node: a file read, a DNS
- * lookup); once `quietRounds` turns of the event loop (default 3) pass with neither,
- * a stage still blocked is taken as held open on purpose and no longer holds it up.
+ * Lets the stages of `runtime` (default: `Runtime.default`, where every stage runs
+ * unless given another) run until nothing of theirs is queued and none of them is
+ * blocked in a callback's promise, event-loop turns in between. Another runtime's
+ * stages are neither waited for nor counted. A blocked stage is waited for while any
+ * stage of the runtime makes progress or the host has I/O requests in flight (Node: a
+ * file read, a DNS lookup); once `quietRounds` turns of the event loop (default 3)
+ * pass with neither, a stage still blocked is taken as held open on purpose and no
+ * longer holds it up.
+ *
+ * ## Example
+ * ```ts
+ * const runtime = new Runtime();
+ * const sum = await GenStage.start(new Sum(), { runtime, subscribeTo: [source] });
+ * await settle(runtime);
+ * ```
+ *
+ * @param runtime the runtime to settle (default `Runtime.default`); `settle(n)` is `settle(Runtime.default, n)`.
+ * @param quietRounds quiet event-loop turns before a blocked stage no longer holds it up (default 3).
  */
-export async function settle(quietRounds = 3): Promise<void> {
+export function settle(quietRounds?: number): Promise<void>;
+export function settle(runtime: Runtime | undefined, quietRounds?: number): Promise<void>;
+export function settle(runtime?: Runtime | number, quietRounds = 3): Promise<void> {
+  if (typeof runtime === 'number') return settle(undefined, runtime);
+  const scheduler = runtimeScheduler(checkRuntimeOption(runtime) ?? Runtime.default);
+  expectInteger('quietRounds', quietRounds, 1);
+  return settleScheduler(scheduler, quietRounds);
+}
+
+async function settleScheduler(scheduler: ReturnType<typeof runtimeScheduler>, quietRounds: number): Promise<void> {
   let quiet = 0;
   for (;;) {
     const before = scheduler.turns;
