@@ -5,7 +5,7 @@ import type { FlowRun } from '../flow/materialize.js';
 import { Stage } from '../stage/handle.js';
 import { openSink, type SinkDemand, type SinkHandle } from '../io/sink.js';
 import { checkMinDemand } from '../stage/options.js';
-import { expectInteger, show } from '../runtime/validate.js';
+import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 
 /** What the `to...` conversions read: a flow (run once per conversion) or a running producer stage. */
 export type Source<T> = Flow<T> | Stage<T>;
@@ -15,6 +15,17 @@ export function checkSource(where: string, source: unknown): void {
   if (source instanceof Flow) return;
   if (source instanceof Stage && source.kind !== 'consumer') return;
   throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected a Flow or a producer Stage as the source, got: ${show(source)}`);
+}
+
+/**
+ * The checks every `to...` conversion starts with: `source` (as `checkSource`), then
+ * `options` is an object with no key outside `keys`. Returns the options as a record.
+ */
+export function checkConversion(where: string, source: unknown, options: unknown, keys: readonly string[]): Record<string, unknown> {
+  checkSource(where, source);
+  const o = expectObject(`${where} options`, options);
+  expectKnownKeys(`${where} options`, o, keys);
+  return o;
 }
 
 /** Checks `maxDemand`/`minDemand` options shared by the conversions. */
@@ -68,6 +79,49 @@ export function openSource<T>(source: Source<T>, onEvents: (events: T[]) => void
       }
       run.abort('shutdown');
       await run.whenExited();
+    },
+  };
+}
+
+/** A source read on pull: see `pulledSource`. */
+export interface PulledSource {
+  /** The first call opens the source; later ones let a batch that waited for room go on. */
+  pull(): void;
+  /** Lets a waiting batch go and cancels the source (nothing to do before the first pull). */
+  cancel(): Promise<void> | undefined;
+}
+
+/**
+ * The pull side of the stream conversions (`toReadable`, `toReadableStream`): the
+ * source is opened at the first `pull`, and each batch goes to `deliver`; when
+ * `deliver` answers `true` (the reader's buffer is full) no more demand is sent
+ * until the next `pull`. `ended` gets the sink's `done` once, at the first pull.
+ */
+export function pulledSource<T>(
+  source: Source<T>,
+  demand: SinkDemand,
+  deliver: (events: T[]) => boolean,
+  ended: (done: Promise<void>) => void,
+): PulledSource {
+  let sink: SinkHandle | undefined;
+  let resume: (() => void) | undefined;
+  const go = (): void => {
+    const next = resume;
+    resume = undefined;
+    next?.();
+  };
+  return {
+    pull() {
+      if (sink !== undefined) {
+        go();
+        return;
+      }
+      sink = openSource(source, (events) => (deliver(events) ? new Promise<void>((resolve) => (resume = resolve)) : undefined), demand);
+      ended(sink.done);
+    },
+    cancel() {
+      go();
+      return sink?.cancel();
     },
   };
 }

@@ -1,8 +1,7 @@
 import { typeError } from '../../runtime/errors.js';
 import { Readable } from 'node:stream';
-import type { SinkHandle } from '../../io/sink.js';
-import { expectInteger, expectKnownKeys, expectObject } from '../../runtime/validate.js';
-import { checkDemand, checkSource, openSource, type Source } from '../source.js';
+import { expectInteger } from '../../runtime/validate.js';
+import { checkConversion, checkDemand, pulledSource, type Source } from '../source.js';
 
 /** Options of `toReadable`. */
 export interface ToReadableOptions {
@@ -39,50 +38,41 @@ export interface ToReadableOptions {
  * @param options `highWaterMark` (16), `maxDemand` (`highWaterMark`).
  */
 export function toReadable<T>(source: Source<T>, options: ToReadableOptions = {}): Readable {
-  checkSource('toReadable', source);
-  const o = expectObject('toReadable options', options);
-  expectKnownKeys('toReadable options', o, ['highWaterMark', 'maxDemand']);
+  const o = checkConversion('toReadable', source, options, ['highWaterMark', 'maxDemand']);
   const highWaterMark = o.highWaterMark === undefined ? 16 : expectInteger('highWaterMark', o.highWaterMark, 1);
   const demand = checkDemand('toReadable', o.maxDemand ?? highWaterMark, undefined);
-  let sink: SinkHandle | undefined;
-  let resume: (() => void) | undefined;
-  const readable: Readable = new Readable({
-    objectMode: true,
-    highWaterMark,
-    read() {
-      if (sink !== undefined) {
-        const go = resume;
-        resume = undefined;
-        go?.();
-        return;
-      }
-      sink = openSource(source, (events) => {
-        let room = true;
-        for (let i = 0; i < events.length; i++) {
-          const event = events[i];
-          if (event === null) {
-            readable.destroy(typeError('ERR_GENSTAGE_INVALID_RETURN', 'toReadable: a null event cannot go into a Readable (null ends the stream)'));
-            return undefined;
-          }
-          room = readable.push(event);
+  const pulled = pulledSource(
+    source,
+    demand,
+    (events) => {
+      let room = true;
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i];
+        if (event === null) {
+          readable.destroy(typeError('ERR_GENSTAGE_INVALID_RETURN', 'toReadable: a null event cannot go into a Readable (null ends the stream)'));
+          return false;
         }
-        if (room || readable.destroyed) return undefined;
-        return new Promise<void>((resolve) => (resume = resolve));
-      }, demand);
-      sink.done.then(
+        room = readable.push(event);
+      }
+      return !room && !readable.destroyed;
+    },
+    (done) => {
+      done.then(
         () => {
           if (!readable.destroyed) readable.push(null);
         },
         (error: unknown) => readable.destroy(error instanceof Error ? error : new Error(String(error), { cause: error })),
       );
     },
+  );
+  const readable: Readable = new Readable({
+    objectMode: true,
+    highWaterMark,
+    read: () => pulled.pull(),
     destroy(error, callback) {
-      const running = sink;
-      if (running === undefined) {
-        callback(error);
-        return;
-      }
-      running.cancel().then(() => callback(error), () => callback(error));
+      const cancelled = pulled.cancel();
+      if (cancelled === undefined) callback(error);
+      else cancelled.then(() => callback(error), () => callback(error));
     },
   });
   return readable;

@@ -1,6 +1,5 @@
 import { Observable } from 'rxjs';
-import { checkDemand, checkSource, openSource, type Source } from '../source.js';
-import { expectKnownKeys, expectObject } from '../../runtime/validate.js';
+import { checkConversion, checkDemand, openSource, type Source } from '../source.js';
 
 /** Options of `toObservable`. */
 export interface ToObservableOptions {
@@ -37,9 +36,7 @@ export interface ToObservableOptions {
  * @returns a cold observable.
  */
 export function toObservable<T>(source: Source<T>, options: ToObservableOptions = {}): Observable<T> {
-  checkSource('toObservable', source);
-  const o = expectObject('toObservable options', options);
-  expectKnownKeys('toObservable options', o, ['maxDemand', 'minDemand']);
+  const o = checkConversion('toObservable', source, options, ['maxDemand', 'minDemand']);
   const demand = checkDemand('toObservable', o.maxDemand, o.minDemand);
   return new Observable<T>((subscriber) => {
     const sink = openSource(source, (events) => {

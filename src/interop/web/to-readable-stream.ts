@@ -1,6 +1,5 @@
-import type { SinkHandle } from '../../io/sink.js';
-import { expectInteger, expectKnownKeys, expectObject } from '../../runtime/validate.js';
-import { checkDemand, checkSource, openSource, type Source } from '../source.js';
+import { expectInteger } from '../../runtime/validate.js';
+import { checkConversion, checkDemand, pulledSource, type PulledSource, type Source } from '../source.js';
 
 /** Options of `toReadableStream`. */
 export interface ToReadableStreamOptions {
@@ -39,49 +38,40 @@ export interface ToReadableStreamOptions {
  * @param options `highWaterMark` (0), `maxDemand` (1000).
  */
 export function toReadableStream<T>(source: Source<T>, options: ToReadableStreamOptions = {}): ReadableStream<T> {
-  checkSource('toReadableStream', source);
-  const o = expectObject('toReadableStream options', options);
-  expectKnownKeys('toReadableStream options', o, ['highWaterMark', 'maxDemand']);
+  const o = checkConversion('toReadableStream', source, options, ['highWaterMark', 'maxDemand']);
   const highWaterMark = o.highWaterMark === undefined ? 0 : expectInteger('highWaterMark', o.highWaterMark, 0);
   const demand = checkDemand('toReadableStream', o.maxDemand, undefined);
-  let sink: SinkHandle | undefined;
-  let resume: (() => void) | undefined;
+  let pulled: PulledSource | undefined;
   return new ReadableStream<T>(
     {
-      pull(controller) {
-        if (sink !== undefined) {
-          const go = resume;
-          resume = undefined;
-          go?.();
-          return;
-        }
-        sink = openSource(source, (events) => {
-          for (let i = 0; i < events.length; i++) controller.enqueue(events[i] as T);
-          if ((controller.desiredSize ?? 0) > 0) return undefined;
-          return new Promise<void>((resolve) => (resume = resolve));
-        }, demand);
-        sink.done.then(
-          () => {
-            try {
-              controller.close();
-            } catch {
-              // already cancelled
-            }
+      start(controller) {
+        pulled = pulledSource(
+          source,
+          demand,
+          (events) => {
+            for (let i = 0; i < events.length; i++) controller.enqueue(events[i] as T);
+            return (controller.desiredSize ?? 0) <= 0;
           },
-          (error: unknown) => {
-            try {
-              controller.error(error);
-            } catch {
-              // already cancelled
-            }
+          (done) => {
+            done.then(
+              () => ignoreClosed(() => controller.close()),
+              (error: unknown) => ignoreClosed(() => controller.error(error)),
+            );
           },
         );
       },
-      cancel() {
-        resume?.();
-        return sink?.cancel();
-      },
+      pull: () => pulled?.pull(),
+      cancel: () => pulled?.cancel(),
     },
     { highWaterMark },
   );
+}
+
+/** Closing or erroring a stream that was cancelled meanwhile throws: there is nothing left to tell. */
+function ignoreClosed(settle: () => void): void {
+  try {
+    settle();
+  } catch {
+    // already cancelled
+  }
 }
