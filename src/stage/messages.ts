@@ -34,8 +34,11 @@ class Envelope<K extends number, A, B, C> {
   ) {}
 }
 
-/** Consumer: subscribe to `a`'s producer; `b` resolves the caller once sent. */
-export type SubscribeToMsg = Envelope<typeof SUBSCRIBE_TO, Subscription, (sub: Subscription) => void, undefined>;
+/**
+ * Consumer: subscribe to `a`'s producer; `b` resolves the caller once sent; `c` rejects
+ * it (the consumer exited before handling this, or its handleSubscribe failed).
+ */
+export type SubscribeToMsg = Envelope<typeof SUBSCRIBE_TO, Subscription, (sub: Subscription) => void, (error: unknown) => void>;
 /** Producer: a consumer subscribes. */
 export type ProducerSubscribeMsg = Envelope<typeof P_SUBSCRIBE, Subscription, undefined, undefined>;
 /** Producer: the consumer of `a` asks for `b` more. */
@@ -68,7 +71,8 @@ export type Message =
 /** What a producer-consumer queues while downstream has no demand (R6). */
 export type UpstreamMsg = EventsMsg | ConsumerCancelMsg | InfoMsg;
 
-export const subscribeTo = (sub: Subscription, resolve: (sub: Subscription) => void): SubscribeToMsg => new Envelope(SUBSCRIBE_TO, sub, resolve, undefined);
+export const subscribeTo = (sub: Subscription, resolve: (sub: Subscription) => void, reject: (error: unknown) => void): SubscribeToMsg =>
+  new Envelope(SUBSCRIBE_TO, sub, resolve, reject);
 export const producerSubscribe = (sub: Subscription): ProducerSubscribeMsg => new Envelope(P_SUBSCRIBE, sub, undefined, undefined);
 export const ask = (sub: Subscription, count: number): AskMsg => new Envelope(P_ASK, sub, count, undefined);
 export const producerCancel = (sub: Subscription, reason: unknown, down: boolean): ProducerCancelMsg => new Envelope(P_CANCEL, sub, reason, down);

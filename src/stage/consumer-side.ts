@@ -1,0 +1,166 @@
+import { typeError } from '../runtime/errors.js';
+import { isNormalReason, Reasons } from '../runtime/reason.js';
+import { isPromiseLike, show } from '../runtime/validate.js';
+import { channels } from '../runtime/diagnostics.js';
+import * as M from './messages.js';
+import type { PcQueue } from './pc-queue.js';
+import { andThen, ExitMarker, type StageCore } from './role.js';
+import type { Subscription } from './subscription.js';
+
+// Held directly so the hot path reads one property (`hasSubscribers`) per batch.
+const eventsChannel = channels.events;
+
+/**
+ * The consumer side of a stage (consumers and producer-consumers): its subscriptions to
+ * producers, their demand (automatic asks or the user's manual ones), the events they
+ * bring and how their end stops the stage (cancel modes). Not allocated for a producer.
+ */
+export class ConsumerSide {
+  /** Subscriptions where this stage is the consumer. */
+  readonly producers = new Set<Subscription>();
+  /** A producer-consumer's upstream queue (set once, right after construction); null for a consumer. */
+  queue: PcQueue | null = null;
+
+  constructor(private readonly core: StageCore) {}
+
+  /** `subscribe`: sends the subscription, runs `handleSubscribe`, then the first ask (automatic mode). */
+  onSubscribeTo(sub: Subscription, resolve: (sub: Subscription) => void, reject: (error: unknown) => void): unknown {
+    // As in the original, the subscription goes out before handleSubscribe runs, so
+    // an ask made inside handleSubscribe reaches the producer after it.
+    this.producers.add(sub);
+    sub.producerProcess.post(M.producerSubscribe(sub));
+    const core = this.core;
+    core.callback = 'handleSubscribe';
+    const proceed = (mode: unknown): void => {
+      if (mode !== undefined && mode !== 'automatic' && mode !== 'manual') {
+        throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${core.name}: handleSubscribe must return 'automatic' or 'manual', got: ${show(mode)}`);
+      }
+      sub.manual = mode === 'manual';
+      if (!sub.manual) {
+        sub.pending = sub.maxDemand;
+        sub.producerProcess.post(M.ask(sub, sub.maxDemand));
+      }
+      resolve(sub);
+    };
+    // The caller of subscribe hears of a handleSubscribe that fails (the stage crashes with it).
+    const fail = (error: unknown): never => {
+      reject(error);
+      throw error;
+    };
+    let result: unknown;
+    try {
+      result = core.impl.handleSubscribe?.('producer', sub.options, sub);
+      if (!isPromiseLike(result)) return proceed(result);
+    } catch (error) {
+      return fail(error);
+    }
+    return Promise.resolve(result).then(proceed).then(undefined, fail);
+  }
+
+  /** A manual ask (`this.ask`); nothing once the subscription is being cancelled. */
+  ask(sub: Subscription, count: number): void {
+    if (count === 0 || sub.cancelling) return;
+    sub.producerProcess.post(M.ask(sub, count));
+  }
+
+  /** `this.cancel(sub)` on a subscription this stage consumes: once, then the producer confirms. */
+  cancel(sub: Subscription, reason: unknown): void {
+    if (!this.producers.has(sub) || sub.cancelling) return;
+    sub.cancelling = true;
+    sub.producerProcess.post(M.producerCancel(sub, reason, false));
+  }
+
+  onEvents(m: M.EventsMsg): unknown {
+    const sub = m.a;
+    if (!this.producers.has(sub)) {
+      sub.producerProcess.post(M.producerCancel(sub, Reasons.UNKNOWN_SUBSCRIPTION, false));
+      return undefined;
+    }
+    if (this.queue !== null) return this.queue.onEvents(m);
+    return this.consume(sub, m.b, 0, true);
+  }
+
+  /**
+   * R1/R2: hands `events` to `handleEvents`. Automatic subscriptions cut them into
+   * chunks of `maxDemand - minDemand` and ask again after a chunk once pending demand
+   * is at or below `minDemand`; manual ones get the whole batch.
+   */
+  consume(sub: Subscription, events: unknown[], offset: number, resumeQueue: boolean): unknown {
+    const core = this.core;
+    const len = events.length;
+    const size = sub.manual ? len : sub.batchLimit;
+    while (offset < len) {
+      const chunk = offset === 0 && len <= size ? events : events.slice(offset, offset + size);
+      offset += chunk.length;
+      const started = eventsChannel.hasSubscribers ? performance.now() : -1;
+      core.callback = 'handleEvents';
+      const out = (core.impl.handleEvents as (e: unknown[], f: Subscription) => unknown)(chunk, sub);
+      if (isPromiseLike(out)) {
+        return Promise.resolve(out).then((value) => {
+          this.afterChunk(sub, chunk.length, value, started);
+          if (core.stopping) return undefined;
+          return this.consume(sub, events, offset, resumeQueue);
+        });
+      }
+      this.afterChunk(sub, chunk.length, out, started);
+      if (core.stopping) return undefined;
+    }
+    if (resumeQueue && this.queue !== null && this.queue.length > 0) return this.queue.take();
+    return undefined;
+  }
+
+  /** `started`: when handleEvents was called (performance.now()), -1 when nobody listened then. */
+  private afterChunk(sub: Subscription, count: number, out: unknown, started: number): void {
+    if (eventsChannel.hasSubscribers) {
+      const duration = started < 0 ? 0 : performance.now() - started;
+      eventsChannel.publish({ stage: this.core.handle, subscription: sub, count, duration });
+    }
+    if (out !== undefined) this.core.emit(out, 'handleEvents');
+    if (sub.manual || !this.producers.has(sub)) return;
+    let pending = sub.pending - count;
+    if (pending < 0) {
+      this.core.warn(`${this.core.name} has received ${-pending} events in excess from ${sub.producerProcess.describe()}`);
+      pending = 0;
+    }
+    if (pending <= sub.minDemand) {
+      const ask = sub.maxDemand - pending;
+      sub.pending = sub.maxDemand;
+      if (!sub.cancelling) sub.producerProcess.post(M.ask(sub, ask));
+    } else {
+      sub.pending = pending;
+    }
+  }
+
+  /** R7, consumer side: `handleCancel`, then the subscription's cancel mode. */
+  onCancel(sub: Subscription, reason: unknown, down: boolean): unknown {
+    if (!this.producers.delete(sub)) return undefined;
+    const result = this.core.invokeOptional('handleCancel', down ? { down: reason } : { cancel: reason }, sub);
+    return andThen(result, (out: unknown) => {
+      if (out !== undefined) this.core.emit(out, 'handleCancel');
+      this.applyCancelMode(sub, reason);
+    });
+  }
+
+  /** R7: permanent stops the stage, transient stops it on an abnormal reason, temporary never. */
+  private applyCancelMode(sub: Subscription, reason: unknown): void {
+    if (reason === Reasons.ALREADY_SUBSCRIBED || sub.replaced) return;
+    const stop = sub.cancelMode === 'permanent' || (sub.cancelMode === 'transient' && !isNormalReason(reason));
+    if (!stop) return;
+    if (reason === Reasons.NOPROC) this.core.error(`${this.core.name} subscribed to ${sub.producerProcess.describe()}, which is not running`);
+    if (this.queue !== null && isNormalReason(reason)) {
+      // Unlike the original, a producer-consumer whose source ended normally first
+      // dispatches what it still buffers, then stops. Always through the dispatcher:
+      // a PartitionDispatcher also holds events in its partition queues.
+      this.core.placeInfo(new ExitMarker(reason));
+    } else {
+      this.core.requestExit(reason);
+    }
+  }
+
+  /** The stage exited: each producer hears it as a `down` cancel. */
+  afterExit(reason: unknown): void {
+    for (const sub of this.producers) sub.producerProcess.post(M.producerCancel(sub, reason, true));
+    this.producers.clear();
+    this.queue?.clear();
+  }
+}

@@ -1,0 +1,65 @@
+import { isPromiseLike } from '../runtime/validate.js';
+import type * as M from './messages.js';
+import type { Stage } from './handle.js';
+import type { StageCallbacks } from './stage.js';
+import type { Subscription } from './subscription.js';
+
+/**
+ * What the role objects of a stage (producer side, consumer side, producer-consumer
+ * queue, calls) need of the stage they belong to. `StageProcess` implements it; the
+ * role specs (spec/stage/*-side.spec.ts) pass a fake, so each role is tested as state
+ * transitions without a live stage.
+ */
+export interface StageCore {
+  readonly name: string;
+  readonly handle: Stage<unknown>;
+  readonly impl: AnyCallbacks;
+  /** The user callback called last: while the stage is blocked, the one that has not returned. */
+  callback: string;
+  /** True once the running handler asked to exit, or the stage is exiting. */
+  readonly stopping: boolean;
+  /** Puts a message in this stage's own mailbox. */
+  post(message: M.Message): void;
+  /** The next message in the mailbox, not taken. */
+  peekMail(): M.Message | undefined;
+  /** Takes the next message out of the mailbox (after `peekMail`). */
+  skipMail(): void;
+  /** Exit once the running handler returns. */
+  requestExit(reason: unknown): void;
+  /** Emits what a callback returned: checked, then dispatched (or counted as dropped). */
+  emit(events: unknown, callback: string): void;
+  /** `emit` of what a cast or info callback returned, or will (a promise). */
+  emitAfter(result: unknown): unknown;
+  /** Calls an optional callback; a cast or info nobody handles is warned about. */
+  invokeOptional(name: 'handleCast' | 'handleInfo' | 'handleCancel', arg: unknown, sub?: Subscription): unknown;
+  /** Puts an info (or the exit-when-drained marker) behind the events held now. */
+  placeInfo(message: unknown): void;
+  warn(message: string): void;
+  error(message: string, cause?: unknown): void;
+}
+
+export type AnyCallbacks = StageCallbacks<unknown, unknown> & {
+  handleDemand?(n: number): unknown;
+  handleEvents?(events: unknown[], from: Subscription): unknown;
+};
+
+/**
+ * An info that asks a producer to exit once it reaches the dispatcher (stopWhenDrained,
+ * a drained stop). Kernel-only: nothing a user sends can be one.
+ */
+export class ExitMarker {
+  constructor(readonly reason: unknown) {}
+}
+
+export function isExitMarker(message: unknown): message is ExitMarker {
+  return message instanceof ExitMarker;
+}
+
+/**
+ * The "a callback returned a value or a promise of it" continuation: `next(value)` now,
+ * or once the promise settles (the stage is then blocked on the promise returned).
+ */
+export function andThen<T>(result: unknown, next: (value: T) => unknown): unknown {
+  if (isPromiseLike(result)) return Promise.resolve(result).then((value) => next(value as T));
+  return next(result as T);
+}
