@@ -3,10 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
-import { Sampler, type Snapshot } from './sampler.js';
+import { Sampler } from './sampler.js';
+import type { Snapshot } from './snapshot.js';
 import { APP_CSS, APP_JS, PAGE_HTML } from './page.js';
 
-export type { Snapshot, StageView, EdgeView, SupervisorView } from './sampler.js';
+export type { Snapshot, StageView, EdgeView, SupervisorView } from './snapshot.js';
 
 export interface DashboardOptions {
   /** TCP port; 0 (the default) takes a free one. */

@@ -6,6 +6,7 @@ import type {
 } from '../runtime/diagnostics.js';
 import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
+import type { EdgeView, Snapshot, StageView, SupervisorView } from './snapshot.js';
 
 /** Samples of history kept per stage (one per tick): a minute at the default rate. */
 const HISTORY = 60;
@@ -15,68 +16,6 @@ const KEEP_CRASHED = 20;
 const BUSY_WINDOW = 3;
 /** Below this share of a stage's time spent in callbacks, nothing is named the bottleneck. */
 const BOTTLENECK_MIN = 0.2;
-
-/** What the page receives each tick: a whole picture, JSON-serialisable. */
-export interface Snapshot {
-  /** Tick number, from 1. */
-  tick: number;
-  /** Wall-clock time of the sample (ms since the epoch). */
-  time: number;
-  stages: StageView[];
-  edges: EdgeView[];
-  supervisors: SupervisorView[];
-  /** The stage whose consumers wait on it most, or null when none is busy enough to tell. */
-  bottleneck: { id: number; name: string; busy: number } | null;
-}
-
-export interface StageView {
-  id: number;
-  name: string;
-  kind: string;
-  dispatcher: string | null;
-  state: 'running' | 'crashed';
-  /** The exit reason of a crashed stage, as text, and when it exited. */
-  reason: string | null;
-  exitedAt: number | null;
-  /** Events handled per second (consumers, producer-consumers). */
-  inRate: number;
-  /** Events of this stage its consumers handled, per second. */
-  outRate: number;
-  /** inRate for stages that consume, outRate for producers: one value per tick, oldest first. */
-  history: number[];
-  inTotal: number;
-  outTotal: number;
-  /** From `estimateBufferedCount()`, polled once a tick (null until the first answer). */
-  buffered: number | null;
-  discarded: number;
-  /** Share of the last ticks spent in handleEvents/handleDemand (0..1), and the total in ms. */
-  busy: number;
-  busyMs: number;
-  /** A flow stage: its flow, layer and partition index, read from the name flows give. */
-  flow: { flow: string; layer: string; index: number } | null;
-}
-
-export interface EdgeView {
-  id: number;
-  from: number;
-  to: number;
-  maxDemand: number;
-  minDemand: number;
-  /** Events asked for on this subscription and not yet handled by the consumer. */
-  pending: number;
-  partition: string | null;
-}
-
-export interface SupervisorView {
-  name: string;
-  running: number;
-  restarting: number;
-  /** Children that left the supervisor (ended, terminated, or out of restarts). */
-  exited: number;
-  restarts: number;
-  /** Names of the running stage children. */
-  stages: string[];
-}
 
 class StageState {
   inTotal = 0;
