@@ -9,7 +9,8 @@
  *
  * Needs the optional peer dependency `redis` (node-redis).
  */
-export { redisStreamProducer, RedisStreamProducer, type RedisStreamProducerOptions } from './producer.js';
+export { redisStreamProducer, RedisStreamProducer } from './producer.js';
+export type { RedisStreamProducerOptions } from './producer-options.js';
 export { redisStreamSink, RedisStreamSink, type RedisStreamSinkOptions } from './sink.js';
 export type { RedisStreamEvent, Ackable } from './event.js';
 export { AckConsumer, acknowledge, ackAll, type AckOptions } from './ack.js';

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { Producer } from '../../stage/stage.js';
 import { GenStage } from '../../stage/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
@@ -6,88 +5,13 @@ import type { StartOptions } from '../../stage/types.js';
 import { getLogger } from '../../runtime/logger.js';
 import { show } from '../../runtime/validate.js';
 import { Acker } from './acker.js';
-import {
-  closeConnection, command, delay, fieldsOf, isConnectionError, openConnection,
-  type RawReply, type RedisClient, type RedisConnectionOptions,
-} from './connection.js';
+import { closeConnection, command, delay, isConnectionError, openConnection, type RedisClient } from './connection.js';
 import { removeConsumerIfSettled } from './consumers.js';
 import { isNormalReason } from '../../runtime/reason.js';
 import { moveToDeadLetter, type DeadLetterEntry } from './dead-letter.js';
 import { StreamEntry, type RedisStreamEvent } from './event.js';
-import { expectName, expectOptions, optionalInteger, optionalRedisOptions } from './options.js';
-
-/** Options of `redisStreamProducer`. */
-export interface RedisStreamProducerOptions {
-  /** The stream key to read. Required. */
-  stream: string;
-  /** The consumer group. Created (with the stream, `MKSTREAM`) when missing. Required. */
-  group: string;
-  /** This consumer's name in the group. Default `<hostname>-<pid>`. A process restarted under the same name first gets back what it had not acknowledged. */
-  consumer?: string;
-  /** How to reach Redis. Default `redis://127.0.0.1:6379`. */
-  redis?: RedisConnectionOptions;
-  /** Where a group created here starts: `'0'` (default: the whole stream) or `'$'` (only new entries). */
-  startId?: string;
-  /** Longest one `XREADGROUP` blocks while the stream is idle, in ms. Default 2000. */
-  blockMs?: number;
-  /** Most entries one read asks for, however large the demand. Default 10 000. */
-  maxCount?: number;
-  /** An entry pending longer than this (its consumer died, or failed it) is claimed with `XAUTOCLAIM` and delivered again. Default 30 000. */
-  claimIdleMs?: number;
-  /** How often to look for such entries while there is demand. Default `min(claimIdleMs, 5000)`. */
-  claimIntervalMs?: number;
-  /** An entry delivered this many times and still pending goes to `deadLetterStream` instead of a new delivery. Default 5. */
-  maxDeliveries?: number;
-  /** Default `<stream>:dead`. */
-  deadLetterStream?: string;
-  /** Most ids in one `XACK`. Default 1000. */
-  ackBatchSize?: number;
-  /** On stop, how long to wait for queued acks to reach Redis. Default 5000. */
-  closeTimeoutMs?: number;
-}
-
-const KNOWN = [
-  'stream', 'group', 'consumer', 'redis', 'startId', 'blockMs', 'maxCount', 'claimIdleMs', 'claimIntervalMs',
-  'maxDeliveries', 'deadLetterStream', 'ackBatchSize', 'closeTimeoutMs',
-] as const;
-
-interface Checked {
-  stream: string;
-  group: string;
-  consumer: string;
-  redis: RedisConnectionOptions | undefined;
-  startId: string;
-  blockMs: number;
-  maxCount: number;
-  claimIdleMs: number;
-  claimIntervalMs: number;
-  maxDeliveries: number;
-  deadLetterStream: string;
-  ackBatchSize: number;
-  closeTimeoutMs: number;
-}
-
-function check(options: unknown): Checked {
-  const o = expectOptions('redisStreamProducer', options, KNOWN);
-  const stream = expectName('stream', o.stream);
-  const group = expectName('group', o.group);
-  const claimIdleMs = optionalInteger('claimIdleMs', o.claimIdleMs, 1, 30_000);
-  return {
-    stream,
-    group,
-    consumer: o.consumer === undefined ? `${hostname()}-${process.pid}` : expectName('consumer', o.consumer),
-    redis: optionalRedisOptions<RedisConnectionOptions>(o.redis),
-    startId: o.startId === undefined ? '0' : expectName('startId', o.startId),
-    blockMs: optionalInteger('blockMs', o.blockMs, 1, 2000),
-    maxCount: optionalInteger('maxCount', o.maxCount, 1, 10_000),
-    claimIdleMs,
-    claimIntervalMs: optionalInteger('claimIntervalMs', o.claimIntervalMs, 1, Math.min(claimIdleMs, 5000)),
-    maxDeliveries: optionalInteger('maxDeliveries', o.maxDeliveries, 1, 5),
-    deadLetterStream: o.deadLetterStream === undefined ? `${stream}:dead` : expectName('deadLetterStream', o.deadLetterStream),
-    ackBatchSize: optionalInteger('ackBatchSize', o.ackBatchSize, 1, 1000),
-    closeTimeoutMs: optionalInteger('closeTimeoutMs', o.closeTimeoutMs, 0, 5000),
-  };
-}
+import { checkProducerOptions, type Checked, type RedisStreamProducerOptions } from './producer-options.js';
+import { maxId, parseEntryList, parseStreams, type RawEntries } from './replies.js';
 
 /** A batch read by the loop, handed to the stage in its own mailbox. */
 class Delivery {
@@ -95,22 +19,6 @@ class Delivery {
 }
 class ReadFailed {
   constructor(readonly error: unknown) {}
-}
-
-/** What one raw read returned: entries, and ids whose entry is gone from the stream. */
-interface RawEntries {
-  entries: { id: string; fields: Record<string, string> }[];
-  deleted: string[];
-}
-
-function parseEntryList(list: RawReply, out: RawEntries): void {
-  if (!Array.isArray(list)) return;
-  for (const item of list) {
-    if (!Array.isArray(item)) continue;
-    const id = String(item[0]);
-    if (item[1] === null || item[1] === undefined) out.deleted.push(id);
-    else out.entries.push({ id, fields: fieldsOf(item[1]) });
-  }
 }
 
 /**
@@ -165,7 +73,7 @@ export class RedisStreamProducer extends Producer<RedisStreamEvent> {
 
   constructor(options: RedisStreamProducerOptions) {
     super();
-    this.options = check(options);
+    this.options = checkProducerOptions(options);
   }
 
   /** Entries delivered and neither acked nor failed yet. */
@@ -305,7 +213,7 @@ export class RedisStreamProducer extends Producer<RedisStreamEvent> {
     const reply = await command(this.reader!, [
       'XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'BLOCK', String(block), 'STREAMS', stream, '>',
     ]);
-    const raw = this.parseStreams(reply);
+    const raw = parseStreams(reply);
     const acker = this.acker!;
     const events = new Array<StreamEntry>(raw.entries.length);
     for (let i = 0; i < raw.entries.length; i++) {
@@ -322,7 +230,7 @@ export class RedisStreamProducer extends Producer<RedisStreamEvent> {
     const reply = await command(this.reader!, [
       'XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(count), 'STREAMS', stream, this.historyCursor!,
     ]);
-    const raw = this.parseStreams(reply);
+    const raw = parseStreams(reply);
     const last = raw.entries.length > 0 ? raw.entries[raw.entries.length - 1]!.id : undefined;
     const lastDeleted = raw.deleted.length > 0 ? raw.deleted[raw.deleted.length - 1] : undefined;
     if (last === undefined && lastDeleted === undefined) {
@@ -389,24 +297,6 @@ export class RedisStreamProducer extends Producer<RedisStreamEvent> {
     }
     return events;
   }
-
-  private parseStreams(reply: RawReply): RawEntries {
-    const out: RawEntries = { entries: [], deleted: [] };
-    if (!Array.isArray(reply)) return out;
-    for (const streamReply of reply) {
-      if (Array.isArray(streamReply)) parseEntryList(streamReply[1] ?? null, out);
-    }
-    return out;
-  }
-}
-
-/** The larger of two stream ids (either may be missing). */
-function maxId(a: string | undefined, b: string | undefined): string {
-  if (a === undefined) return b!;
-  if (b === undefined) return a;
-  const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
-  const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
-  return am > bm || (am === bm && as > bs) ? a : b;
 }
 
 /**
