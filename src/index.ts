@@ -1,10 +1,10 @@
-export { GenStage, type OutputOf } from './stage/gen-stage.js';
+export { GenStage } from './io/gen-stage.js';
+export type { OutputOf } from './stage/gen-stage.js';
 export { Producer, ProducerConsumer, Consumer, StageCallbacks } from './stage/stage.js';
 export { Stage } from './stage/handle.js';
 export type { InteropObservable, InteropObserver, InteropSubscription } from './io/observable.js';
 export { Subscription } from './stage/subscription.js';
-export type { FromIterableOptions } from './io/from-iterable.js';
-export type { StreamOptions } from './io/stream.js';
+export type { FromIterableOptions, StreamOptions } from './io/iteration-options.js';
 export type {
   StageKind, DemandManagement, CancelMode, DemandMode, BufferKeep, CancelReason, SubscribeOptions, SubscribeTo,
   ProducerOptions, StartOptions, CallResult, CallFrom, Emit,
@@ -16,6 +16,7 @@ export { PartitionDispatcher, type PartitionDispatcherOptions } from './dispatch
 export { defaultHash } from './dispatchers/hash.js';
 export { type Clock, type TimerHandle, systemClock } from './runtime/clock.js';
 export { type Logger, setLogger, getLogger } from './runtime/logger.js';
+export { Runtime, type RuntimeOptions } from './runtime/runtime.js';
 export {
   type ExitReason, type NormalReason, type KernelReason, type UserReason, Reasons, isNormalReason, StageExitError, CallTimeoutError,
 } from './runtime/reason.js';
@@ -29,8 +30,8 @@ export {
   type SuperviseOptions, type StartedChild, type ChildInfo, type ChildCounts, type RestartMode, type Shutdown,
   type TaskFunction, type ProcessHandle, type TaskChildSpec, type ProcessChildSpec, type ChildSpec, type ChildType,
 } from './supervisor/index.js';
-export {
-  channels, type ChannelName, type ChannelMessages, type StageStartMessage, type StageExitMessage,
-  type SubscriptionStartMessage, type SubscriptionCancelMessage, type DemandMessage, type EventsMessage,
-  type BufferDiscardMessage, type ProduceMessage, type SupervisorChildMessage,
-} from './runtime/diagnostics.js';
+export { channels, type ChannelName } from './runtime/diagnostics.js';
+export type {
+  ChannelMessages, StageStartMessage, StageExitMessage, SubscriptionStartMessage, SubscriptionCancelMessage, DemandMessage,
+  EventsMessage, BufferDiscardMessage, ProduceMessage, SupervisorChildMessage,
+} from './stage/channel-messages.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Flow, map, partition } from '../../src/flow/index.js';
 import { FlowRun } from '../../src/flow/materialize.js';
-import { GenStage } from '../../src/stage/gen-stage.js';
+import { GenStage } from '../../src/io/gen-stage.js';
 import { Consumer, Producer, ProducerConsumer } from '../../src/stage/stage.js';
 import { setLogger } from '../../src/runtime/logger.js';
 import { systemClock } from '../../src/runtime/clock.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Flow, Window, map, reduce, onTrigger, window } from '../../src/flow/index.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
-import { GenStage } from '../../src/stage/gen-stage.js';
+import { GenStage } from '../../src/io/gen-stage.js';
 import { Consumer, ProducerConsumer } from '../../src/stage/stage.js';
 import { BroadcastDispatcher } from '../../src/dispatchers/broadcast.js';
 import { setLogger } from '../../src/runtime/logger.js';

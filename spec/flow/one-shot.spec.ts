@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Readable } from 'node:stream';
 import { Flow, map } from '../../src/flow/index.js';
-import { GenStage } from '../../src/stage/gen-stage.js';
+import { GenStage } from '../../src/io/gen-stage.js';
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {

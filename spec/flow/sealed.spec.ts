@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Flow, map } from '../../src/flow/index.js';
-import { GenStage } from '../../src/stage/gen-stage.js';
+import { GenStage } from '../../src/io/gen-stage.js';
 import { Consumer } from '../../src/stage/stage.js';
 import { checkStartOptions } from '../../src/stage/options.js';
 import { checkSupervisorOptions } from '../../src/supervisor/child-spec.js';

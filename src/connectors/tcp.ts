@@ -1,6 +1,6 @@
 import { typeError } from '../runtime/errors.js';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { GenStage } from '../stage/gen-stage.js';
+import { GenStage } from '../io/gen-stage.js';
 import type { Stage } from '../stage/handle.js';
 import type { Clock } from '../runtime/clock.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';

@@ -2,7 +2,7 @@ import { typeError } from '../runtime/errors.js';
 import { createSocket, type Socket, type SocketType } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { GenStage } from '../stage/gen-stage.js';
+import { GenStage } from '../io/gen-stage.js';
 import type { Clock } from '../runtime/clock.js';
 import { expectInteger, expectKnownKeys, expectObject, expectOneOf, show } from '../runtime/validate.js';
 import { SourceProducer, checkOverflowOptions, type Overflow, type OverflowOptions, type SourceStats } from '../io/push-queue.js';

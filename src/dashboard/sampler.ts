@@ -3,7 +3,7 @@ import { describeReason, isNormalReason } from '../runtime/reason.js';
 import type {
   BufferDiscardMessage, DemandMessage, EventsMessage, ProduceMessage, StageExitMessage, StageStartMessage,
   SubscriptionCancelMessage, SubscriptionStartMessage, SupervisorChildMessage,
-} from '../runtime/diagnostics.js';
+} from '../stage/channel-messages.js';
 import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { EdgeView, Snapshot, StageView, SupervisorView } from './snapshot.js';

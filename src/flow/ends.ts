@@ -1,5 +1,5 @@
 import { Consumer } from '../stage/stage.js';
-import { GenStage } from '../stage/gen-stage.js';
+import { GenStage } from '../io/gen-stage.js';
 import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelReason, DemandManagement, SubscribeOptions } from '../stage/types.js';

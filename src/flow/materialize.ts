@@ -1,4 +1,6 @@
-import { GenStage } from '../stage/gen-stage.js';
+import { GenStage } from '../io/gen-stage.js';
+import { startIterable } from '../io/from-iterable.js';
+import { checkFromIterable } from '../io/iteration-options.js';
 import type { Stage } from '../stage/handle.js';
 import type { SubscribeOptions } from '../stage/types.js';
 import type { Dispatcher } from '../dispatchers/dispatcher.js';
@@ -154,11 +156,11 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
     case 'iterables':
       for (const iterable of source.sources) {
         claimIterable(iterable);
-        const stage = await GenStage.fromIterable(iterable, {
+        const stage = await startIterable(iterable, checkFromIterable(iterable, {
           dispatcher: dispatcherFor(routingInto(0), countOf(0)),
           clock: run.clock,
           name: `flow${flowId}:source#${group.length}`,
-        });
+        }));
         run.own(stage);
         group.push({ stage, side: undefined, routing: routingInto(0) });
       }

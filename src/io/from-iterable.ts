@@ -1,18 +1,11 @@
 import { typeError } from '../runtime/errors.js';
 import { Producer } from '../stage/stage.js';
 import type { Stage } from '../stage/handle.js';
-import type { CancelReason, ProducerOptions } from '../stage/types.js';
-import type { Clock } from '../runtime/clock.js';
-import { expectKnownKeys, expectObject, expectOneOf, show } from '../runtime/validate.js';
-import { GenStage } from '../stage/gen-stage.js';
+import type { CancelReason } from '../stage/types.js';
+import { show } from '../runtime/validate.js';
+import { startStage } from '../stage/gen-stage.js';
 import { consumerCount, macrotask, stopWhenDrained } from '../core/internal.js';
-
-export interface FromIterableOptions<T> extends ProducerOptions<T> {
-  /** When the last consumer cancels: keep running (`'continue'`, default) or stop `'normal'`. */
-  onCancel?: 'continue' | 'stop';
-  name?: string;
-  clock?: Clock;
-}
+import type { CheckedFromIterable } from './iteration-options.js';
 
 /** A `next()` left pending by a batch emitted early has settled: read on. */
 const RESUME = Symbol('fromIterable resume');
@@ -225,18 +218,14 @@ class IterableProducer<T> extends Producer<T> {
   }
 }
 
-export function fromIterable<T>(source: Iterable<T> | AsyncIterable<T>, options: FromIterableOptions<T> = {}): Promise<Stage<T>> {
-  const isIterable =
-    source !== null && source !== undefined &&
-    (typeof (source as Iterable<T>)[Symbol.iterator] === 'function' || typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] === 'function');
-  if (!isIterable) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected source to be an iterable or async iterable, got: ${show(source)}`);
-  const o = expectObject('fromIterable options', options);
-  expectKnownKeys('fromIterable options', o, ['onCancel', 'dispatcher', 'bufferSize', 'bufferKeep', 'demand', 'name', 'clock']);
-  const onCancel = o.onCancel === undefined ? 'continue' : expectOneOf('onCancel', o.onCancel, ['continue', 'stop'] as const);
-  const { onCancel: _ignored, ...startOptions } = options;
-  return GenStage.start(new IterableProducer<T>(source, onCancel), {
+/**
+ * `GenStage.fromIterable`'s producer over `source`, started with arguments that
+ * `checkFromIterable` (iteration-options.ts) has checked at the call.
+ */
+export function startIterable<T>(source: Iterable<T> | AsyncIterable<T>, checked: CheckedFromIterable<T>): Promise<Stage<T>> {
+  return startStage(new IterableProducer<T>(source, checked.onCancel), {
     name: `fromIterable#${nextName++}`,
-    ...startOptions,
+    ...checked.startOptions,
   });
 }
 

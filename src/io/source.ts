@@ -1,8 +1,9 @@
 import type { Stage } from '../stage/handle.js';
 import type { StartOptions } from '../stage/types.js';
-import { GenStage } from '../stage/gen-stage.js';
+import { GenStage } from './gen-stage.js';
 import { asObservable, type ObservableLike } from './observable.js';
-import { fromIterable } from './from-iterable.js';
+import { startIterable } from './from-iterable.js';
+import { checkFromIterable } from './iteration-options.js';
 import { checkOverflowOptions, type Overflow, type OverflowOptions } from './push-queue.js';
 import { ObservableProducer, ReadableStreamProducer, type ReadableStreamLike } from './push-sources.js';
 
@@ -67,6 +68,7 @@ export function classifySource(value: unknown): SourceShape | undefined {
 export interface StartSourceOptions<T> {
   dispatcher?: StartOptions<T>['dispatcher'] | undefined;
   clock?: StartOptions<T>['clock'] | undefined;
+  runtime?: StartOptions<T>['runtime'] | undefined;
   name?: string | undefined;
   /** Push sources: checked bounds (default `FLOW_PUSH_DEFAULTS`, no `onDrop`). */
   bounds?: PushBounds | undefined;
@@ -85,10 +87,13 @@ export function startSource<T>(shape: SourceShape, options: StartSourceOptions<T
   const start: StartOptions<T> = {};
   if (options.dispatcher !== undefined) start.dispatcher = options.dispatcher;
   if (options.clock !== undefined) start.clock = options.clock;
+  if (options.runtime !== undefined) start.runtime = options.runtime;
   if (options.name !== undefined) start.name = options.name;
   switch (shape.kind) {
-    case 'iterable':
-      return fromIterable(shape.iterable as Iterable<T> | AsyncIterable<T>, start);
+    case 'iterable': {
+      const iterable = shape.iterable as Iterable<T> | AsyncIterable<T>;
+      return startIterable(iterable, checkFromIterable(iterable, start));
+    }
     case 'observable': {
       const bounds = options.bounds ?? { ...FLOW_PUSH_DEFAULTS, onDrop: undefined };
       return GenStage.start(new ObservableProducer<T>(shape.observable as ObservableLike<T>, bounds), start);

@@ -1,20 +1,12 @@
-import { typeError } from '../runtime/errors.js';
 import { Consumer } from '../stage/stage.js';
-import { Stage } from '../stage/handle.js';
+import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelMode, CancelReason, SubscribeTo } from '../stage/types.js';
-import { checkSubscription } from '../stage/options.js';
 import { isNormalReason } from '../runtime/reason.js';
-import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
-import { GenStage } from '../stage/gen-stage.js';
+import { startStage } from '../stage/gen-stage.js';
 import { producersOf } from '../core/internal.js';
 import { ChunkHandoff, DONE } from './chunks.js';
-
-export interface StreamOptions {
-  /** Producers to switch to `demand('forward')` once subscribed. Default: the subscribed producers. */
-  producers?: readonly Stage<unknown>[];
-}
-
+import type { CheckedStream } from './iteration-options.js';
 
 /**
  * The consumer behind a stream: `handleEvents` hands the chunk to the iterator and
@@ -48,12 +40,12 @@ class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
   private readonly started: Promise<void>;
 
   constructor(
-    private readonly modes: Map<Stage<unknown>, CancelMode>,
+    private readonly modes: ReadonlyMap<Stage<unknown>, CancelMode>,
     entries: readonly SubscribeTo[],
     producers: readonly Stage<unknown>[],
   ) {
     this.remaining = entries.length;
-    this.started = GenStage.start(new StreamConsumer<T>(this), { subscribeTo: [], name: `stream#${nextName++}` }).then(async (stage) => {
+    this.started = startStage(new StreamConsumer<T>(this), { subscribeTo: [], name: `stream#${nextName++}` }).then(async (stage) => {
       this.stage = stage;
       // All subscriptions are posted at once: awaiting each in turn would deadlock once
       // the first producer's events block the consumer until the loop (itself waiting
@@ -106,29 +98,12 @@ class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
   }
 }
 
-export function stream<T>(entries: readonly SubscribeTo[], options: StreamOptions = {}): AsyncIterable<T> {
-  if (!Array.isArray(entries) || entries.length === 0) {
-    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected subscriptions to be a non-empty array of stages or { to, ...options }, got: ${show(entries)}`);
-  }
-  const o = expectObject('stream options', options);
-  expectKnownKeys('stream options', o, ['producers']);
-  if (o.producers !== undefined && !Array.isArray(o.producers)) {
-    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected producers to be an array of stages, got: ${show(o.producers)}`);
-  }
-  for (const p of (o.producers as unknown[] | undefined) ?? []) {
-    if (!(p instanceof Stage)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected producers to be an array of stages, got: ${show(p)} in it`);
-  }
-  const modes = new Map<Stage<unknown>, CancelMode>();
-  const producers: Stage<unknown>[] = [];
-  for (const entry of entries) {
-    const checked = checkSubscription(entry, 'consumer', 'stream', 'stream');
-    modes.set(checked.producer.handle, checked.cancel);
-    producers.push(checked.producer.handle);
-  }
-  const forward = (o.producers as Stage<unknown>[] | undefined) ?? producers;
-  return {
-    [Symbol.asyncIterator]: () => new StreamIterator<T>(modes, entries, forward),
-  };
+/**
+ * One iteration of `GenStage.stream`, over subscriptions `checkStream` has checked: a
+ * new consumer subscribes to them now, and the iterator yields their events.
+ */
+export function openStream<T>(checked: CheckedStream): AsyncIterator<T> {
+  return new StreamIterator<T>(checked.modes, checked.entries, checked.forward);
 }
 
 let nextName = 1;

@@ -1,6 +1,6 @@
 import { rangeError, typeError } from '../runtime/errors.js';
 import { Consumer } from '../stage/stage.js';
-import { GenStage } from '../stage/gen-stage.js';
+import { GenStage } from '../io/gen-stage.js';
 import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CallResult, CancelMode, CancelReason, SubscribeOptions, SubscribeTo } from '../stage/types.js';

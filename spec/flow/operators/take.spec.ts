@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Flow, map, filter, partition, reduce, onTrigger, take, takeWhile, first, takeUntil } from '../../../src/flow/index.js';
-import { GenStage } from '../../../src/stage/gen-stage.js';
+import { GenStage } from '../../../src/io/gen-stage.js';
 import { baseline, newResources } from '../../support/resources.js';
 import { range } from '../helpers.js';
 

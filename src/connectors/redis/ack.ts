@@ -1,6 +1,6 @@
 import { typeError } from '../../runtime/errors.js';
 import { Consumer } from '../../stage/stage.js';
-import { GenStage } from '../../stage/gen-stage.js';
+import { GenStage } from '../../io/gen-stage.js';
 import { Stage } from '../../stage/handle.js';
 import type { SubscribeOptions } from '../../stage/types.js';
 import { expectFunction, expectObject, show } from '../../runtime/validate.js';

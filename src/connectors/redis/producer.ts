@@ -1,5 +1,5 @@
 import { Producer } from '../../stage/stage.js';
-import { GenStage } from '../../stage/gen-stage.js';
+import { GenStage } from '../../io/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { StartOptions } from '../../stage/types.js';
 import { getLogger } from '../../runtime/logger.js';

@@ -1,6 +1,6 @@
 import { typeError } from '../../runtime/errors.js';
 import { Consumer } from '../../stage/stage.js';
-import { GenStage } from '../../stage/gen-stage.js';
+import { GenStage } from '../../io/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { SubscribeTo } from '../../stage/types.js';
 import { expectFunction, show } from '../../runtime/validate.js';

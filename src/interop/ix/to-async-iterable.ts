@@ -1,6 +1,6 @@
 import { AsyncIterableX, from } from 'ix/asynciterable';
 import { Flow } from '../../flow/flow.js';
-import { GenStage } from '../../stage/gen-stage.js';
+import { GenStage } from '../../io/gen-stage.js';
 import { checkSource, type Source } from '../source.js';
 
 /**

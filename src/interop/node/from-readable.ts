@@ -1,6 +1,6 @@
 import { typeError } from '../../runtime/errors.js';
 import { finished, type Readable } from 'node:stream';
-import { GenStage } from '../../stage/gen-stage.js';
+import { GenStage } from '../../io/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { Clock } from '../../runtime/clock.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';

@@ -1,7 +1,7 @@
 import { codedError, typeError } from '../../runtime/errors.js';
 import { Writable } from 'node:stream';
 import { handleOf, isStarted, monitorStage, whenExited } from '../../core/internal.js';
-import { GenStage } from '../../stage/gen-stage.js';
+import { GenStage } from '../../io/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { Clock } from '../../runtime/clock.js';
 import { isNormalReason, StageExitError } from '../../runtime/reason.js';
