@@ -11,7 +11,11 @@
 // Each layer is a list of path patterns (JavaScript regular expressions over paths
 // relative to the repository root).
 /** Folders in a known folder-level cycle (see no-folder-cycle). */
-const KNOWN_CYCLE_FOLDERS = ['stage', 'runtime', 'io', 'dispatchers', 'core'];
+// The known module-level violations are .dependency-cruiser-known-violations.json. When a
+// change removes some, regenerate it from a clean checkout of the commit (not a working
+// tree with others' edits), so it only loses entries:
+//   npx depcruise src --config .dependency-cruiser.cjs --output-type baseline --output-to .dependency-cruiser-known-violations.json
+const KNOWN_CYCLE_FOLDERS = ['stage', 'io', 'dispatchers', 'core'];
 
 const LAYERS = [
   // actor runtime: process, scheduler, clock, logger, reason, errors, validate, deque,
@@ -62,9 +66,9 @@ const BARRELS = ['^src/(flow|supervisor|supervision|workers)/index\\.ts$'];
 // kernel (and the runtime they live in), code reaches them only through
 // src/core/internal.ts. The kernel's public modules (handle, stage base classes,
 // gen-stage, types, options, subscription, dispatchers) are not listed: anyone may import
-// them. When StageProcess is split by role, add the new files here.
+// them. The role files StageProcess is composed of are listed with it.
 const KERNEL_INTERNALS = [
-  '^src/stage/(stage-process|messages|calls|bindings|buffer)\\.ts$',
+  '^src/stage/(stage-process|messages|calls|bindings|buffer|role|producer-side|consumer-side|pc-queue|demand-mode|lifecycle)\\.ts$',
   '^src/stage/(process|protocol|roles)/',
   '^src/core/(actor|protocol)/',
   '^src/runtime/(process|scheduler)\\.ts$',
@@ -136,14 +140,16 @@ module.exports = {
       comment:
         'two top-level folders of src/ import each other (through any modules), ' +
         'even when no single module is in a cycle',
-      // Known folder cycles (issue 13, open): stage <-> runtime (diagnostics names stage types),
-      // stage <-> io (GenStage.stream/fromIterable and Stage's observable live in io),
-      // stage <-> dispatchers (the Dispatcher interface names Subscription), and core through
-      // them. dependency-cruiser cannot baseline folder-level violations, so these five
-      // folders are exempt here until the cycles are cut; their module-level cycles are still
-      // checked by no-cycle-across-folders against .dependency-cruiser-known-violations.json,
-      // and every other folder is checked in full. Remove a folder from KNOWN_CYCLE_FOLDERS
-      // when its cycles are gone.
+      // Known folder cycles (issue 13, open): stage <-> io (the Stage handle's observable loads
+      // io/sink.ts on first subscribe: the one kernel import of io left, until the sink moves
+      // into the kernel), stage <-> dispatchers (the Dispatcher interface names Subscription,
+      // and startStage defaults to a DemandDispatcher), and core through them. runtime left
+      // the list when runtime/diagnostics.ts stopped naming stage types (the channel message
+      // types are stage/channel-messages.ts). dependency-cruiser cannot baseline
+      // folder-level violations, so these folders are exempt here until the cycles are cut;
+      // their module-level cycles are still checked by no-cycle-across-folders against
+      // .dependency-cruiser-known-violations.json, and every other folder is checked in full.
+      // Remove a folder from KNOWN_CYCLE_FOLDERS when its cycles are gone.
       from: { path: '^(src/[^/]+)', pathNot: `^src/(${KNOWN_CYCLE_FOLDERS.join('|')})(?:/|$)` },
       to: { circular: true, pathNot: '^$1(?:/|$)' },
     },

@@ -24,7 +24,7 @@ export class ConsumerSide {
   constructor(private readonly core: StageCore) {}
 
   /** `subscribe`: sends the subscription, runs `handleSubscribe`, then the first ask (automatic mode). */
-  onSubscribeTo(sub: Subscription, resolve: (sub: Subscription) => void, reject: (error: unknown) => void): unknown {
+  onSubscribeTo(sub: Subscription, resolve: (sub: Subscription) => void): unknown {
     // As in the original, the subscription goes out before handleSubscribe runs, so
     // an ask made inside handleSubscribe reaches the producer after it.
     this.producers.add(sub);
@@ -42,19 +42,9 @@ export class ConsumerSide {
       }
       resolve(sub);
     };
-    // The caller of subscribe hears of a handleSubscribe that fails (the stage crashes with it).
-    const fail = (error: unknown): never => {
-      reject(error);
-      throw error;
-    };
-    let result: unknown;
-    try {
-      result = core.impl.handleSubscribe?.('producer', sub.options, sub);
-      if (!isPromiseLike(result)) return proceed(result);
-    } catch (error) {
-      return fail(error);
-    }
-    return Promise.resolve(result).then(proceed).then(undefined, fail);
+    // `reject` is for a subscribe that never reaches this point (deadLetter); a
+    // handleSubscribe that fails crashes the stage, and the caller learns it from the exit.
+    return andThen(core.impl.handleSubscribe?.('producer', sub.options, sub), proceed);
   }
 
   /** A manual ask (`this.ask`); nothing once the subscription is being cancelled. */

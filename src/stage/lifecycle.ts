@@ -1,9 +1,12 @@
 import { isPromiseLike } from '../runtime/validate.js';
 import { channels } from '../runtime/diagnostics.js';
+import { StageExitError, describeReason, isNormalReason, Reasons } from '../runtime/reason.js';
+import type { StageCalls } from './calls.js';
 import * as M from './messages.js';
 import type { StageProcess } from './stage-process.js';
 
 const stageStartChannel = channels.stageStart;
+const stageExitChannel = channels.stageExit;
 
 /**
  * A stage's start and its cleanup: `init` as the first piece of work of its process, and
@@ -84,4 +87,64 @@ export function runCleanup(stage: StageProcess, killed: boolean, reason: unknown
   return Promise.allSettled(promises.map((p) => Promise.resolve(p))).then((settled) => {
     for (const s of settled) if (s.status === 'rejected') stage.error(`${stage.name}: terminate failed`, s.reason);
   });
+}
+
+/**
+ * After the cleanup: each peer hears of the exit, what was held is reported as dropped,
+ * waiting callers fail with the reason. True when a consumer or a caller receives the
+ * reason (the crash is then observed).
+ */
+export function announceExit(stage: StageProcess, reason: unknown, calls: StageCalls | undefined): boolean {
+  stage.consumer?.afterExit(reason);
+  let observed = stage.producer?.afterExit(reason) === true;
+  if (stage.droppedByConsumer > 0) {
+    stage.warn(`${stage.name}: a consumer cannot dispatch events; ${stage.droppedByConsumer} more events from its callbacks dropped since the first warning`);
+  }
+  if (calls?.rejectAll(reason) === true) observed = true;
+  if (stageExitChannel.hasSubscribers) stageExitChannel.publish({ stage: stage.handle, name: stage.name, kind: stage.kind, reason });
+  return observed;
+}
+
+/** A message that reached `stage` after it began to exit: whoever waits on it learns why. */
+export function deadLetter(stage: StageProcess, m: M.Message): void {
+  const reason = stage.reason;
+  switch (m.kind) {
+    case M.P_SUBSCRIBE:
+      // A producer that crashed tells a late subscriber why (a flow that failed
+      // before anyone subscribed); one that ended normally is simply gone.
+      m.a.consumerProcess.post(M.consumerCancel(m.a, isNormalReason(reason) ? Reasons.NOPROC : reason, true));
+      return;
+    case M.SUBSCRIBE_TO:
+      // The consumer exited before it handled the subscribe: the caller learns why.
+      m.c(notRunning(stage, reason));
+      return;
+    case M.QUERY:
+      // A query from the handle (demand(), estimateBufferedCount()) rejects as call does.
+      m.b(notRunning(stage, reason));
+      return;
+    case M.CALL:
+      m.b.reject(notRunning(stage, reason));
+      return;
+    case M.BUFFERED_INFO:
+      m.b?.();
+      return;
+    default:
+      return;
+  }
+}
+
+function notRunning(stage: StageProcess, reason: unknown): StageExitError {
+  return new StageExitError(reason, `${stage.name} is not running (${describeReason(reason)})`);
+}
+
+/** `stage.stop(reason, timeoutMs)`: kills the stage if it has not exited in time (see StageProcess.stopWithin). */
+export function armStopTimeout(stage: StageProcess, timeoutMs: number, blocked: () => boolean): void {
+  if (timeoutMs === Infinity) return;
+  // Not a sendAfter timer: cleanup clears those, and terminate may be what hangs.
+  const timer = stage.clock.setTimeout(() => {
+    const where = blocked() || !stage.alive ? `${stage.callback} has not returned` : 'it was still handling earlier messages';
+    stage.error(`${stage.name} did not stop within ${timeoutMs} ms: ${where}; killed`);
+    stage.kill(Reasons.KILLED);
+  }, timeoutMs);
+  stage.monitor(() => stage.clock.clearTimeout(timer));
 }

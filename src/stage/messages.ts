@@ -36,7 +36,7 @@ class Envelope<K extends number, A, B, C> {
 
 /**
  * Consumer: subscribe to `a`'s producer; `b` resolves the caller once sent; `c` rejects
- * it (the consumer exited before handling this, or its handleSubscribe failed).
+ * it when the consumer exited before handling this (deadLetter).
  */
 export type SubscribeToMsg = Envelope<typeof SUBSCRIBE_TO, Subscription, (sub: Subscription) => void, (error: unknown) => void>;
 /** Producer: a consumer subscribes. */

@@ -1,4 +1,5 @@
-import { isPromiseLike } from '../runtime/validate.js';
+import { typeError } from '../runtime/errors.js';
+import { isPromiseLike, show } from '../runtime/validate.js';
 import type * as M from './messages.js';
 import type { Stage } from './handle.js';
 import type { StageCallbacks } from './stage.js';
@@ -62,4 +63,17 @@ export function isExitMarker(message: unknown): message is ExitMarker {
 export function andThen<T>(result: unknown, next: (value: T) => unknown): unknown {
   if (isPromiseLike(result)) return Promise.resolve(result).then((value) => next(value as T));
   return next(result as T);
+}
+
+/**
+ * The subscription option keys a stage's class declares it reads in `handleSubscribe`
+ * (`static subscriptionOptions = ['tag']`), beyond the kernel's and the dispatcher's.
+ */
+export function declaredSubscriptionOptions(impl: object): readonly string[] {
+  const declared = (impl.constructor as { subscriptionOptions?: unknown }).subscriptionOptions;
+  if (declared === undefined) return [];
+  if (!Array.isArray(declared) || !declared.every((k) => typeof k === 'string')) {
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${impl.constructor.name}.subscriptionOptions to be an array of option names, got: ${show(declared)}`);
+  }
+  return declared;
 }

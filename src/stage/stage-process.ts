@@ -3,9 +3,8 @@ import { Process } from '../runtime/process.js';
 import { microtask } from '../runtime/scheduler.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { StageExitError, describeReason, isNormalReason, Reasons } from '../runtime/reason.js';
+import { isNormalReason } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
-import { channels } from '../runtime/diagnostics.js';
 import type { Dispatcher } from '../dispatchers/dispatcher.js';
 import { Stage, processOfStage } from './handle.js';
 import type { Subscription } from './subscription.js';
@@ -16,8 +15,8 @@ import { ConsumerSide } from './consumer-side.js';
 import { ProducerSide } from './producer-side.js';
 import { PcQueue } from './pc-queue.js';
 import { setDemandMode } from './demand-mode.js';
-import { runCleanup, startStage } from './lifecycle.js';
-import { ExitMarker, isExitMarker, type AnyCallbacks, type StageCore } from './role.js';
+import { announceExit, armStopTimeout, deadLetter, runCleanup, startStage } from './lifecycle.js';
+import { declaredSubscriptionOptions, ExitMarker, isExitMarker, type AnyCallbacks, type StageCore } from './role.js';
 import type { StageCallbacks } from './stage.js';
 import type { BufferKeep, CallFrom, DemandMode, StageKind } from './types.js';
 
@@ -30,7 +29,6 @@ export { processOfCallbacks } from './bindings.js';
 
 let nextId = 1;
 const NONE: ReadonlySet<Subscription> = new Set();
-const stageExitChannel = channels.stageExit;
 
 export interface StageConfig {
   kind: StageKind;
@@ -64,7 +62,7 @@ export class StageProcess extends Process<M.Message> implements StageCore {
   callback = 'init';
   private selfStop = false;
   /** Consumer: events its callbacks returned after the first warning (-1: no warning yet). */
-  private droppedByConsumer = -1;
+  droppedByConsumer = -1;
   /** A consumer or a pending call receives this exit's reason (see `crashObservedElsewhere`). */
   private exitObserved = false;
   private callTable: StageCalls | undefined = undefined;
@@ -91,18 +89,9 @@ export class StageProcess extends Process<M.Message> implements StageCore {
     return this.name;
   }
 
-  /**
-   * The subscription option keys this stage's class declares it reads in
-   * `handleSubscribe` (`static subscriptionOptions = ['tag']`), beyond the kernel's and
-   * the dispatcher's.
-   */
+  /** The subscription option keys this stage's class declares it reads (`static subscriptionOptions = ['tag']`). */
   get subscriptionOptions(): readonly string[] {
-    const declared = (this.impl.constructor as { subscriptionOptions?: unknown }).subscriptionOptions;
-    if (declared === undefined) return [];
-    if (!Array.isArray(declared) || !declared.every((k) => typeof k === 'string')) {
-      throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${this.impl.constructor.name}.subscriptionOptions to be an array of option names, got: ${show(declared)}`);
-    }
-    return declared;
+    return declaredSubscriptionOptions(this.impl);
   }
 
   /** Runs `init` as this process's first piece of work; resolves or rejects with it. */
@@ -130,7 +119,7 @@ export class StageProcess extends Process<M.Message> implements StageCore {
         return this.producer === undefined ? undefined : this.producer.onAsk(m.a, m.b);
       case M.SUBSCRIBE_TO:
         if (this.consumer === undefined) return m.c(typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${this.name} is a producer: it cannot subscribe`));
-        return this.consumer.onSubscribeTo(m.a, m.b, m.c);
+        return this.consumer.onSubscribeTo(m.a, m.b);
       case M.P_SUBSCRIBE:
         if (this.producer === undefined) return m.a.consumerProcess.post(M.consumerCancel(m.a, 'not_a_producer', false));
         return this.producer.onSubscribe(m.a);
@@ -346,14 +335,7 @@ export class StageProcess extends Process<M.Message> implements StageCore {
    * return. The timer is released when the stage exits.
    */
   stopWithin(timeoutMs: number): void {
-    if (timeoutMs === Infinity) return;
-    // Not a sendAfter timer: cleanup clears those, and terminate may be what hangs.
-    const timer = this.clock.setTimeout(() => {
-      const where = this.isBlocked || !this.alive ? `${this.callback} has not returned` : 'it was still handling earlier messages';
-      this.logger.error(`${this.name} did not stop within ${timeoutMs} ms: ${where}; killed`);
-      this.kill(Reasons.KILLED);
-    }, timeoutMs);
-    this.monitor(() => this.clock.clearTimeout(timer));
+    armStopTimeout(this, timeoutMs, () => this.isBlocked);
   }
 
   protected cleanup(reason: unknown): unknown {
@@ -364,14 +346,7 @@ export class StageProcess extends Process<M.Message> implements StageCore {
   }
 
   protected afterExit(reason: unknown): void {
-    this.consumer?.afterExit(reason);
-    if (this.producer?.afterExit(reason) === true) this.exitObserved = true;
-    if (this.droppedByConsumer > 0) {
-      this.logger.warn(`${this.name}: a consumer cannot dispatch events; ${this.droppedByConsumer} more events from its callbacks dropped since the first warning`);
-    }
-    // A caller whose call fails with the reason has observed the crash.
-    if (this.callTable?.rejectAll(reason) === true) this.exitObserved = true;
-    if (stageExitChannel.hasSubscribers) stageExitChannel.publish({ stage: this.handle, name: this.name, kind: this.kind, reason });
+    if (announceExit(this, reason, this.callTable)) this.exitObserved = true;
   }
 
   protected override crashObservedElsewhere(): boolean {
@@ -379,33 +354,6 @@ export class StageProcess extends Process<M.Message> implements StageCore {
   }
 
   protected deadLetter(m: M.Message): void {
-    const reason = this.reason;
-    switch (m.kind) {
-      case M.P_SUBSCRIBE:
-        // A producer that crashed tells a late subscriber why (a flow that failed
-        // before anyone subscribed); one that ended normally is simply gone.
-        m.a.consumerProcess.post(M.consumerCancel(m.a, isNormalReason(reason) ? Reasons.NOPROC : reason, true));
-        return;
-      case M.SUBSCRIBE_TO:
-        // The consumer exited before it handled the subscribe: the caller learns why.
-        m.c(this.notRunning(reason));
-        return;
-      case M.QUERY:
-        // A query from the handle (demand(), estimateBufferedCount()) rejects as call does.
-        m.b(this.notRunning(reason));
-        return;
-      case M.CALL:
-        m.b.reject(this.notRunning(reason));
-        return;
-      case M.BUFFERED_INFO:
-        m.b?.();
-        return;
-      default:
-        return;
-    }
-  }
-
-  private notRunning(reason: unknown): StageExitError {
-    return new StageExitError(reason, `${this.name} is not running (${describeReason(reason)})`);
+    deadLetter(this, m);
   }
 }
