@@ -8,6 +8,7 @@ import { DemandDispatcher } from '../dispatchers/demand.js';
 import { PartitionDispatcher } from '../dispatchers/partition.js';
 import { isNormalReason } from '../runtime/reason.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
+import { Runtime } from '../runtime/runtime.js';
 import { MapReducerStage } from './map-reducer.js';
 import { claimIterable, claimStage } from './one-shot.js';
 import { KeyDispatcher } from './key-dispatcher.js';
@@ -33,7 +34,11 @@ export class FlowRun {
   private failure: { reason: unknown } | undefined;
   private aborted = false;
 
-  constructor(readonly clock: Clock) {}
+  constructor(
+    readonly clock: Clock,
+    /** The runtime every stage of the flow starts on. */
+    readonly runtime: Runtime = Runtime.default,
+  ) {}
 
   /** The first abnormal exit of any stage of the flow, if any. */
   get error(): { reason: unknown } | undefined {
@@ -107,16 +112,17 @@ export interface Built {
   links: Link[];
 }
 
-export function clockOf(plan: Plan): Clock | undefined {
-  if (plan.clock !== undefined) return plan.clock;
+/** The plan's `clock` or `runtime`: its own, else the first one its inputs have (a merge, a join, a through). */
+export function settingOf<K extends 'clock' | 'runtime'>(plan: Plan, key: K): Plan[K] {
+  if (plan[key] !== undefined) return plan[key];
   const source = plan.source;
   if (source.kind === 'flows') {
     for (const input of source.inputs) {
-      const c = clockOf(input.plan);
+      const c = settingOf(input.plan, key);
       if (c !== undefined) return c;
     }
   }
-  if (source.kind === 'through') return clockOf(source.plan);
+  if (source.kind === 'through') return settingOf(source.plan, key);
   return undefined;
 }
 
@@ -159,6 +165,7 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
         const stage = await startIterable(iterable, checkFromIterable(iterable, {
           dispatcher: dispatcherFor(routingInto(0), countOf(0)),
           clock: run.clock,
+          runtime: run.runtime,
           name: `flow${flowId}:source#${group.length}`,
         }));
         run.own(stage);
@@ -171,6 +178,7 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
       const stage = await startSource(shape, {
         dispatcher: dispatcherFor(routingInto(0), countOf(0)),
         clock: run.clock,
+        runtime: run.runtime,
         name: `flow${flowId}:source#0`,
         bounds: source.bounds,
       });
@@ -263,6 +271,7 @@ async function startLayer(
   const stage = await GenStage.start(impl, {
     dispatcher: dispatcherFor(out, outCount),
     clock: run.clock,
+    runtime: run.runtime,
     name,
   });
   self.stage = stage;
@@ -285,7 +294,7 @@ export async function connect(links: readonly Link[]): Promise<void> {
 
 /** Builds `plan` for a consumer that wants `out` routing into `outCount` stages. */
 export async function materialize(plan: Plan, out: Routing = { kind: 'demand' }, outCount = 1): Promise<{ run: FlowRun; built: Built }> {
-  const run = new FlowRun(clockOf(plan) ?? systemClock);
+  const run = new FlowRun(settingOf(plan, 'clock') ?? systemClock, settingOf(plan, 'runtime') ?? Runtime.default);
   try {
     const built = await build(plan, run, out, outCount);
     run.links = built.links;

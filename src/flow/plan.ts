@@ -1,5 +1,6 @@
 import { typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Runtime } from '../runtime/runtime.js';
 import type { Stage } from '../stage/handle.js';
 import type { ProducerConsumer } from '../stage/stage.js';
 import type { Subscription } from '../stage/subscription.js';
@@ -204,6 +205,8 @@ export interface Plan {
   /** Never empty: `Flow.from` makes the first layer. */
   readonly layers: readonly LayerSpec[];
   readonly clock: Clock | undefined;
+  /** The runtime of the flow's stages (`Flow.from`'s option); a plan without one takes its inputs'. */
+  readonly runtime?: Runtime | undefined;
 }
 
 export const DEFAULT_MAX_DEMAND = 1000;

@@ -55,7 +55,7 @@ export class Runtime {
     expectKnownKeys('Runtime options', o, ['logger', 'name']);
     if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
     this.#logger = checkLogger(o.logger);
-    this.name = (o.name as string | undefined) ?? `Runtime#${nextName++}`;
+    this.name = o.name ?? `Runtime#${nextName++}`;
     this.#scheduler = scheduler ?? new Scheduler();
   }
 

@@ -149,6 +149,7 @@ export class Scheduler {
   private run(): void {
     this.kicked = false;
     this.running = true;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the loop running now, for requestYield()
     active = this;
     this.slices++;
     let turns = 0;
