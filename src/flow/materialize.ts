@@ -6,7 +6,7 @@ import type { SubscribeOptions } from '../stage/types.js';
 import type { Dispatcher } from '../dispatchers/dispatcher.js';
 import { DemandDispatcher } from '../dispatchers/demand.js';
 import { PartitionDispatcher } from '../dispatchers/partition.js';
-import { isNormalReason } from '../runtime/reason.js';
+import { isNormalReason, StageExitError } from '../runtime/reason.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { Runtime } from '../runtime/runtime.js';
 import { MapReducerStage } from './map-reducer.js';
@@ -287,8 +287,11 @@ export async function connect(links: readonly Link[]): Promise<void> {
     // the run, whose reason the run reports): nothing left to connect for it.
     if (!link.consumer.alive) continue;
     // A stop arrives as a message: a consumer can exit after this subscribe was sent
-    // and before it handled it; its exit ends the wait (the run reports why it stopped).
-    await Promise.race([link.consumer.subscribe(link.producer, link.options), whenExited(link.consumer)]);
+    // and before it handled it; the subscribe then rejects with StageExitError, which
+    // ends the wait (the run reports why it stopped).
+    await link.consumer.subscribe(link.producer, link.options).then(undefined, (error: unknown) => {
+      if (!(error instanceof StageExitError)) throw error;
+    });
   }
 }
 
