@@ -10,6 +10,7 @@
 import { typeError } from '../runtime/errors.js';
 import type { Process } from '../runtime/process.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { Stage } from '../stage/handle.js';
 import { StageCallbacks } from '../stage/stage.js';
 import type { StageProcess } from '../stage/stage-process.js';
@@ -47,6 +48,11 @@ export function isStarted(self: StageCallbacks<unknown, unknown>): boolean {
 /** The clock the stage was started with. */
 export function clockOf(ref: StageRef): Clock {
   return processOf(ref, 'clockOf').clock;
+}
+
+/** The runtime the stage runs on: its scheduler, and the logger its reports go to (`runtimeOf(this).logger`). */
+export function runtimeOf(ref: StageRef): Runtime {
+  return processOf(ref, 'runtimeOf').runtime;
 }
 
 // ------------------------------------------------------------------ lifecycle
@@ -200,3 +206,7 @@ export function processBehind(value: unknown): Process<unknown> | undefined {
 
 /** Runs `task` on a later macrotask (after I/O callbacks); returns a function that cancels it. */
 export { macrotask } from '../runtime/scheduler.js';
+
+// ------------------------------------------------------------------ actors (added for supervisor/: SupervisorProcess is an actor, ChildSet holds process children)
+
+export { Process } from '../runtime/process.js';

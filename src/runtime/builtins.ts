@@ -10,6 +10,7 @@ import { codedError } from './errors.js';
 
 interface Builtins {
   'node:diagnostics_channel': typeof import('node:diagnostics_channel');
+  'node:events': typeof import('node:events');
   'node:fs': typeof import('node:fs');
   'node:module': typeof import('node:module');
   'node:os': typeof import('node:os');

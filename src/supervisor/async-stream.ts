@@ -1,12 +1,13 @@
 import { rangeError, typeError } from '../runtime/errors.js';
 import type { TimerHandle } from '../runtime/clock.js';
 import { Deque } from '../runtime/deque.js';
+import { Reasons } from '../runtime/reason.js';
 import { expectCount, expectFunction, expectKnownKeys, expectObject, isPromiseLike, show } from '../runtime/validate.js';
-import type { Exit } from './children.js';
+import { SharedSignal, type Exit } from './child.js';
 import { TaskTimeoutError } from './errors.js';
 import type { Task, TaskSupervisor } from './task-supervisor.js';
 import { exitError } from './task-supervisor.js';
-import { checkConcurrency, poolOf } from './concurrency.js';
+import { checkConcurrency, ConcurrencyWindow, poolOf, SKIP } from './concurrency.js';
 
 /** Options of `TaskSupervisor.asyncStream`. */
 export interface AsyncStreamOptions<T, F = never> {
@@ -38,8 +39,9 @@ export interface AsyncStreamOptions<T, F = never> {
 
 interface Entry {
   readonly item: unknown;
-  state: 'running' | 'done' | 'skip';
-  value: unknown;
+  /** Its place in the source, for the window. */
+  readonly seq: number;
+  running: boolean;
   /** When the task times out, on the supervisor's clock. */
   readonly deadline: number;
   task: Task<unknown> | undefined;
@@ -77,10 +79,11 @@ export function asyncStream<T>(
       const task = pool === undefined ? fn : (item: T, signal: AbortSignal) => pool.run([item], signal);
       const iterator = isAsync ? (source as AsyncIterable<T>)[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]();
       const clock = owner.clock;
-      /** Ordered: every entry in source order. Unordered: finished entries, in finishing order. */
-      const queue = new Deque<Entry>();
+      /** The slots (tasks running, results the loop has not taken) and the order results come out in. */
+      const window = new ConcurrencyWindow<unknown>(max, ordered);
+      /** Results released by the window, for the loop to take. */
+      const ready = new Deque<unknown>();
       const running = new Set<Entry>();
-      let inWindow = 0;
       let sourceDone = false;
       let failure: { error: unknown } | undefined;
       let wake: (() => void) | undefined;
@@ -111,12 +114,14 @@ export function asyncStream<T>(
         }
         armTimer();
       };
-      const finish = (entry: Entry, state: 'done' | 'skip', value: unknown): void => {
-        entry.state = state;
-        entry.value = value;
+      const finish = (entry: Entry, value: unknown): void => {
+        entry.running = false;
         running.delete(entry);
         if (running.size === 0) stopTimer();
-        if (!ordered) queue.push(entry);
+        const before = ready.length;
+        const completed = window.settle(entry.seq, value, ready);
+        // A skipped entry gives its slot back now; a result, once the loop takes it.
+        window.release(completed - (ready.length - before));
         notify();
       };
       const fail = (error: unknown): void => {
@@ -124,12 +129,12 @@ export function asyncStream<T>(
         notify();
       };
       const onExit = (entry: Entry) => (exit: Exit): void => {
-        if (entry.state !== 'running') return;
-        if (exit.reason === 'normal') finish(entry, 'done', exit.value);
+        if (!entry.running) return;
+        if (exit.reason === 'normal') finish(entry, exit.value);
         else fail(exitError(exit.reason));
       };
       const expire = (entry: Entry): void => {
-        if (entry.state !== 'running') return;
+        if (!entry.running) return;
         if (onTimeout === 'throw') {
           fail(new TaskTimeoutError(timeout));
           return;
@@ -143,23 +148,28 @@ export function asyncStream<T>(
             return;
           }
         }
-        finish(entry, onTimeout === 'skip' ? 'skip' : 'done', replacement);
+        finish(entry, onTimeout === 'skip' ? SKIP : replacement);
         void entry.task?.shutdown();
       };
       const spec = owner.taskSpec(task as (...args: unknown[]) => unknown, false);
       if (!signal && pool === undefined) spec.noSignal = true;
+      else if (timeout === Infinity || onTimeout === 'throw') {
+        // No task is stopped alone (a timeout fails the loop, which stops them all): one
+        // signal for the loop's tasks. A task stopped from outside (the supervisor
+        // stopping, terminateChild) aborts them all, and the loop fails.
+        spec.shared = new SharedSignal(() => fail(exitError(Reasons.SHUTDOWN)));
+      }
       const launch = (item: T): void => {
-        const entry: Entry = { item, state: 'running', value: undefined, deadline: timeout === Infinity ? Infinity : clock.now() + timeout, task: undefined };
-        inWindow++;
+        const entry: Entry = { item, seq: window.start(), running: true, deadline: timeout === Infinity ? Infinity : clock.now() + timeout, task: undefined };
+        window.reserve(1);
         running.add(entry);
-        if (ordered) queue.push(entry);
         entry.task = owner.spawnTask(spec, [item], onExit(entry));
         armTimer();
       };
 
       try {
         for (;;) {
-          while (!sourceDone && inWindow < max && failure === undefined) {
+          while (!sourceDone && window.free > 0 && failure === undefined) {
             let step = iterator.next();
             if (isPromiseLike(step)) step = await step;
             const r = step;
@@ -167,20 +177,19 @@ export function asyncStream<T>(
             else launch(r.value);
           }
           if (failure !== undefined) throw failure.error;
-          const head = queue.peek();
-          if (head !== undefined && head.state !== 'running') {
-            queue.shift();
-            inWindow--;
-            if (head.state === 'done') yield head.value;
+          if (ready.length > 0) {
+            const value = ready.shift();
+            window.release(1);
+            yield value;
             continue;
           }
-          if (inWindow === 0 && sourceDone) return;
+          if (window.used === 0 && sourceDone) return;
           await new Promise<void>((resolve) => (wake = resolve));
         }
       } finally {
         stopTimer();
         for (const entry of running) {
-          entry.state = 'skip';
+          entry.running = false;
           void entry.task?.shutdown();
         }
         running.clear();

@@ -2,6 +2,8 @@ import { rangeError, typeError } from '../runtime/errors.js';
 import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../runtime/validate.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { checkClockOption } from '../stage/options.js';
+import { checkRuntimeOption, Runtime } from '../runtime/runtime.js';
+import type { SharedSignal } from './child.js';
 
 /**
  * When a supervisor starts a child again after it exits:
@@ -96,6 +98,11 @@ export interface NormalizedSpec {
   throwIsExit?: boolean;
   /** A task called without an `AbortSignal` (its spec's `signal: false`). */
   noSignal?: boolean;
+  /**
+   * Tasks of this spec are only ever stopped together (all of a stage's children, a
+   * stream's tasks): they share this signal instead of one `AbortController` each.
+   */
+  shared?: SharedSignal;
 }
 
 const SPEC_KEYS = ['type', 'start', 'restart', 'shutdown', 'name', 'signal'] as const;
@@ -147,18 +154,20 @@ export function normalizeSpec(spec: unknown, where: string, defaultRestart: Rest
   };
 }
 
-/** @internal Checks `maxRestarts`, `maxSeconds`, `maxChildren`, `clock`, `name` of a supervisor's options. */
+/** @internal Checks `maxRestarts`, `maxSeconds`, `maxChildren`, `clock`, `runtime`, `name` of a supervisor's options. */
 export function checkSupervisorOptions(o: Record<string, unknown>): {
   maxRestarts: number;
   maxSeconds: number;
   maxChildren: number;
   clock: Clock;
+  runtime: Runtime;
   name: string | undefined;
 } {
   const maxRestarts = o.maxRestarts === undefined ? 3 : expectInteger('maxRestarts', o.maxRestarts, 0);
   const maxSeconds = o.maxSeconds === undefined ? 5 : expectPositiveNumber('maxSeconds', o.maxSeconds);
   const maxChildren = o.maxChildren === undefined ? Infinity : expectCount('maxChildren', o.maxChildren, 1);
   const clock = checkClockOption(o.clock);
+  const runtime = checkRuntimeOption(o.runtime) ?? Runtime.default;
   if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
-  return { maxRestarts, maxSeconds, maxChildren, clock: clock ?? systemClock, name: o.name };
+  return { maxRestarts, maxSeconds, maxChildren, clock: clock ?? systemClock, runtime, name: o.name };
 }

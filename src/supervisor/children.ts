@@ -1,96 +1,22 @@
 import { typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
-import { getLogger } from '../runtime/logger.js';
-import type { Process } from '../runtime/process.js';
+import type { Logger } from '../runtime/logger.js';
 import { describeReason, isNormalReason, Reasons } from '../runtime/reason.js';
 import { show } from '../runtime/validate.js';
-import { processBehind } from '../core/internal.js';
-import { type ChildType, type NormalizedSpec, type ProcessHandle, type RestartMode } from './child-spec.js';
+import { macrotask, processBehind } from '../core/internal.js';
+import type { NormalizedSpec, ProcessHandle, RestartMode } from './child-spec.js';
+import { Child, ChildExit, ChildExits, KILLED, type ChildCounts, type ChildInfo, type Exit, type SignalGeneration } from './child.js';
 import { StartChildError } from './errors.js';
 import { channels } from '../runtime/diagnostics.js';
-import { macrotask } from '../runtime/scheduler.js';
 
 const childChannel = channels.supervisorChild;
-
-/** How one incarnation of a child ended: its reason, and a task's resolved value. */
-export interface Exit {
-  reason: unknown;
-  value: unknown;
-}
-
-/** One entry of `whichChildren()`, in start order. */
-export interface ChildInfo {
-  /** The child's id in its supervisor (kept across restarts). */
-  readonly id: number;
-  readonly type: ChildType;
-  readonly restart: RestartMode;
-  /** `'restarting'` while a process child's restart is starting. */
-  readonly status: 'running' | 'restarting';
-  /** The running `Stage` or supervisor of a process child; `undefined` for a task. */
-  readonly child: ProcessHandle | undefined;
-  /** The arguments the child was started with (and is restarted with). */
-  readonly args: readonly unknown[];
-}
-
-/** What `countChildren()` returns. */
-export interface ChildCounts {
-  /** Children the supervisor holds, running or restarting. */
-  readonly specs: number;
-  /** Children running now. */
-  readonly active: number;
-  /** Task and stage children. */
-  readonly workers: number;
-  /** Supervisor children. */
-  readonly supervisors: number;
-}
-
-const KILLED: Exit = Object.freeze({ reason: Reasons.KILLED, value: undefined });
-
-const NEVER = new Promise<Exit>(() => {});
-
-/** @internal One supervised child; the same object across restarts. */
-export class Child {
-  gen = 0;
-  status: 'starting' | 'running' | 'restarting' | 'stopping' | 'exited' = 'starting';
-  controller: AbortController | undefined = undefined;
-  handle: ProcessHandle | undefined = undefined;
-  process: Process<unknown> | undefined = undefined;
-  /** Settles when the current incarnation ends; never rejects. */
-  exited: Promise<Exit> = NEVER;
-  /** Called once, when the child leaves the supervisor for good. */
-  onExit: ((exit: Exit) => void) | undefined = undefined;
-  constructor(
-    readonly id: number,
-    readonly spec: NormalizedSpec,
-    readonly args: readonly unknown[],
-    /** The host's own data (the subscription of a ConsumerSupervisor child, a sequence number...). */
-    readonly tag: unknown,
-  ) {}
-
-  describe(): string {
-    return this.spec.name === undefined ? `child #${this.id}` : `child #${this.id} (${this.spec.name})`;
-  }
-}
-
-/** @internal An exit of one incarnation, delivered through the host's mailbox. */
-export class ChildExit {
-  constructor(
-    readonly child: Child,
-    readonly gen: number,
-    readonly reason: unknown,
-    readonly value: unknown,
-  ) {}
-}
-
-/** @internal Exits gathered in one turn of the event loop, delivered as one message. */
-export class ChildExits {
-  constructor(readonly notes: readonly ChildExit[]) {}
-}
 
 /** @internal What a host (a supervisor process or stage) gives its children. */
 export interface ChildHost {
   readonly name: string;
   clock(): Clock;
+  /** Where a child's crash is reported: the logger of the host's runtime. */
+  logger(): Logger;
   /** Posts `exits` to the host's mailbox; the host hands each note back to `handleExit`. */
   deliver(exits: ChildExits): void;
 }
@@ -196,30 +122,39 @@ export class ChildSet {
   private launchTask(child: Child): void {
     const gen = ++child.gen;
     let result: unknown;
-    // Every task function gets its own signal after its arguments, whatever it declares,
+    // Every task function gets a signal after its arguments, whatever it declares: its
+    // own, or the one its group shares (`spec.shared`: children only stopped together),
     // unless its spec opted out (`signal: false`).
+    const { shared } = child.spec;
+    const generation = shared?.take();
     let controller: AbortController | undefined;
     try {
-      if (child.spec.noSignal === true) {
+      if (generation !== undefined) {
+        result = child.spec.start(...child.args, generation.controller.signal);
+      } else if (child.spec.noSignal === true) {
         result = child.spec.start(...child.args);
       } else {
         controller = new AbortController();
         result = child.spec.start(...child.args, controller.signal);
       }
     } catch (error) {
-      if (child.spec.throwIsExit !== true) throw error;
+      if (child.spec.throwIsExit !== true) {
+        if (generation !== undefined) shared!.release(generation);
+        throw error;
+      }
       result = Promise.reject(error);
     }
     child.controller = controller;
     child.status = 'running';
     if (childChannel.hasSubscribers) this.publish(child, 'running', undefined);
     child.exited = Promise.resolve(result).then(
-      (value) => this.taskEnded(child, gen, 'normal', value),
-      (error: unknown) => this.taskEnded(child, gen, error, undefined),
+      (value) => this.taskEnded(child, gen, 'normal', value, generation),
+      (error: unknown) => this.taskEnded(child, gen, error, undefined, generation),
     );
   }
 
-  private taskEnded(child: Child, gen: number, reason: unknown, value: unknown): Exit {
+  private taskEnded(child: Child, gen: number, reason: unknown, value: unknown, generation: SignalGeneration | undefined): Exit {
+    if (generation !== undefined) child.spec.shared!.release(generation);
     if (child.gen === gen && child.status === 'running') this.queueExit(new ChildExit(child, gen, reason, value));
     return { reason, value };
   }
@@ -265,7 +200,7 @@ export class ChildSet {
     if (note.gen !== child.gen || child.status !== 'running' || this.children.get(child.id) !== child) return STALE;
     const { reason, value } = note;
     if (child.spec.report && !isNormalReason(reason)) {
-      getLogger().error(`${this.host.name}: ${child.describe()} exited with ${describeReason(reason)}`, reason);
+      this.host.logger().error(`${this.host.name}: ${child.describe()} exited with ${describeReason(reason)}`, reason);
     }
     if (shouldRestart(child.spec.restart, reason)) {
       if (!this.allowRestart()) {
@@ -351,7 +286,7 @@ export class ChildSet {
     const shutdown = child.spec.shutdown;
     let exit: Exit;
     if (child.spec.type === 'task') {
-      child.controller?.abort();
+      child.abort();
       exit = shutdown === 'brutal_kill' ? KILLED : await this.within(child.exited, shutdown);
     } else if ((was === 'starting' || was === 'restarting') || child.process === undefined) {
       exit = { reason: 'shutdown', value: undefined }; // launchProcess exits it once started

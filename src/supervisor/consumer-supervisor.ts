@@ -5,12 +5,13 @@ import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CallResult, CancelMode, CancelReason, SubscribeOptions, SubscribeTo } from '../stage/types.js';
 import type { Clock } from '../runtime/clock.js';
-import { getLogger } from '../runtime/logger.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { describeReason, isNormalReason } from '../runtime/reason.js';
 import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { checkSupervisorOptions, normalizeSpec, type NormalizedSpec, type ProcessChildSpec, type ProcessHandle, type TaskChildSpec, type TaskFunction } from './child-spec.js';
-import { ChildExits, ChildSet, type Child, type ChildCounts, type ChildInfo, type ExitOutcome, type Limits } from './children.js';
-import { bindHandle, clockOf, handleOf, makeTemporary, processBehind, stageName } from '../core/internal.js';
+import { ChildExits, type Child, type ChildCounts, type ChildInfo } from './child.js';
+import { ChildSet, type ExitOutcome, type Limits } from './children.js';
+import { bindHandle, clockOf, handleOf, makeTemporary, processBehind, runtimeOf, stageName } from '../core/internal.js';
 import { checkChildTarget, findChild, startError, type StartedChild } from './dynamic-supervisor.js';
 
 /** Options of `ConsumerSupervisor.start`. */
@@ -28,6 +29,8 @@ export interface ConsumerSupervisorOptions<T> {
   /** Default 5. */
   maxSeconds?: number;
   clock?: Clock;
+  /** Where the supervisor's stage runs, and where it reports its children's crashes. Default: `Runtime.default`. */
+  runtime?: Runtime;
   name?: string;
 }
 
@@ -62,7 +65,8 @@ export class ConsumerSupervisorStage<T> extends Consumer<T> {
   override init(): void {
     const handle = handleOf(this);
     const clock = clockOf(this);
-    this.children = new ChildSet({ name: stageName(this), clock: () => clock, deliver: (note) => handle.send(note) }, this.limits);
+    const runtime = runtimeOf(this);
+    this.children = new ChildSet({ name: stageName(this), clock: () => clock, logger: () => runtime.logger, deliver: (note) => handle.send(note) }, this.limits);
   }
 
   /** Manual demand: ask `maxDemand` now, then one event per freed slot, in batches of at least `minDemand`. */
@@ -104,7 +108,7 @@ export class ConsumerSupervisorStage<T> extends Consumer<T> {
 
   /** R14: a failed start counts as a finished child. */
   private failedStart(from: Subscription<T>, event: T, error: unknown): void {
-    getLogger().error(`${stageName(this)}: could not start a child for ${show(event)}: ${describeReason(error)}`, error);
+    runtimeOf(this).logger.error(`${stageName(this)}: could not start a child for ${show(event)}: ${describeReason(error)}`, error);
     this.release(from);
   }
 
@@ -128,7 +132,7 @@ export class ConsumerSupervisorStage<T> extends Consumer<T> {
 
   override handleInfo(message: unknown): void | Promise<void> {
     if (!(message instanceof ChildExits)) {
-      getLogger().warn(`${stageName(this)} received an unexpected message: ${show(message)}`);
+      runtimeOf(this).logger.warn(`${stageName(this)} received an unexpected message: ${show(message)}`);
       return undefined;
     }
     return this.children.handleExits(message.notes, this.onOutcome);
@@ -205,7 +209,7 @@ export class ConsumerSupervisorStage<T> extends Consumer<T> {
   }
 }
 
-const KEYS = ['child', 'subscribeTo', 'maxRestarts', 'maxSeconds', 'clock', 'name'] as const;
+const KEYS = ['child', 'subscribeTo', 'maxRestarts', 'maxSeconds', 'clock', 'runtime', 'name'] as const;
 let nextName = 1;
 
 /**
@@ -262,6 +266,7 @@ export class ConsumerSupervisor<T> {
     return GenStage.start(impl, {
       subscribeTo: (o.subscribeTo as readonly SubscribeTo[] | undefined) ?? [],
       clock: c.clock,
+      runtime: c.runtime,
       name: c.name ?? `ConsumerSupervisor#${nextName++}`,
     }).then((stage) => new ConsumerSupervisor<T>(stage));
   }

@@ -1,11 +1,12 @@
 import { typeError } from '../runtime/errors.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Runtime } from '../runtime/runtime.js';
 import {
   checkSupervisorOptions, normalizeSpec,
   type ChildSpec, type ProcessChildSpec, type ProcessHandle, type TaskChildSpec, type TaskFunction,
 } from './child-spec.js';
-import type { Child, ChildCounts, ChildInfo } from './children.js';
+import type { Child, ChildCounts, ChildInfo } from './child.js';
 import { StartChildError } from './errors.js';
 import { SupervisorProcess } from './supervisor-process.js';
 import { bindHandle, processBehind } from '../core/internal.js';
@@ -20,6 +21,8 @@ export interface DynamicSupervisorOptions {
   maxChildren?: number;
   /** Where restart windows and shutdown timeouts get their time. Default: the system clock. */
   clock?: Clock;
+  /** Where the supervisor runs, and where it reports its children's crashes. Default: `Runtime.default`. */
+  runtime?: Runtime;
   /** A name for logs. */
   name?: string;
 }
@@ -33,7 +36,7 @@ export interface StartedChild<P> {
 /** `A`, where TypeScript must not infer `A` (it comes from `startChild`'s arguments). */
 type ArgsOf<A extends unknown[]> = [A][A extends unknown ? 0 : never];
 
-export const SUPERVISOR_OPTIONS = ['maxRestarts', 'maxSeconds', 'maxChildren', 'clock', 'name'] as const;
+export const SUPERVISOR_OPTIONS = ['maxRestarts', 'maxSeconds', 'maxChildren', 'clock', 'runtime', 'name'] as const;
 let nextName = 1;
 
 /** @internal Wraps a failed start's error for the caller of `startChild`. */
@@ -103,7 +106,7 @@ export class DynamicSupervisor {
     const o = expectObject('options', options);
     expectKnownKeys('DynamicSupervisor.start options', o, SUPERVISOR_OPTIONS);
     const c = checkSupervisorOptions(o);
-    const process = new SupervisorProcess(c.name ?? `DynamicSupervisor#${nextName++}`, c.clock, c);
+    const process = new SupervisorProcess(c.name ?? `DynamicSupervisor#${nextName++}`, c.clock, c, c.runtime);
     return Promise.resolve(new DynamicSupervisor(process));
   }
 

@@ -1,5 +1,5 @@
 export type { RestartMode, Shutdown, TaskFunction, ProcessHandle, TaskChildSpec, ProcessChildSpec, ChildSpec, ChildType } from './child-spec.js';
-export type { ChildInfo, ChildCounts } from './children.js';
+export type { ChildInfo, ChildCounts } from './child.js';
 export { StartChildError, TaskTimeoutError } from './errors.js';
 export { DynamicSupervisor, type DynamicSupervisorOptions, type StartedChild } from './dynamic-supervisor.js';
 export { ConsumerSupervisor, type ConsumerSupervisorOptions } from './consumer-supervisor.js';

@@ -1,13 +1,13 @@
 import { ProducerConsumer } from '../stage/stage.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelMode, CancelReason } from '../stage/types.js';
-import { clockOf, downstreamDemand, handleOf, makeTemporary, onDownstreamDemand, stageName } from '../core/internal.js';
+import { clockOf, downstreamDemand, handleOf, makeTemporary, onDownstreamDemand, runtimeOf, stageName } from '../core/internal.js';
 import { isNormalReason, Reasons } from '../runtime/reason.js';
 import { expectFunction, expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber } from '../runtime/validate.js';
 import { checkShutdown, type NormalizedSpec, type Shutdown } from './child-spec.js';
-import { checkConcurrency, poolOf } from './concurrency.js';
-import { ChildExits, ChildSet } from './children.js';
-import type { WorkerPool } from '../runtime/worker-pool.js';
+import { checkConcurrency, ConcurrencyWindow, poolOf, SKIP, type TaskPool } from './concurrency.js';
+import { ChildExits, SharedSignal } from './child.js';
+import { ChildSet } from './children.js';
 
 /** Options of `superviseStage` (and of the `supervise` Flow operator). */
 export interface SuperviseOptions<In> {
@@ -66,18 +66,14 @@ const KEYS = ['maxConcurrency', 'ordered', 'restart', 'maxRestarts', 'maxSeconds
 export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
   private children!: ChildSet;
   private readonly upstream = new Map<Subscription<In>, Upstream>();
-  /** Slots in use: outstanding asks, running children, results not yet dispatched. */
-  private busy = 0;
+  /** Slots (outstanding asks, running children, results not yet dispatched) and result order. */
+  private readonly window: ConcurrencyWindow<Out>;
   /**
    * Outstanding asks, running children, and finished results held for order: each
    * will take one unit of downstream demand when it is emitted, so it never exceeds
    * the demand downstream has asked for.
    */
   private inflight = 0;
-  private nextSeq = 0;
-  /** Ordered mode: finished results by sequence number (`SKIP` for dropped events). */
-  private readonly finished = new Map<number, unknown>();
-  private nextOut = 0;
   private draining: { reason: unknown } | undefined = undefined;
   /** In a flow: producers still feeding the stage (it ends with the last of them). */
   private flowProducers: number | undefined = undefined;
@@ -85,27 +81,31 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
 
   constructor(
     fn: (event: In, signal: AbortSignal) => Out | Promise<Out>,
-    private readonly max: number,
-    private readonly ordered: boolean,
+    max: number,
+    ordered: boolean,
     restart: 'transient' | 'temporary',
     private readonly limits: { maxRestarts: number; maxSeconds: number },
     shutdown: Shutdown,
     private readonly onError: ((event: In, reason: unknown) => void) | undefined,
     /** Set when `fn` is a `workerTask`: the threads its children run on. */
-    private readonly pool: WorkerPool | undefined = undefined,
+    private readonly pool: TaskPool | undefined = undefined,
     /** The `signal` option. */
     signal = true,
   ) {
     super();
+    this.window = new ConcurrencyWindow(max, ordered);
     const start = (pool === undefined ? fn : (event: unknown, signal: AbortSignal) => pool.run([event], signal)) as (...args: unknown[]) => unknown;
-    this.spec = { type: 'task', start, restart, shutdown, name: fn.name || undefined, report: false, ...(signal || pool !== undefined ? {} : { noSignal: true }) };
+    // The children are stopped only all together, when the stage stops: one signal for all.
+    const signals = signal || pool !== undefined ? { shared: new SharedSignal() } : { noSignal: true };
+    this.spec = { type: 'task', start, restart, shutdown, name: fn.name || undefined, report: false, ...signals };
   }
 
   override init(): void | Promise<void> {
     const handle = handleOf(this);
     const clock = clockOf(this);
+    const runtime = runtimeOf(this);
     this.children = new ChildSet(
-      { name: stageName(this), clock: () => clock, deliver: (note) => handle.send(note) },
+      { name: stageName(this), clock: () => clock, logger: () => runtime.logger, deliver: (note) => handle.send(note) },
       { ...this.limits, maxChildren: Infinity },
     );
     // Downstream asked for more: room for children that were waiting for demand.
@@ -127,14 +127,14 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
    * has demand left for one more result.
    */
   private refill(): void {
-    let free = Math.min(this.max - this.busy, downstreamDemand(this) - this.inflight);
+    let free = Math.min(this.window.free, downstreamDemand(this) - this.inflight);
     if (free <= 0 || this.draining !== undefined || this.upstream.size === 0) return;
     const subs = [...this.upstream].sort((a, b) => a[1].outstanding - b[1].outstanding);
     for (let i = 0; i < subs.length && free > 0; i++) {
       const [sub, up] = subs[i]!;
       const n = Math.ceil(free / (subs.length - i));
       up.outstanding += n;
-      this.busy += n;
+      this.window.reserve(n);
       this.inflight += n;
       free -= n;
       this.ask(sub, n);
@@ -146,7 +146,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     if (up !== undefined) up.outstanding -= events.length;
     let out: Out[] | undefined;
     for (const event of events) {
-      const seq = this.nextSeq++;
+      const seq = this.window.start();
       try {
         // Children here are tasks: a task starts synchronously (no promise to wait for).
         void this.children.start(this.spec, [event], seq);
@@ -165,7 +165,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
 
   override handleInfo(message: unknown): Out[] | undefined | Promise<void> {
     if (message instanceof FreeSlots) {
-      this.busy -= message.count;
+      this.window.release(message.count);
       this.refill();
       this.stopIfDrained();
       return undefined;
@@ -177,7 +177,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     let stopped = false;
     void this.children.handleExits(message.notes, (outcome) => {
       if (outcome.kind === 'exited' && outcome.reason === 'normal') {
-        freed += this.done(outcome.child.tag as number, outcome.value, out);
+        freed += this.done(outcome.child.tag as number, outcome.value as Out, out);
       } else if (outcome.kind === 'exited' || outcome.kind === 'shutdown') {
         if (this.onError === undefined) {
           this.stop(outcome.reason);
@@ -199,20 +199,8 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
    * once every earlier event is done (ordered). Returns the slots it frees once `out`
    * has left the buffer.
    */
-  private done(seq: number, value: unknown, out: Out[]): number {
-    if (!this.ordered) {
-      if (value !== SKIP) out.push(value as Out);
-      this.inflight--;
-      return 1;
-    }
-    this.finished.set(seq, value);
-    let freed = 0;
-    while (this.finished.has(this.nextOut)) {
-      const next = this.finished.get(this.nextOut);
-      this.finished.delete(this.nextOut++);
-      freed++;
-      if (next !== SKIP) out.push(next as Out);
-    }
+  private done(seq: number, value: Out | typeof SKIP, out: Out[]): number {
+    const freed = this.window.settle(seq, value, out);
     this.inflight -= freed;
     return freed;
   }
@@ -226,7 +214,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     const up = this.upstream.get(from);
     if (up === undefined) return;
     this.upstream.delete(from);
-    this.busy -= up.outstanding;
+    this.window.release(up.outstanding);
     this.inflight -= up.outstanding;
     const reason = 'down' in cancel ? cancel.down : cancel.cancel;
     if (this.flowProducers !== undefined) {
@@ -257,7 +245,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     }
     this.draining = { reason };
     for (const [sub, other] of this.upstream) {
-      this.busy -= other.outstanding;
+      this.window.release(other.outstanding);
       this.inflight -= other.outstanding;
       this.cancel(sub, reason);
     }
@@ -267,7 +255,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
 
   /** @internal */
   get maxConcurrency(): number {
-    return this.max;
+    return this.window.max;
   }
 
   /**
@@ -281,7 +269,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
   }
 
   private stopIfDrained(): void {
-    if (this.draining !== undefined && this.busy === 0) this.stop(this.draining.reason);
+    if (this.draining !== undefined && this.window.used === 0) this.stop(this.draining.reason);
   }
 
   override terminate(): Promise<void> {
@@ -289,8 +277,6 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
     return pool === undefined ? this.children.shutdownAll() : this.children.shutdownAll().then(() => pool.close());
   }
 }
-
-const SKIP = Symbol('skip');
 
 /**
  * A producer-consumer that runs `fn(event, signal)` as a supervised child for each

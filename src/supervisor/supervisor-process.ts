@@ -1,5 +1,6 @@
-import { Process } from '../runtime/process.js';
+import { Process } from '../core/internal.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { StageExitError } from '../runtime/reason.js';
 import { isPromiseLike } from '../runtime/validate.js';
 import { ChildSet, type ExitOutcome, type Limits } from './children.js';
@@ -25,10 +26,11 @@ export class SupervisorProcess extends Process<SupervisorMessage> {
     readonly name: string,
     readonly clock: Clock,
     limits: Limits,
+    runtime?: Runtime,
   ) {
-    super();
+    super(runtime);
     this.children = new ChildSet(
-      { name, clock: () => clock, deliver: (exits) => this.post({ run: () => this.children.handleExits(exits.notes, this.onOutcome), dead: ignore }) },
+      { name, clock: () => clock, logger: () => this.logger, deliver: (exits) => this.post({ run: () => this.children.handleExits(exits.notes, this.onOutcome), dead: ignore }) },
       limits,
     );
   }

@@ -1,8 +1,9 @@
 import type { Clock } from '../runtime/clock.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { StageExitError, Reasons } from '../runtime/reason.js';
 import { expectCount, expectFunction, expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { checkShutdown, type NormalizedSpec, type ProcessHandle, type Shutdown } from './child-spec.js';
-import type { Child, ChildCounts, ChildInfo, Exit } from './children.js';
+import type { Child, ChildCounts, ChildInfo, Exit } from './child.js';
 import { DynamicSupervisor, startError, supervisorProcess } from './dynamic-supervisor.js';
 import { bindHandle } from '../core/internal.js';
 import type { SupervisorMessage, SupervisorProcess } from './supervisor-process.js';
@@ -17,6 +18,8 @@ export interface TaskSupervisorOptions {
   shutdown?: Shutdown;
   /** Where `await` timeouts and shutdown timeouts get their time. */
   clock?: Clock;
+  /** Where the supervisor runs, and where it reports its tasks' crashes. Default: `Runtime.default`. */
+  runtime?: Runtime;
   name?: string;
 }
 
@@ -174,7 +177,7 @@ class SpawnMessage implements SupervisorMessage {
   }
 }
 
-const KEYS = ['maxChildren', 'shutdown', 'clock', 'name'] as const;
+const KEYS = ['maxChildren', 'shutdown', 'clock', 'runtime', 'name'] as const;
 let nextName = 1;
 
 /**
@@ -216,6 +219,7 @@ export class TaskSupervisor {
       name,
       ...(o.maxChildren === undefined ? {} : { maxChildren: o.maxChildren as number }),
       ...(o.clock === undefined ? {} : { clock: o.clock as Clock }),
+      ...(o.runtime === undefined ? {} : { runtime: o.runtime as Runtime }),
     });
     return start.then((sup) => new TaskSupervisor(sup, supervisorProcess(sup).clock, shutdown));
   }

@@ -1,8 +1,9 @@
 import { typeError } from '../runtime/errors.js';
 import { nodeBuiltin } from '../runtime/builtins.js';
-import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
+import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { WorkerPool } from '../runtime/worker-pool.js';
-import { checkExecArgv, checkWorkerTarget, type WorkerTarget } from '../runtime/worker-thread.js';
+import { checkExecArgv, checkWorkerTarget } from '../runtime/worker-thread.js';
+import { TASK_POOL, type TaskPoolFactory } from './concurrency.js';
 
 /** Options of `workerTask`. */
 export interface WorkerTaskOptions {
@@ -18,13 +19,6 @@ export interface WorkerTaskOptions {
   execArgv?: readonly string[];
 }
 
-interface WorkerTaskRef {
-  readonly target: WorkerTarget;
-  readonly transfer: boolean;
-}
-
-const WORKER_TASK = Symbol('genstage.workerTask');
-
 /**
  * A task function whose work runs in a worker thread: `exportName` of `module`,
  * called with the task's input. Made by `workerTask`.
@@ -32,7 +26,7 @@ const WORKER_TASK = Symbol('genstage.workerTask');
 export interface WorkerTask<In, Out> {
   (input: In, signal?: AbortSignal): Promise<Out>;
   /** @internal */
-  readonly [WORKER_TASK]: WorkerTaskRef;
+  readonly [TASK_POOL]: TaskPoolFactory;
 }
 
 /**
@@ -67,9 +61,9 @@ export function workerTask<In = unknown, Out = unknown>(module: URL | string, ex
   expectKnownKeys('workerTask options', o, ['transfer', 'execArgv']);
   const target = checkWorkerTarget('workerTask', module, exportName, checkExecArgv('workerTask', o.execArgv));
   if (o.transfer !== undefined && typeof o.transfer !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected transfer to be a boolean, got: ${show(o.transfer)}`);
-  const ref: WorkerTaskRef = { target, transfer: o.transfer === true };
+  const transfer = o.transfer === true;
   const once = async (input: In, signal?: AbortSignal): Promise<Out> => {
-    const pool = new WorkerPool(target, 1, ref.transfer, 'workerTask');
+    const pool = new WorkerPool(target, 1, transfer, 'workerTask');
     await pool.start();
     try {
       return (await pool.run([input], signal)) as Out;
@@ -78,28 +72,14 @@ export function workerTask<In = unknown, Out = unknown>(module: URL | string, ex
     }
   };
   Object.defineProperty(once, 'name', { value: target.exportName });
-  Object.defineProperty(once, WORKER_TASK, { value: ref });
+  // The supervisors' runners find the pool their children run on here (sized `workers`, or `maxConcurrency` at most the cores).
+  const pool: TaskPoolFactory = (workers, maxConcurrency, where) => new WorkerPool(target, workers ?? Math.max(1, Math.min(maxConcurrency, cores())), transfer, where);
+  Object.defineProperty(once, TASK_POOL, { value: pool });
   return once as WorkerTask<In, Out>;
-}
-
-/** @internal The pool that runs `fn` when it is a `workerTask`, sized `workers` (or `maxConcurrency`, at most the cores). */
-export function poolFor(fn: unknown, workers: number | undefined, maxConcurrency: number, where: string): WorkerPool | undefined {
-  const ref = typeof fn === 'function' ? (fn as Partial<WorkerTask<unknown, unknown>>)[WORKER_TASK] : undefined;
-  if (ref === undefined) {
-    if (workers !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: workers applies to a workerTask(...) function, got: ${show(fn)}`);
-    return undefined;
-  }
-  const size = workers ?? Math.max(1, Math.min(maxConcurrency, cores()));
-  return new WorkerPool(ref.target, size, ref.transfer, where);
 }
 
 /** The cores this host offers (Node's `availableParallelism`, a browser's `hardwareConcurrency`), at least 1. */
 function cores(): number {
   const n = nodeBuiltin('node:os')?.availableParallelism() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return typeof n === 'number' && n >= 1 ? n : 1;
-}
-
-/** @internal Checks a `workers` option. */
-export function checkWorkers(value: unknown): number | undefined {
-  return value === undefined ? undefined : expectInteger('workers', value, 1);
 }
