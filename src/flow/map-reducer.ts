@@ -1,5 +1,5 @@
 import { ProducerConsumer } from '../stage/stage.js';
-import { bufferedCount, exitStage, handleOf, stopWhenDrained } from '../core/internal.js';
+import { bufferedCount, exitStage, handleOf, runtimeOf, stopWhenDrained } from '../core/internal.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelReason, DemandManagement } from '../stage/types.js';
 import { isNormalReason, Reasons } from '../runtime/reason.js';
@@ -78,6 +78,7 @@ export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
         partition: { index: this.index, count: this.count },
         producers: this.remaining,
         sendAfter: (message, ms) => this.sendAfter(message, ms),
+        warn: (message) => runtimeOf(this).logger.warn(message),
       };
       this.windows = WindowState.create(layer.reducer, layer.onTrigger, layer.window ?? Window.global(), host);
     }

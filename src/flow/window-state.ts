@@ -1,5 +1,4 @@
 import { typeError } from '../runtime/errors.js';
-import { getLogger } from '../runtime/logger.js';
 import { show } from '../runtime/validate.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { OnTriggerFn, PartitionInfo, ReducerSpec, TriggerName, WindowInfo } from './plan.js';
@@ -18,6 +17,8 @@ export interface WindowHost {
   readonly producers: number;
   /** Delivers `message` to `onTimer` after `ms` on the flow's clock. */
   sendAfter(message: unknown, ms: number): () => void;
+  /** Reports to the logger of the stage's runtime. */
+  warn(message: string): void;
 }
 
 interface Win {
@@ -361,7 +362,7 @@ class FixedWindows extends WindowState {
       for (let s = Math.max(this.low, this.doneBelow); s <= this.high; s += this.w.size) this.done(s, out);
     }
     if (this.late > 0 && this.w.onLate === undefined) {
-      getLogger().warn(`flow stage ${this.host.partition.index + 1}/${this.host.partition.count}: ${this.late} late events (window already done) were left out; give the window onLateEvent(hook) to handle them`);
+      this.host.warn(`flow stage ${this.host.partition.index + 1}/${this.host.partition.count}: ${this.late} late events (window already done) were left out; give the window onLateEvent(hook) to handle them`);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { typeError } from '../runtime/errors.js';
 import { WORKER_STAGE } from '../runtime/worker-bootstrap.js';
+import { getLogger } from '../runtime/logger.js';
 import type { Subscription } from '../stage/subscription.js';
 import { Flow, planOf } from './flow.js';
 import type { FlowElement, PipeStep } from './pipe-types.js';
@@ -122,6 +123,8 @@ export class WorkerStageEngine {
         partition: { index: init.index, count: init.count },
         producers: init.producers,
         sendAfter: (message, ms) => this.sendAfter(message, ms),
+        // Inside the worker thread: that thread's logger (the parent's runtime is not here).
+        warn: (message) => getLogger().warn(message),
       };
       this.windows = WindowState.create(layer.reducer, layer.onTrigger, layer.window ?? Window.global(), windowHost);
     }

@@ -4,8 +4,7 @@ import { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CallFrom, CallResult, CancelReason } from '../stage/types.js';
 import { Deque } from '../runtime/deque.js';
-import { getLogger } from '../runtime/logger.js';
-import { consumerCount, isOwnProducerSide, stageName } from '../core/internal.js';
+import { consumerCount, isOwnProducerSide, runtimeOf, stageName } from '../core/internal.js';
 import { expectCount, expectFunction, expectOneOf, show } from '../runtime/validate.js';
 
 /**
@@ -263,7 +262,7 @@ export abstract class SourceProducer<T> extends Producer<T> {
     if (this.onDrop !== undefined) this.onDrop(fresh, stats);
     else if (!this.warned) {
       this.warned = true;
-      getLogger().warn(`${stageName(this)}: buffer of ${this.bufferSize} is full, dropping items (${this.overflow}); the total is logged at exit`);
+      runtimeOf(this).logger.warn(`${stageName(this)}: buffer of ${this.bufferSize} is full, dropping items (${this.overflow}); the total is logged at exit`);
     }
   }
 
@@ -271,7 +270,7 @@ export abstract class SourceProducer<T> extends Producer<T> {
     this.closed = true;
     this.report();
     if (this.onDrop === undefined && this.stats.dropped > 0) {
-      getLogger().warn(`${stageName(this)}: dropped ${this.stats.dropped} of ${this.stats.received} items (buffer of ${this.bufferSize} full)`);
+      runtimeOf(this).logger.warn(`${stageName(this)}: dropped ${this.stats.dropped} of ${this.stats.received} items (buffer of ${this.bufferSize} full)`);
     }
     finalStats.set(this.self, this.snapshot());
     for (const item of this.queue) this.discard(item);
