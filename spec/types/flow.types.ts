@@ -6,7 +6,7 @@
 import { from as rxFrom, interval, of, Subject, type Observable } from 'rxjs';
 import {
   Flow, Stage, GenStage, departition, filter, flatMap, groupBy, map, onTrigger, partition, reduce, reject, tap, countByKey,
-  workerStage, type AccumulatorEvents, type ReducedFlow, type WorkerStage,
+  workerStage, Window, type AccumulatorEvents, type JoinMode, type ReducedFlow, type WorkerStage,
 } from '../../src/index.js';
 import { expectType } from './assert.js';
 
@@ -108,6 +108,16 @@ expectType<Flow<[User | null, Order | null]>>()(
 Flow.boundedJoin('leftOuter', users, orders, (u) => u.id, (o) => o.user, (u, o) => o.total);
 // @ts-expect-error a full outer join may have no user
 Flow.boundedJoin('fullOuter', users, orders, (u) => u.id, (o) => o.user, (u, o) => u.name);
+// A mode known only at run time may miss either side; windowJoin types its sides as boundedJoin does.
+declare const mode: JoinMode;
+expectType<Flow<string>>()(Flow.boundedJoin(mode, users, orders, (u) => u.id, (o) => o.user, (u, o) => `${u?.name ?? '-'} ${o?.total ?? 0}`));
+// @ts-expect-error the mode may be an outer one
+Flow.boundedJoin(mode, users, orders, (u) => u.id, (o) => o.user, (u, o) => u.name);
+expectType<Flow<string>>()(
+  Flow.windowJoin('inner', users, orders, Window.count(10), (u) => u.id, (o) => o.user, (u, o) => `${u.name} ${o.total}`),
+);
+// @ts-expect-error a right outer window join may have no user
+Flow.windowJoin('rightOuter', users, orders, Window.count(10), (u) => u.id, (o) => o.user, (u, o) => u.name);
 
 // Flow.from infers the element type of RxJS observables, iterables and stages.
 expectType<Flow<number>>()(Flow.from(of(1, 2, 3)));

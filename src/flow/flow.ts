@@ -1,21 +1,22 @@
 import { typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
-import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
+import { show } from '../runtime/validate.js';
 import { Stage } from '../stage/handle.js';
-import type { SubscribeOptions } from '../stage/types.js';
 import type { Dispatcher } from '../dispatchers/dispatcher.js';
-import { checkClockOption, isDispatcher } from '../stage/options.js';
+import { checkClockOption } from '../stage/options.js';
 import { FlowIterator, runToSink, startExit, type SinkOptions } from './ends.js';
-import { joinPlan, type JoinMode } from './join.js';
-import { checkWindowUsed, newLayer, type LayerSpec, type OpFactory, type Plan, type ReducerSpec, type ThroughEntry } from './plan.js';
+import { joinPlan, type JoinFunction, type JoinMode } from './join.js';
+import { newLayer, type LayerSpec, type Plan } from './plan.js';
 import { checkLayerOptions, partitionRouting, type LayerOptions } from './routing.js';
 import type { ObservableLike, ReadableStreamLike } from './sources.js';
 import { PUSH_OPTION_KEYS, checkPushOptions, classifySource } from '../io/source.js';
 import type { Overflow, OverflowOptions } from '../io/push-queue.js';
 import { Window } from './window.js';
 import { isOneShot, markOneShot } from './one-shot.js';
-import type { PipeChain, PipeResult, PipeStep, ReducedFlow } from './pipe-types.js';
-import { sinkObservable, symbolObservable, type InteropObservable } from '../io/observable.js';
+import type { PipeChain, PipeResult, PipeStep } from './pipe-types.js';
+import { symbolObservable } from '../io/observable.js';
+import { observe, type FlowObservable } from './observe.js';
+import { checkEntries, checkStartOptions, startInto, type StageEntry } from './stage-entries.js';
 
 /** A step of a flow: takes a flow, returns a new one (the first is unchanged). */
 export type FlowOperator<In, Out> = (flow: Flow<In>) => Flow<Out>;
@@ -43,18 +44,6 @@ export interface MergeOptions<T = unknown> extends LayerOptions<T> {
   key?: (event: T) => unknown;
   hash?: (event: T) => readonly [T, number] | null;
 }
-
-/** What `[Symbol.observable]()` / `['@@observable']()` returns: subscribe to run the flow. */
-export type FlowObservable<T> = InteropObservable<T>;
-
-export interface FlowObserver<T> {
-  next(value: T): void;
-  error(error: unknown): void;
-  complete(): void;
-}
-
-/** A stage to subscribe, with its subscription options. */
-export type StageEntry = Stage<unknown> | (SubscribeOptions & { to: Stage<unknown> });
 
 /** Set by Flow's static block: reads the private plan (for `planOf`). */
 let readPlan: (flow: Flow<unknown>) => Plan;
@@ -185,49 +174,13 @@ export class Flow<T> {
    *
    * @param options `stages` (default 1: the join is partitioned by key), `maxDemand`, `minDemand`.
    */
-  static boundedJoin<L, R, K, O>(
-    mode: 'inner',
+  static boundedJoin<L, R, K, O, M extends JoinMode = JoinMode>(
+    mode: M,
     left: Flow<L>,
     right: Flow<R>,
     leftKey: (event: L) => K,
     rightKey: (event: R) => K,
-    join: (left: L, right: R) => O,
-    options?: LayerOptions,
-  ): Flow<O>;
-  static boundedJoin<L, R, K, O>(
-    mode: 'leftOuter',
-    left: Flow<L>,
-    right: Flow<R>,
-    leftKey: (event: L) => K,
-    rightKey: (event: R) => K,
-    join: (left: L, right: R | null) => O,
-    options?: LayerOptions,
-  ): Flow<O>;
-  static boundedJoin<L, R, K, O>(
-    mode: 'rightOuter',
-    left: Flow<L>,
-    right: Flow<R>,
-    leftKey: (event: L) => K,
-    rightKey: (event: R) => K,
-    join: (left: L | null, right: R) => O,
-    options?: LayerOptions,
-  ): Flow<O>;
-  static boundedJoin<L, R, K, O>(
-    mode: JoinMode,
-    left: Flow<L>,
-    right: Flow<R>,
-    leftKey: (event: L) => K,
-    rightKey: (event: R) => K,
-    join: (left: L | null, right: R | null) => O,
-    options?: LayerOptions,
-  ): Flow<O>;
-  static boundedJoin<L, R, K, O>(
-    mode: JoinMode,
-    left: Flow<L>,
-    right: Flow<R>,
-    leftKey: (event: L) => K,
-    rightKey: (event: R) => K,
-    join: (left: L | null, right: R | null) => O,
+    join: JoinFunction<M, L, R, O>,
     options: LayerOptions = {},
   ): Flow<O> {
     return new Flow<O>(joinPlan('boundedJoin', mode, checkedPlanOf('boundedJoin', 'left', left), checkedPlanOf('boundedJoin', 'right', right), Window.global(), leftKey, rightKey, join, options));
@@ -239,54 +192,14 @@ export class Flow<T> {
    * side), and the unmatched events of outer modes go out when the window is done.
    * `join`'s sides are nullable by mode, as in `boundedJoin`.
    */
-  static windowJoin<L, R, K, O>(
-    mode: 'inner',
+  static windowJoin<L, R, K, O, M extends JoinMode = JoinMode>(
+    mode: M,
     left: Flow<L>,
     right: Flow<R>,
     window: Window<L | R>,
     leftKey: (event: L) => K,
     rightKey: (event: R) => K,
-    join: (left: L, right: R) => O,
-    options?: LayerOptions,
-  ): Flow<O>;
-  static windowJoin<L, R, K, O>(
-    mode: 'leftOuter',
-    left: Flow<L>,
-    right: Flow<R>,
-    window: Window<L | R>,
-    leftKey: (event: L) => K,
-    rightKey: (event: R) => K,
-    join: (left: L, right: R | null) => O,
-    options?: LayerOptions,
-  ): Flow<O>;
-  static windowJoin<L, R, K, O>(
-    mode: 'rightOuter',
-    left: Flow<L>,
-    right: Flow<R>,
-    window: Window<L | R>,
-    leftKey: (event: L) => K,
-    rightKey: (event: R) => K,
-    join: (left: L | null, right: R) => O,
-    options?: LayerOptions,
-  ): Flow<O>;
-  static windowJoin<L, R, K, O>(
-    mode: JoinMode,
-    left: Flow<L>,
-    right: Flow<R>,
-    window: Window<L | R>,
-    leftKey: (event: L) => K,
-    rightKey: (event: R) => K,
-    join: (left: L | null, right: R | null) => O,
-    options?: LayerOptions,
-  ): Flow<O>;
-  static windowJoin<L, R, K, O>(
-    mode: JoinMode,
-    left: Flow<L>,
-    right: Flow<R>,
-    window: Window<L | R>,
-    leftKey: (event: L) => K,
-    rightKey: (event: R) => K,
-    join: (left: L | null, right: R | null) => O,
+    join: JoinFunction<M, L, R, O>,
     options: LayerOptions = {},
   ): Flow<O> {
     return new Flow<O>(joinPlan('windowJoin', mode, checkedPlanOf('windowJoin', 'left', left), checkedPlanOf('windowJoin', 'right', right), window as Window<unknown>, leftKey, rightKey, join, options));
@@ -376,23 +289,7 @@ export class Flow<T> {
    * runs the flow; `unsubscribe` stops it. Events are pushed as they come.
    */
   '@@observable'(): FlowObservable<T> {
-    const plan = this.#plan;
-    return sinkObservable<T>((onEvents) => {
-      let cancelled = false;
-      let stop: (() => void) | undefined;
-      const done = runToSink(plan, onEvents as (events: unknown[]) => void, (run) => {
-        stop = () => run.abort('shutdown');
-        if (cancelled) stop();
-      });
-      return {
-        done,
-        cancel: () => {
-          cancelled = true;
-          stop?.();
-          return Promise.resolve();
-        },
-      };
-    });
+    return observe<T>(this.#plan);
   }
 
   /**
@@ -423,21 +320,7 @@ export class Flow<T> {
    * ```
    */
   intoStages(consumers: readonly StageEntry[], options: { dispatcher?: Dispatcher<T>; name?: string } = {}): Promise<Stage<T>> {
-    const entries = checkEntries('intoStages', consumers);
-    for (const entry of entries) {
-      if (entry.stage.kind === 'producer') throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `intoStages: ${entry.stage.name} is a producer; expected consumers or producer-consumers`);
-    }
-    const o = checkStartOptions(options);
-    return startExit(this.#plan, o.dispatcher, o.name, false).then(async ({ run, exit, connect }) => {
-      try {
-        for (const entry of entries) await entry.stage.subscribe(exit, entry.options);
-      } catch (error) {
-        run.abort('shutdown');
-        throw error;
-      }
-      await connect();
-      return exit;
-    });
+    return startInto<T>(this.#plan, checkEntries('intoStages', consumers, 'producer'), checkStartOptions(options));
   }
 
   /**
@@ -456,38 +339,14 @@ export class Flow<T> {
   }
 }
 
+// Where the runtime defines `Symbol.observable`, it names the same method as `'@@observable'`.
 if (symbolObservable !== undefined) {
-  Object.defineProperty(Flow.prototype, symbolObservable, {
-    value: function (this: Flow<unknown>) {
-      return this['@@observable']();
-    },
-    configurable: true,
-    writable: true,
-  });
-}
-
-function checkStartOptions(options: unknown): { dispatcher: Dispatcher<unknown> | undefined; name: string | undefined } {
-  const o = expectObject('start options', options);
-  expectKnownKeys('start options', o, ['dispatcher', 'name']);
-  if (o.dispatcher !== undefined && !isDispatcher(o.dispatcher)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected dispatcher to be a Dispatcher instance, got: ${show(o.dispatcher)}`);
-  if (o.name !== undefined && typeof o.name !== 'string') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected name to be a string, got: ${show(o.name)}`);
-  return { dispatcher: o.dispatcher, name: o.name };
+  Object.defineProperty(Flow.prototype, symbolObservable, Object.getOwnPropertyDescriptor(Flow.prototype, '@@observable')!);
 }
 
 function checkedPlanOf(where: string, side: 'left' | 'right', flow: unknown): Plan {
   if (!(flow instanceof Flow)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected ${side} to be a Flow, got: ${show(flow)}`);
   return readPlan(flow);
-}
-
-function checkEntries(where: string, entries: readonly StageEntry[]): ThroughEntry[] {
-  if (!Array.isArray(entries) || entries.length === 0) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected a non-empty array of stages or { to, ...options }, got: ${show(entries)}`);
-  return entries.map((entry) => {
-    if (entry instanceof Stage) return { stage: entry, options: {} };
-    const o = expectObject(`${where} entry`, entry);
-    if (!(o.to instanceof Stage)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `${where}: expected each entry's to option to be a Stage, got: ${show(o.to)}`);
-    const { to, ...rest } = o;
-    return { stage: to as Stage<unknown>, options: rest };
-  });
 }
 
 /** @internal Checks the options of `Flow.from`/`Flow.fromStages` (also for `throughFlow`, at its call). */
@@ -509,50 +368,4 @@ function fromLayer(o: { stages: number; maxDemand: number; minDemand: number | u
  */
 export function planOf(flow: Flow<unknown>): Plan {
   return readPlan(flow);
-}
-
-/** @internal The last layer of a flow (where operators apply). */
-export function lastLayer(flow: Flow<unknown>): LayerSpec {
-  const layers = readPlan(flow).layers;
-  return layers[layers.length - 1] as LayerSpec;
-}
-
-/** @internal A copy of `flow` with its last layer replaced. */
-export function withLastLayer<U>(flow: Flow<unknown>, layer: LayerSpec): Flow<U> {
-  const layers = readPlan(flow).layers.slice(0, -1);
-  layers.push(layer);
-  return new Flow<U>({ ...readPlan(flow), layers });
-}
-
-/** @internal A copy of `flow` with one more layer. */
-export function withLayer<U>(flow: Flow<unknown>, layer: LayerSpec): Flow<U> {
-  // A stage layer (`supervise`) carries the window on to the stages after it.
-  if (layer.stage === undefined) checkWindowUsed(readPlan(flow).layers[readPlan(flow).layers.length - 1] as LayerSpec, `${layer.name}()`);
-  return new Flow<U>({ ...readPlan(flow), layers: [...readPlan(flow).layers, layer] });
-}
-
-/** @internal Adds a mapper: before the reducer (or the workers) if the stage has none yet, else on what it emits. */
-export function withMapper<U>(flow: Flow<unknown>, op: OpFactory): Flow<U> {
-  checkFlow(flow);
-  const last = lastLayer(flow);
-  if (last.reducer === undefined && last.worker === undefined) return withLastLayer(flow, { ...last, pre: [...last.pre, op] });
-  return withLastLayer(flow, { ...last, post: [...last.post, op] });
-}
-
-/** @internal Sets the reducer of the last layer; one per stage. `A` is its accumulator's type, `U` what it emits. */
-export function withReducer<U, A = unknown>(flow: Flow<unknown>, reducer: ReducerSpec): ReducedFlow<A, U> {
-  checkFlow(flow);
-  const last = lastLayer(flow);
-  if (last.worker !== undefined) {
-    throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${reducer.name}: this stage runs in workers (${last.worker.label}); add partition(), shuffle() or departition() after inWorkers, or put the reducer in its workerStage(...)`);
-  }
-  if (last.reducer !== undefined) {
-    throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${reducer.name}: this stage already has a reducer (${last.reducer.name}); add partition(), shuffle() or departition() between them`);
-  }
-  return withLastLayer(flow, { ...last, reducer }) as ReducedFlow<A, U>;
-}
-
-/** @internal Throws unless `flow` is a Flow (operators called on something else). */
-export function checkFlow(flow: unknown): asserts flow is Flow<unknown> {
-  if (!(flow instanceof Flow)) throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected a Flow (use operators inside flow.pipe(...)), got: ${show(flow)}`);
 }

@@ -1,9 +1,11 @@
 export type { SinkOptions } from './ends.js';
-export { Flow, type FlowOperator, type FromOptions, type MergeOptions, type FlowObservable, type FlowObserver, type StageEntry } from './flow.js';
+export { Flow, type FlowOperator, type FromOptions, type MergeOptions } from './flow.js';
+export type { FlowObservable, FlowObserver } from './observe.js';
+export type { StageEntry } from './stage-entries.js';
 export { Window, type TriggerResult, type LateEventHook } from './window.js';
 export type { PartitionInfo, WindowInfo, TriggerName, TimeUnit } from './plan.js';
 export type { LayerOptions } from './routing.js';
-export type { JoinMode } from './join.js';
+export type { JoinMode, JoinFunction } from './join.js';
 export type { ObservableLike, ReadableStreamLike } from './sources.js';
 export { map } from './operators/map.js';
 export { filter } from './operators/filter.js';

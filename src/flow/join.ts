@@ -9,6 +9,17 @@ import { checkWindow, type Window } from './window.js';
 /** Which unmatched events a join also emits (with `null` for the missing side). */
 export type JoinMode = 'inner' | 'leftOuter' | 'rightOuter' | 'fullOuter';
 
+/**
+ * The `join` function of `Flow.boundedJoin` and `Flow.windowJoin` in mode `M`: in
+ * `'inner'` both sides are there; in `'leftOuter'` the right one may be `null`, in
+ * `'rightOuter'` the left one, in `'fullOuter'` (or a mode only known at run time,
+ * typed `JoinMode`) either.
+ */
+export type JoinFunction<M extends JoinMode, L, R, O> = (
+  left: M extends 'inner' | 'leftOuter' ? L : L | null,
+  right: M extends 'inner' | 'rightOuter' ? R : R | null,
+) => O;
+
 const MODES = ['inner', 'leftOuter', 'rightOuter', 'fullOuter'] as const;
 
 /** An event with the side it came from. */

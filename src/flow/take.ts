@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_DEMAND, newLayer, type Head, type HeadHost } from './plan.js';
-import { checkFlow, lastLayer, withLastLayer, withLayer, type Flow } from './flow.js';
+import type { Flow } from './flow.js';
+import { checkFlow, lastLayer, withLastLayer, withLayer } from './extend.js';
 
 /**
  * The machinery of `take`, `takeWhile`, `first` and `takeUntil`: one stage that

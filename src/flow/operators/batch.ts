@@ -1,6 +1,7 @@
 import { expectCount, expectInteger, expectKnownKeys, expectObject } from '../../runtime/validate.js';
 import { newLayer, type Head, type HeadHost, type HeadSpec } from '../plan.js';
-import { checkFlow, withLayer, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { checkFlow, withLayer } from '../extend.js';
 
 export interface BatchOptions {
   /** Most events in a group; a full group is emitted at once. */

@@ -1,5 +1,5 @@
 import { expectFunction } from '../../runtime/validate.js';
-import { withReducer } from '../flow.js';
+import { withKeyedReducer } from '../extend.js';
 import type { ReducerOperator } from './reduce.js';
 
 /**
@@ -17,15 +17,8 @@ export function countByKey<T, K = T extends readonly [infer P, unknown] ? P : un
   if (key !== undefined) expectFunction('countByKey key', key);
   const k = (key ?? ((pair: T) => (pair as unknown as readonly unknown[])[0])) as (event: unknown) => unknown;
   return (flow) =>
-    withReducer(flow, {
-      name: 'countByKey',
-      init: () => new Map<unknown, number>(),
-      step: (event, acc) => {
-        const map = acc as Map<unknown, number>;
-        const id = k(event);
-        map.set(id, (map.get(id) ?? 0) + 1);
-        return map;
-      },
-      emitStep: undefined,
+    withKeyedReducer(flow, 'countByKey', (map, event) => {
+      const id = k(event);
+      map.set(id, ((map.get(id) as number | undefined) ?? 0) + 1);
     });
 }

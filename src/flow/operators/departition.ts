@@ -1,7 +1,8 @@
 import { typeError } from '../../runtime/errors.js';
 import { expectFunction } from '../../runtime/validate.js';
 import { newLayer, type Head, type HeadSpec, type OnTriggerFn, type PartitionInfo, type WindowInfo } from '../plan.js';
-import { checkFlow, lastLayer, withLastLayer, withLayer, type Flow } from '../flow.js';
+import type { Flow } from '../flow.js';
+import { checkFlow, lastLayer, withLastLayer, withLayer } from '../extend.js';
 import type { ReducedFlow } from '../pipe-types.js';
 
 /** What a departitioned stage sends at each trigger: its accumulator and where it came from. */

@@ -1,5 +1,5 @@
 import { expectFunction } from '../../runtime/validate.js';
-import { withReducer } from '../flow.js';
+import { withReducer } from '../extend.js';
 import type { AccumulatorEvents, ReducerOperator } from './reduce.js';
 
 /**

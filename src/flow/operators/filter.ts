@@ -1,6 +1,7 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { filterLoop } from '../fuse.js';
-import { withMapper, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { withMapper } from '../extend.js';
 
 /**
  * Keeps the events for which `predicate(event)` is truthy, in order.

@@ -1,6 +1,7 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { flatMapLoop } from '../fuse.js';
-import { withMapper, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { withMapper } from '../extend.js';
 
 /**
  * Emits every item of the array (or iterable) `fn(event)` returns, in order.

@@ -1,5 +1,5 @@
 import { expectFunction } from '../../runtime/validate.js';
-import { withReducer } from '../flow.js';
+import { prependTo, withKeyedReducer } from '../extend.js';
 import type { ReducerOperator } from './reduce.js';
 
 /**
@@ -26,17 +26,5 @@ export function groupBy<T, K, V = T>(key: (event: T) => K, value?: (event: T) =>
   const k = key as (event: unknown) => unknown;
   const v = (value ?? ((e: T) => e)) as (event: unknown) => unknown;
   return (flow) =>
-    withReducer(flow, {
-      name: 'groupBy',
-      init: () => new Map<unknown, unknown[]>(),
-      step: (event, acc) => {
-        const map = acc as Map<unknown, unknown[]>;
-        const id = k(event);
-        const values = map.get(id);
-        if (values === undefined) map.set(id, [v(event)]);
-        else values.unshift(v(event));
-        return map;
-      },
-      emitStep: undefined,
-    });
+    withKeyedReducer(flow, 'groupBy', (map, event) => prependTo(map, k(event), v(event)));
 }

@@ -1,4 +1,4 @@
-import { withReducer } from '../flow.js';
+import { prependTo, withKeyedReducer } from '../extend.js';
 import type { ReducerOperator } from './reduce.js';
 import { pairOf } from '../pair.js';
 
@@ -15,17 +15,8 @@ import { pairOf } from '../pair.js';
  */
 export function groupByKey<K, V>(): ReducerOperator<readonly [K, V], Map<K, V[]>, [K, V[]]> {
   return (flow) =>
-    withReducer(flow, {
-      name: 'groupByKey',
-      init: () => new Map<unknown, unknown[]>(),
-      step: (event, acc) => {
-        const map = acc as Map<unknown, unknown[]>;
-        const [key, value] = pairOf('groupByKey', event);
-        const values = map.get(key);
-        if (values === undefined) map.set(key, [value]);
-        else values.unshift(value);
-        return map;
-      },
-      emitStep: undefined,
+    withKeyedReducer(flow, 'groupByKey', (map, event) => {
+      const [key, value] = pairOf('groupByKey', event);
+      prependTo(map, key, value);
     });
 }

@@ -1,7 +1,8 @@
 import { typeError } from '../../runtime/errors.js';
 import { checkExecArgv, checkWorkerTarget } from '../../runtime/worker-thread.js';
 import { expectInteger, expectKnownKeys, expectObject, expectOneOf, expectPositiveNumber, show } from '../../runtime/validate.js';
-import { checkFlow, lastLayer, withLastLayer, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { checkFlow, lastLayer, withLastLayer } from '../extend.js';
 import type { WorkerLayerSpec } from '../plan.js';
 import { LayerWorker, type LayerWorkerConfig } from '../layer-worker.js';
 

@@ -1,6 +1,7 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { mapLoop } from '../fuse.js';
-import { withMapper, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { withMapper } from '../extend.js';
 
 /**
  * Emits `fn(event)` for each event, in order.

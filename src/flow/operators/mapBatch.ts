@@ -1,6 +1,7 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { batchLoop } from '../fuse.js';
-import { withMapper, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { withMapper } from '../extend.js';
 
 /**
  * Replaces each batch the stage handles with `fn(batch)`.

@@ -1,7 +1,8 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { isThenable, mapLoop } from '../fuse.js';
 import { pairOf } from '../pair.js';
-import { withMapper, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { withMapper } from '../extend.js';
 
 /**
  * Maps the value of `[key, value]` pairs, keeping the key: emits `[key, fn(value)]`.

@@ -1,7 +1,8 @@
 import { typeError } from '../../runtime/errors.js';
 import { expectFunction } from '../../runtime/validate.js';
 import type { OnTriggerFn, PartitionInfo, WindowInfo } from '../plan.js';
-import { checkFlow, lastLayer, withLastLayer, type Flow } from '../flow.js';
+import type { Flow } from '../flow.js';
+import { checkFlow, lastLayer, withLastLayer } from '../extend.js';
 import type { ReducedFlow } from '../pipe-types.js';
 
 /**

@@ -2,7 +2,8 @@ import { Deque } from '../../runtime/deque.js';
 import { expectInteger, expectKnownKeys, expectObject } from '../../runtime/validate.js';
 import type { Subscription } from '../../stage/subscription.js';
 import { DEFAULT_MAX_DEMAND, newLayer, type Head, type HeadHost, type HeadSpec } from '../plan.js';
-import { checkFlow, withLayer, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { checkFlow, withLayer } from '../extend.js';
 
 export interface RateLimitOptions {
   /** Events let through per interval. */

@@ -1,5 +1,6 @@
 import { expectFunction } from '../../runtime/validate.js';
-import { withReducer, type Flow } from '../flow.js';
+import type { Flow } from '../flow.js';
+import { withReducer } from '../extend.js';
 import type { AccumulatorEvents, ReducedFlow } from '../pipe-types.js';
 
 export type { AccumulatorEvents };

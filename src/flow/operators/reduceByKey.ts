@@ -1,6 +1,6 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { pairOf } from '../pair.js';
-import { withReducer } from '../flow.js';
+import { withKeyedReducer } from '../extend.js';
 import type { ReducerOperator } from './reduce.js';
 
 /**
@@ -20,16 +20,8 @@ export function reduceByKey<K, V>(fn: (acc: V, value: V) => V): ReducerOperator<
   expectFunction('reduceByKey', fn);
   const f = fn as (acc: unknown, value: unknown) => unknown;
   return (flow) =>
-    withReducer(flow, {
-      name: 'reduceByKey',
-      init: () => new Map<unknown, unknown>(),
-      step: (event, acc) => {
-        const map = acc as Map<unknown, unknown>;
-        const [key, value] = pairOf('reduceByKey', event);
-        if (map.has(key)) map.set(key, f(map.get(key), value));
-        else map.set(key, value);
-        return map;
-      },
-      emitStep: undefined,
+    withKeyedReducer(flow, 'reduceByKey', (map, event) => {
+      const [key, value] = pairOf('reduceByKey', event);
+      map.set(key, map.has(key) ? f(map.get(key), value) : value);
     });
 }

@@ -1,6 +1,7 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { filterLoop } from '../fuse.js';
-import { withMapper, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { withMapper } from '../extend.js';
 
 /**
  * Drops the events for which `predicate(event)` is truthy (the opposite of `filter`).

@@ -1,5 +1,6 @@
 import { newLayer } from '../plan.js';
-import { checkFlow, withLayer, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { checkFlow, withLayer } from '../extend.js';
 import { checkLayerOptions, type LayerOptions } from '../routing.js';
 
 /**

@@ -2,7 +2,8 @@ import { expectObject } from '../../runtime/validate.js';
 import type { ProducerConsumer } from '../../stage/stage.js';
 import { superviseStage, type SuperviseOptions, type SuperviseStage } from '../../supervisor/supervise-stage.js';
 import { newLayer } from '../plan.js';
-import { checkFlow, lastLayer, withLayer, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { checkFlow, lastLayer, withLayer } from '../extend.js';
 
 /**
  * Runs `fn(event, signal)` as a supervised child for each event and emits each

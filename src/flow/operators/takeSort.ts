@@ -1,6 +1,7 @@
 import { expectFunction, expectInteger } from '../../runtime/validate.js';
 import { newLayer } from '../plan.js';
-import { checkFlow, lastLayer, withLayer, withReducer, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { checkFlow, lastLayer, withLayer, withReducer } from '../extend.js';
 import { departition } from './departition.js';
 
 const ascending = (a: unknown, b: unknown): number => ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0);

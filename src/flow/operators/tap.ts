@@ -1,6 +1,7 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { tapLoop } from '../fuse.js';
-import { withMapper, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { withMapper } from '../extend.js';
 
 /**
  * Calls `fn(event)` for its side effect and passes the event on unchanged.

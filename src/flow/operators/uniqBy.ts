@@ -1,6 +1,7 @@
 import { expectFunction } from '../../runtime/validate.js';
 import { isThenable } from '../fuse.js';
-import { withMapper, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { withMapper } from '../extend.js';
 
 /**
  * Emits an event only the first time its `by(event)` is seen, at once, in order.

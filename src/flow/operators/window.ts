@@ -1,6 +1,7 @@
 import { typeError } from '../../runtime/errors.js';
 import { checkWindow, type Window } from '../window.js';
-import { checkFlow, lastLayer, withLastLayer, type FlowOperator } from '../flow.js';
+import type { FlowOperator } from '../flow.js';
+import { checkFlow, lastLayer, withLastLayer } from '../extend.js';
 
 /**
  * Sets the window of the reducer that follows, in the current stages (as the
