@@ -17,27 +17,32 @@ function isThenable(value: unknown): value is Thenable {
   return value !== null && typeof value === 'object' && typeof (value as Thenable).then === 'function';
 }
 
+/**
+ * The async tail of a loop: event `i` gave the promise `first`; from there each result
+ * is awaited in turn and handed to `take` with its index. Resolves with `out` once the
+ * batch is done.
+ */
+async function awaitEach(f: (e: unknown) => unknown, xs: unknown[], i: number, first: Thenable, out: unknown[], take: (r: unknown, i: number) => unknown): Promise<unknown[]> {
+  let r: unknown = await first;
+  for (;;) {
+    take(r, i);
+    if (++i >= xs.length) return out;
+    r = f(xs[i]);
+    if (isThenable(r)) r = await r;
+  }
+}
+
 export function mapLoop(f: (event: unknown) => unknown): BatchFn {
   return (xs) => {
     const n = xs.length;
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) {
       const r = f(xs[i]);
-      if (isThenable(r)) return mapTail(f, xs, out, i, r);
+      if (isThenable(r)) return awaitEach(f, xs, i, r, out, (v, j) => (out[j] = v));
       out[i] = r;
     }
     return out;
   };
-}
-
-async function mapTail(f: (e: unknown) => unknown, xs: unknown[], out: unknown[], i: number, first: Thenable): Promise<unknown[]> {
-  out[i] = await first;
-  for (i++; i < xs.length; i++) {
-    let r = f(xs[i]);
-    if (isThenable(r)) r = await r;
-    out[i] = r;
-  }
-  return out;
 }
 
 /** `keep`: whether a truthy result keeps the event (filter) or drops it (reject). */
@@ -48,21 +53,13 @@ export function filterLoop(f: (event: unknown) => unknown, keep: boolean): Batch
     for (let i = 0; i < n; i++) {
       const x = xs[i];
       const r = f(x);
-      if (isThenable(r)) return filterTail(f, keep, xs, out, i, r);
+      if (isThenable(r)) return awaitEach(f, xs, i, r, out, (v, j) => {
+        if (!v !== keep) out.push(xs[j]);
+      });
       if (!r !== keep) out.push(x);
     }
     return out;
   };
-}
-
-async function filterTail(f: (e: unknown) => unknown, keep: boolean, xs: unknown[], out: unknown[], i: number, first: Thenable): Promise<unknown[]> {
-  let r: unknown = await first;
-  for (;;) {
-    if (!r !== keep) out.push(xs[i]);
-    if (++i >= xs.length) return out;
-    r = f(xs[i]);
-    if (isThenable(r)) r = await r;
-  }
 }
 
 export function flatMapLoop(f: (event: unknown) => unknown): BatchFn {
@@ -73,11 +70,20 @@ export function flatMapLoop(f: (event: unknown) => unknown): BatchFn {
       const r = f(xs[i]);
       if (Array.isArray(r)) {
         for (let j = 0; j < r.length; j++) out.push(r[j]);
-      } else if (isThenable(r)) return flatMapTail(f, xs, out, i, r);
+      } else if (isThenable(r)) return awaitEach(f, xs, i, r, out, (v) => pushAll(out, v));
       else pushIterable(out, r);
     }
     return out;
   };
+}
+
+/** `flatMap`'s result `r` (an array or another iterable) onto `out`. */
+function pushAll(out: unknown[], r: unknown): void {
+  if (Array.isArray(r)) {
+    for (let j = 0; j < r.length; j++) out.push(r[j]);
+    return;
+  }
+  pushIterable(out, r);
 }
 
 function pushIterable(out: unknown[], r: unknown): void {
@@ -87,35 +93,15 @@ function pushIterable(out: unknown[], r: unknown): void {
   for (const x of r as Iterable<unknown>) out.push(x);
 }
 
-async function flatMapTail(f: (e: unknown) => unknown, xs: unknown[], out: unknown[], i: number, first: Thenable): Promise<unknown[]> {
-  let r: unknown = await first;
-  for (;;) {
-    if (Array.isArray(r)) for (let j = 0; j < r.length; j++) out.push(r[j]);
-    else pushIterable(out, r);
-    if (++i >= xs.length) return out;
-    r = f(xs[i]);
-    if (isThenable(r)) r = await r;
-  }
-}
-
 export function tapLoop(f: (event: unknown) => unknown): BatchFn {
   return (xs) => {
     const n = xs.length;
     for (let i = 0; i < n; i++) {
       const r = f(xs[i]);
-      if (isThenable(r)) return tapTail(f, xs, i, r);
+      if (isThenable(r)) return awaitEach(f, xs, i, r, xs, () => undefined);
     }
     return xs;
   };
-}
-
-async function tapTail(f: (e: unknown) => unknown, xs: unknown[], i: number, first: Thenable): Promise<unknown[]> {
-  await first;
-  for (i++; i < xs.length; i++) {
-    const r = f(xs[i]);
-    if (isThenable(r)) await r;
-  }
-  return xs;
 }
 
 export function batchLoop(f: (events: unknown[]) => unknown): BatchFn {
