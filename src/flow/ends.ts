@@ -1,42 +1,20 @@
-import { Consumer } from '../stage/stage.js';
 import { GenStage } from '../io/gen-stage.js';
 import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelReason, DemandManagement, SubscribeOptions } from '../stage/types.js';
 import type { Dispatcher } from '../dispatchers/dispatcher.js';
 import { DemandDispatcher } from '../dispatchers/demand.js';
-import { isNormalReason, Reasons } from '../runtime/reason.js';
+import { isNormalReason } from '../runtime/reason.js';
 import { connect, materialize, type FlowRun, type Link } from './materialize.js';
 import { MapReducerStage } from './map-reducer.js';
 import { newLayer, type Plan } from './plan.js';
 import { ChunkHandoff, DONE } from '../io/chunks.js';
+import { SinkConsumer } from '../io/sink.js';
 import { isOwnProducerSide } from '../core/internal.js';
-
-/**
- * The ends of a flow: a consumer stage that receives the flow's output and hands it
- * to a function (collect, discard, an iterator, an observer). It ends when every
- * last stage of the flow has ended; the flow's promise settles once every stage
- * has exited, with the first error any of them met.
- * @internal
- */
-class SinkConsumer extends Consumer<unknown> {
-  private remaining: number;
-  constructor(private readonly onEvents: (events: unknown[]) => void | Promise<void>, producers: number) {
-    super();
-    this.remaining = producers;
-  }
-  handleEvents(events: unknown[]): void | Promise<void> {
-    return this.onEvents(events);
-  }
-  override handleCancel(reason: CancelReason): void {
-    const why = 'down' in reason ? reason.down : reason.cancel;
-    if (!isNormalReason(why) && why !== Reasons.NOPROC) this.stop(why);
-    else if (--this.remaining === 0) this.stop('normal');
-  }
-}
 
 let sinkNames = 1;
 
+/** The demand a flow's sink (`SinkConsumer`, the one of `io/sink.ts`) keeps open on the flow's last stages. */
 export interface SinkOptions {
   maxDemand?: number;
   minDemand?: number;
@@ -56,7 +34,7 @@ export async function runToSink(
   const { run, built } = await materialize(plan);
   onRun(run);
   try {
-    const sink = await GenStage.start(new SinkConsumer(onEvents, built.group.length), { clock: run.clock, name: `flow:sink#${sinkNames++}` });
+    const sink = await GenStage.start(new SinkConsumer<unknown>(onEvents, built.group.length), { clock: run.clock, runtime: run.runtime, name: `flow:sink#${sinkNames++}` });
     run.own(sink);
     const subscribe: SubscribeOptions = { cancel: 'temporary', ...options };
     const links: Link[] = [...built.links, ...built.group.map((producer) => ({ consumer: sink, producer, options: subscribe }))];
@@ -187,6 +165,7 @@ export async function startExit(
       {
         dispatcher: dispatcher ?? new DemandDispatcher(),
         clock: run.clock,
+        runtime: run.runtime,
         name: name ?? `flow:exit#${sinkNames++}`,
       },
     );

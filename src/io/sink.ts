@@ -3,7 +3,7 @@ import { GenStage } from './gen-stage.js';
 import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelReason } from '../stage/types.js';
-import { isNormalReason } from '../runtime/reason.js';
+import { isNormalReason, Reasons } from '../runtime/reason.js';
 import { isPromiseLike } from '../runtime/validate.js';
 import { monitorStage, producersOf, observeExit } from '../core/internal.js';
 
@@ -15,26 +15,41 @@ export interface SinkDemand {
 
 /** A running sink: `done` settles when the producer ends; `cancel` ends it early. */
 export interface SinkHandle {
-  /** Resolves when the producer exits normally, rejects with its reason otherwise; resolves after `cancel`. */
+  /** Resolves when the producer exits normally (or had already: `'noproc'`), rejects with its reason otherwise; resolves after `cancel`. */
   readonly done: Promise<void>;
   /** Cancels the subscription (the producer's `handleCancel` sees it) and stops the sink; resolves once stopped. */
   cancel(reason?: unknown): Promise<void>;
 }
 
 /**
- * The consumer behind `openSink`: hands each batch to `onEvents` and, when that
- * returns a promise, asks for nothing more until it settles.
+ * @internal The one sink: a consumer that hands each batch to `onEvents` and, when
+ * that returns a promise, asks for nothing more until it settles. Behind `openSink`
+ * (the interop conversions, a `Stage`'s observable) and a flow's end (`toArray`,
+ * `run`, `for await`, a flow's observable).
+ *
+ * How it ends, the same for both:
+ * - once each of its `producers` has ended normally it exits `'normal'`. `'noproc'`
+ *   counts as normal: the producer had already ended normally when the sink
+ *   subscribed (a producer that crashed tells a late subscriber its own reason, so
+ *   `'noproc'` never hides a crash), and whether the sink subscribed a moment
+ *   earlier or later does not change the outcome;
+ * - a producer that ends (or cancels the sink) with any other reason makes the sink
+ *   exit with that reason at once: whoever watches the sink sees the error;
+ * - `cancelling` (set by `openSink`'s `cancel`): the batch in hand is let go, the
+ *   sink cancels its producers with the given reason and exits `'normal'`.
  */
-class SinkConsumer<T> extends Consumer<T> {
+export class SinkConsumer<T> extends Consumer<T> {
   /** Lets `cancel` through while `onEvents` is still pending. */
   release: (() => void) | undefined;
   /** Set by `cancel`: the next batch (or the end of this one) cancels instead of asking again. */
   cancelling: { reason: unknown } | undefined;
+  private remaining: number;
   constructor(
     private readonly onEvents: (events: T[]) => void | Promise<void>,
-    private readonly settle: (error: { reason: unknown } | undefined) => void,
+    producers = 1,
   ) {
     super();
+    this.remaining = producers;
   }
   handleEvents(events: T[]): void | Promise<void> {
     if (this.cancelling !== undefined) return this.finish();
@@ -57,8 +72,9 @@ class SinkConsumer<T> extends Consumer<T> {
   }
   override handleCancel(reason: CancelReason): void {
     const why = 'down' in reason ? reason.down : reason.cancel;
-    this.settle(isNormalReason(why) ? undefined : { reason: why });
-    this.stop('normal');
+    if (this.cancelling !== undefined) return; // its own cancel: `finish` stops it
+    if (!isNormalReason(why) && why !== Reasons.NOPROC) this.stop(why);
+    else if (--this.remaining === 0) this.stop('normal');
   }
 }
 
@@ -69,7 +85,9 @@ let sinkNames = 1;
  * emits. Demand is automatic (`maxDemand`, default 1000); while the promise
  * `onEvents` returned is pending, no more demand is sent, so a slow `onEvents` slows
  * the producer. The subscription is `'temporary'`: the producer's exit settles `done`
- * and stops the sink. Cancelling reaches the producer as a cancel (a
+ * and stops the sink (see `SinkConsumer`: a producer that had already ended normally
+ * when the sink subscribed, `'noproc'`, is an empty stream, and `done` resolves; a
+ * crash rejects `done` with its reason however late the sink came). Cancelling reaches the producer as a cancel (a
  * `fromIterable` producer then closes its iterator if it was started with
  * `onCancel: 'stop'`; the producer's own policy decides).
  * @internal Used by the interop helpers and by the `Stage` handle's observable.
@@ -87,10 +105,10 @@ export function openSink<T>(producer: Stage<T>, onEvents: (events: T[]) => void 
   });
   let cancelled = false;
   let subscription: Subscription<T> | undefined;
-  const consumer = new SinkConsumer<T>(onEvents, settleDone);
+  const consumer = new SinkConsumer<T>(onEvents);
   const stage = GenStage.start(consumer, { name: `sink#${sinkNames++}` });
   const started = stage.then(async (sink) => {
-    // A sink that crashed (onEvents threw) settles `done` with the error.
+    // The sink's exit settles `done`: 'normal', or the error of the producer or of onEvents.
     void observeExit(sink); // its error goes to `done`, so it is observed
     monitorStage(sink, (reason) => settleDone(isNormalReason(reason) ? undefined : { reason }));
     if (cancelled) return sink;
