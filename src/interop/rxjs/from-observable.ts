@@ -2,6 +2,7 @@ import { typeError } from '../../runtime/errors.js';
 import { from, type ObservableInput } from 'rxjs';
 import type { Stage } from '../../stage/handle.js';
 import type { Clock } from '../../runtime/clock.js';
+import type { Runtime } from '../../runtime/runtime.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
 import { checkOverflowOptions, type OverflowOptions } from '../../io/push-queue.js';
 import { startSource } from '../../io/source.js';
@@ -13,6 +14,8 @@ export interface FromObservableOptions extends OverflowOptions {
   bufferSize?: number;
   name?: string;
   clock?: Clock;
+  /** The runtime the producer runs on (its scheduler and logger). Default: `Runtime.default`. */
+  runtime?: Runtime;
 }
 
 let names = 1;
@@ -40,7 +43,7 @@ let names = 1;
  * ```
  *
  * @param observable anything RxJS's `from` accepts that pushes (an Observable, an interop observable).
- * @param options `bufferSize` (1000), `overflow` (`'drop-oldest'`), `onDrop`, `name`, `clock`.
+ * @param options `bufferSize` (1000), `overflow` (`'drop-oldest'`), `onDrop`, `name`, `clock`, `runtime`.
  * @returns the started producer.
  */
 export function fromObservable<T>(observable: ObservableInput<T>, options: FromObservableOptions = {}): Promise<Stage<T>> {
@@ -48,9 +51,9 @@ export function fromObservable<T>(observable: ObservableInput<T>, options: FromO
     throw typeError('ERR_GENSTAGE_INVALID_TYPE', `fromObservable: expected an observable, got: ${show(observable)}`);
   }
   const o = expectObject('fromObservable options', options);
-  expectKnownKeys('fromObservable options', o, ['bufferSize', 'overflow', 'onDrop', 'name', 'clock']);
+  expectKnownKeys('fromObservable options', o, ['bufferSize', 'overflow', 'onDrop', 'name', 'clock', 'runtime']);
   const checked = checkOverflowOptions(o, { bufferSize: 1000, overflow: 'drop-oldest' });
   // RxJS's `from` runs at the first demand, as the subscription does (a bad input fails the stage then).
   const observed: ObservableLike<T> = { subscribe: (observer) => from(observable).subscribe(observer) };
-  return startSource<T>({ kind: 'observable', observable: observed }, { name: options.name ?? `fromObservable#${names++}`, clock: options.clock, bounds: checked });
+  return startSource<T>({ kind: 'observable', observable: observed }, { name: options.name ?? `fromObservable#${names++}`, clock: options.clock, runtime: options.runtime, bounds: checked });
 }

@@ -1,6 +1,7 @@
 import { typeError } from '../../runtime/errors.js';
 import type { Stage } from '../../stage/handle.js';
 import type { Clock } from '../../runtime/clock.js';
+import type { Runtime } from '../../runtime/runtime.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
 import { startSource } from '../../io/source.js';
 import type { ReadableStreamLike } from '../../io/push-sources.js';
@@ -11,6 +12,8 @@ export interface FromReadableStreamOptions {
   preventCancel?: boolean;
   name?: string;
   clock?: Clock;
+  /** The runtime the producer runs on (its scheduler and logger). Default: `Runtime.default`. */
+  runtime?: Runtime;
 }
 
 let names = 1;
@@ -34,7 +37,7 @@ let names = 1;
  * ```
  *
  * @param stream the stream; it must not be locked.
- * @param options `preventCancel` (false), `name`, `clock`.
+ * @param options `preventCancel` (false), `name`, `clock`, `runtime`.
  * @returns the started producer.
  */
 export function fromReadableStream<T>(stream: ReadableStream<T>, options: FromReadableStreamOptions = {}): Promise<Stage<T>> {
@@ -43,10 +46,10 @@ export function fromReadableStream<T>(stream: ReadableStream<T>, options: FromRe
   }
   if (stream.locked) throw typeError('ERR_GENSTAGE_INVALID_STATE', 'fromReadableStream: the stream is locked (another reader has it)');
   const o = expectObject('fromReadableStream options', options);
-  expectKnownKeys('fromReadableStream options', o, ['preventCancel', 'name', 'clock']);
+  expectKnownKeys('fromReadableStream options', o, ['preventCancel', 'name', 'clock', 'runtime']);
   if (o.preventCancel !== undefined && typeof o.preventCancel !== 'boolean') throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected preventCancel to be a boolean, got: ${show(o.preventCancel)}`);
   return startSource<T>(
     { kind: 'stream', stream: stream as unknown as ReadableStreamLike<unknown> },
-    { name: options.name ?? `fromReadableStream#${names++}`, clock: options.clock, preventCancel: options.preventCancel ?? false },
+    { name: options.name ?? `fromReadableStream#${names++}`, clock: options.clock, runtime: options.runtime, preventCancel: options.preventCancel ?? false },
   );
 }
