@@ -13,9 +13,9 @@ import {
   BroadcastDispatcher, Consumer, ConsumerSupervisor, DemandDispatcher, DynamicSupervisor, Flow, GenStage,
   PartitionDispatcher, Producer, TaskSupervisor, Window, batch, countByKey, departition, emitAndReduce,
   filter, flatMap, groupBy, map, mapBatch, mapValues, onTrigger, partition, rateLimit, reduce, reduceByKey, reject,
-  setLogger, shuffle, superviseStage, take, takeSort, takeUntil, takeWhile, first, tap, uniqBy, window, type Stage, type Subscription,
+  Runtime, setLogger, shuffle, superviseStage, take, takeSort, takeUntil, takeWhile, first, tap, uniqBy, window, type Stage, type Subscription,
 } from '../../src/index.js';
-import { VirtualClock } from '../../src/testing/index.js';
+import { VirtualClock, settle } from '../../src/testing/index.js';
 import { expectRejected, type ErrorClass } from '../support/errors.js';
 
 /**
@@ -74,7 +74,6 @@ const NOT_CALLABLE: Record<string, string> = {
   'index:uniq': 'takes no arguments',
   'index:Window.global': 'takes no arguments',
   'index:isNormalReason': 'accepts any value (answers whether it is a normal exit reason)',
-  'testing:settle': 'takes no arguments',
   'redis:RedisCheckpoint': 'not constructible (private constructor); RedisCheckpoint.open has rows',
 };
 
@@ -148,12 +147,17 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     // ------------------------------------------------------------- index: logger
     { id: 'index:setLogger', title: 'a number', call: () => setLogger(42 as never), error: TypeError, parts: ['logger', 'got: 42'] },
     { id: 'index:setLogger', title: 'a logger whose warn is a string', call: () => setLogger({ warn: 'loud', error: () => {} } as never), error: TypeError, parts: ['logger', 'warn'] },
+    { id: 'index:new Runtime', title: 'a logger without error()', call: () => new Runtime({ logger: { warn: () => {} } as never }), error: TypeError, parts: ['logger', 'error()'] },
+    { id: 'index:new Runtime', title: 'an unknown option', call: () => new Runtime({ scheduler: 1 } as never), error: TypeError, parts: ['scheduler', 'got: 1'] },
+    { id: 'index:new Runtime', title: 'name 7', call: () => new Runtime({ name: 7 } as never), error: TypeError, parts: ['name', 'got: 7'] },
+    { id: 'index:GenStage.start', title: 'a runtime that is not a Runtime', call: () => GenStage.start(new Numbers(), { runtime: 'default' as never }), error: TypeError, parts: ['runtime', 'got: "default"'] },
 
     // ------------------------------------------------------------- index: Flow
     { id: 'index:Flow.from', title: 'a number as the source', call: () => Flow.from(42 as never), error: TypeError, parts: ['source', 'got: 42'] },
     { id: 'index:Flow.from', title: 'null as the source', call: () => Flow.from(null as never), error: TypeError, parts: ['source', 'got: null'] },
     { id: 'index:Flow.from', title: 'stages 0', call: () => Flow.from([1], { stages: 0 }), error: RangeError, parts: ['stages', 'got: 0'] },
     { id: 'index:Flow.from', title: 'maxDemand 1.5', call: () => Flow.from([1], { maxDemand: 1.5 }), error: TypeError, parts: ['maxDemand', 'got: 1.5'] },
+    { id: 'index:Flow.from', title: 'a runtime that is not a Runtime', call: () => Flow.from([1], { runtime: {} as never }), error: TypeError, parts: ['runtime', 'got: {}'] },
     { id: 'index:Flow.from', title: 'a clock without setTimeout', call: () => Flow.from([1], { clock: { now: () => 0 } as never }), error: TypeError, parts: ['clock', '{}'] },
     { id: 'index:Flow.from', title: 'an unknown option', call: () => Flow.from([1], { stage: 2 } as never), error: TypeError, parts: ['stage', 'got: 2'] },
     { id: 'index:Flow.from', title: 'a consumer stage as the source', call: () => Flow.from(consumer as never), error: TypeError, parts: ['Flow.from: sink is a consumer', 'producer or producer-consumer'] },
@@ -263,6 +267,7 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     { id: 'index:supervise', title: 'maxSeconds -1', call: () => index.supervise(fn, { maxSeconds: -1 }), error: RangeError, parts: ['maxSeconds', 'got: -1'] },
     { id: 'index:DynamicSupervisor.start', title: 'options 5', call: () => DynamicSupervisor.start(5 as never), error: TypeError, parts: ['options', 'got: 5'] },
     { id: 'index:DynamicSupervisor.start', title: 'maxRestarts -1', call: () => DynamicSupervisor.start({ maxRestarts: -1 }), error: RangeError, parts: ['maxRestarts', 'got: -1'] },
+    { id: 'index:DynamicSupervisor.start', title: 'a runtime that is not a Runtime', call: () => DynamicSupervisor.start({ runtime: 1 as never }), error: TypeError, parts: ['runtime', 'got: 1'] },
     { id: 'index:DynamicSupervisor.start', title: 'maxSeconds 0', call: () => DynamicSupervisor.start({ maxSeconds: 0 }), error: RangeError, parts: ['maxSeconds', 'got: 0'] },
     { id: 'index:DynamicSupervisor.start', title: 'maxChildren 0', call: () => DynamicSupervisor.start({ maxChildren: 0 }), error: RangeError, parts: ['maxChildren', 'got: 0'] },
     { id: 'index:DynamicSupervisor.start', title: 'an unknown option', call: () => DynamicSupervisor.start({ strategy: 'one_for_one' } as never), error: TypeError, parts: ['strategy', '"one_for_one"'] },
@@ -381,6 +386,9 @@ describe('reliability: bad-input catalogue (every export of every entry)', () =>
     { id: 'testing:new VirtualClock', title: "start '0'", call: () => new VirtualClock('0' as never), error: TypeError, parts: ['start', 'got: "0"'] },
     { id: 'testing:VirtualClock#advance', title: 'ms -5', call: () => new VirtualClock().advance(-5), error: RangeError, parts: ['ms', 'got: -5'] },
     { id: 'testing:VirtualClock#runAll', title: 'limit 0', call: () => new VirtualClock().runAll(0), error: RangeError, parts: ['limit', 'got: 0'] },
+    { id: 'testing:new VirtualClock', title: 'a runtime that is not a Runtime', call: () => new VirtualClock(0, { runtime: {} as never }), error: TypeError, parts: ['runtime', 'got: {}'] },
+    { id: 'testing:settle', title: 'a runtime that is not a Runtime', call: () => settle({} as never), error: TypeError, parts: ['runtime', 'got: {}'] },
+    { id: 'testing:settle', title: 'quietRounds 0', call: () => settle(0), error: RangeError, parts: ['quietRounds', 'got: 0'] },
     { id: 'testing:VirtualClock#setTimeout', title: "ms '10'", call: () => new VirtualClock().setTimeout(() => {}, '10' as never), error: TypeError, parts: ['ms', '"10"'] },
     { id: 'testing:VirtualClock#setTimeout', title: 'fn 5', call: () => new VirtualClock().setTimeout(5 as never, 10), error: TypeError, parts: ['fn', 'got: 5'] },
     { id: 'dashboard:startDashboard', title: 'port -1', call: () => dashboard.startDashboard({ port: -1 }), error: RangeError, parts: ['port', 'got: -1'] },

@@ -1,5 +1,6 @@
 import { typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
+import { checkRuntimeOption, type Runtime } from '../runtime/runtime.js';
 import { show } from '../runtime/validate.js';
 import { Stage } from '../stage/handle.js';
 import type { Dispatcher } from '../dispatchers/dispatcher.js';
@@ -25,6 +26,11 @@ export type FlowOperator<In, Out> = (flow: Flow<In>) => Flow<Out>;
 export interface FromOptions<T = unknown> extends LayerOptions<T>, OverflowOptions {
   /** The clock of every stage of the flow (timers, windows, rate limits). Default: the system clock; a `VirtualClock` in tests. */
   clock?: Clock;
+  /**
+   * The runtime of every stage of the flow (the scheduler that runs them, the logger
+   * they report to). Default: `Runtime.default`.
+   */
+  runtime?: Runtime;
   /**
    * An observable source only (it cannot be slowed down): most values held beyond what
    * the flow has asked for. Default 1000. Any other source is read as demand comes,
@@ -105,7 +111,7 @@ export class Flow<T> {
    * follow, up to the first `partition`.
    *
    * @param source what to read.
-   * @param options `stages`, `maxDemand`, `minDemand`, `window`, `clock`; for an observable also `bufferSize`, `overflow`, `onDrop`.
+   * @param options `stages`, `maxDemand`, `minDemand`, `window`, `clock`, `runtime`; for an observable also `bufferSize`, `overflow`, `onDrop`.
    */
   static from<T>(
     source: readonly T[] | Iterable<T> | AsyncIterable<T> | ObservableLike<T> | ReadableStreamLike<T> | Stage<T>,
@@ -122,10 +128,10 @@ export class Flow<T> {
     }
     // Only a push source (an observable) has a queue to bound.
     const push = shape.kind === 'observable';
-    const o = checkLayerOptions('Flow.from', options, push ? ['clock', ...PUSH_OPTION_KEYS] : ['clock']);
+    const o = checkLayerOptions('Flow.from', options, push ? [...PLACE_KEYS, ...PUSH_OPTION_KEYS] : PLACE_KEYS);
     const bounds = push ? checkPushOptions(o) : undefined;
     if (isOneShot(source)) markOneShot(source as object);
-    return new Flow<T>({ source: { kind: 'source', shape, bounds }, layers: [fromLayer(o)], clock: checkClockOption(o.clock) });
+    return new Flow<T>({ source: { kind: 'source', shape, bounds }, layers: [fromLayer(o)], ...placeOf(o) });
   }
 
   /**
@@ -139,8 +145,8 @@ export class Flow<T> {
     }
     const consumer = stages.find((s) => s.kind === 'consumer');
     if (consumer !== undefined) throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `Flow.fromStages: ${consumer.name} is a consumer; expected stages to be producers or producer-consumers`);
-    const o = checkLayerOptions('Flow.fromStages', options, ['clock']);
-    return new Flow<T>({ source: { kind: 'stages', stages: [...stages] as Stage<unknown>[] }, layers: [fromLayer(o)], clock: checkClockOption(o.clock) });
+    const o = checkLayerOptions('Flow.fromStages', options, PLACE_KEYS);
+    return new Flow<T>({ source: { kind: 'stages', stages: [...stages] as Stage<unknown>[] }, layers: [fromLayer(o)], ...placeOf(o) });
   }
 
   /**
@@ -351,9 +357,17 @@ function checkedPlanOf(where: string, side: 'left' | 'right', flow: unknown): Pl
 
 /** @internal Checks the options of `Flow.from`/`Flow.fromStages` (also for `throughFlow`, at its call). */
 export function checkFromOptions(where: string, options: unknown): ReturnType<typeof checkLayerOptions> {
-  const o = checkLayerOptions(where, options, ['clock']);
-  checkClockOption(o.clock);
+  const o = checkLayerOptions(where, options, PLACE_KEYS);
+  placeOf(o);
   return o;
+}
+
+/** The options of `Flow.from`/`Flow.fromStages` that say where the flow's stages run: on which clock and runtime. */
+const PLACE_KEYS: readonly string[] = ['clock', 'runtime'];
+
+/** Checks `clock` and `runtime` of `Flow.from`/`Flow.fromStages` options (undefined: the defaults, or the inputs'). */
+function placeOf(o: Record<string, unknown>): { clock: Clock | undefined; runtime: Runtime | undefined } {
+  return { clock: checkClockOption(o.clock), runtime: checkRuntimeOption(o.runtime) };
 }
 
 function fromLayer(o: { stages: number; maxDemand: number; minDemand: number | undefined; window: Window<unknown> | undefined }): LayerSpec {

@@ -43,6 +43,7 @@ export class Runtime {
   /** The runtime of every stage that is not given one: the program's logger (`setLogger`) and the thread's scheduler. */
   static readonly default: Runtime = new Runtime({ name: 'Runtime.default' }, defaultScheduler);
 
+  /** The `name` option, or `Runtime#n`: for messages about the runtime. */
   readonly name: string;
   readonly #scheduler: Scheduler;
   readonly #logger: Logger | undefined;
@@ -68,6 +69,7 @@ export class Runtime {
     return this.#logger ?? getLogger();
   }
 
+  /** The runtime's name. */
   toString(): string {
     return this.name;
   }
