@@ -1,0 +1,94 @@
+// DemandDispatcher as state transitions (rule R9, docs/protocol.md).
+import { expect } from 'chai';
+import { DemandDispatcher } from '../../src/index.js';
+import { fakeHost, fakeSubscription as sub } from './support.js';
+
+function rig(options: { maxDemand?: number } = { maxDemand: 100 }) {
+  const d = new DemandDispatcher<number>(options);
+  const { host, log } = fakeHost();
+  d.init(host);
+  return { d, log };
+}
+
+describe('DemandDispatcher as state transitions (fake host, no live stages)', () => {
+  it('R9: should ask upstream for what each consumer asks, with nothing on subscribe', () => {
+    const { d } = rig();
+    const a = sub(1);
+    expect(d.subscribe({}, a)).to.equal(0);
+    expect(d.ask(5, a)).to.equal(5);
+    expect(d.ask(5, a)).to.equal(5);
+  });
+
+  it('R9: should send events to the consumer with the most outstanding demand first, then to the next as counters change', () => {
+    const { d, log } = rig();
+    const a = sub(1);
+    const b = sub(2);
+    d.subscribe({}, a);
+    d.subscribe({}, b);
+    d.ask(2, a);
+    d.ask(4, b);
+    expect(d.dispatch([1, 2, 3])).to.deep.equal([]);
+    expect(d.dispatch([4, 5, 6])).to.deep.equal([]);
+    expect(log).to.deep.equal([
+      ['deliver', 2, [1, 2, 3]],
+      ['deliver', 1, [4, 5]],
+      ['deliver', 2, [6]],
+    ]);
+  });
+
+  it('R9: should hand back the events no consumer wants', () => {
+    const { d, log } = rig();
+    const a = sub(1);
+    d.subscribe({}, a);
+    d.ask(2, a);
+    expect(d.dispatch([1, 2, 3, 4])).to.deep.equal([3, 4]);
+    expect(log).to.deep.equal([['deliver', 1, [1, 2]]]);
+  });
+
+  it('R9: should keep a cancelled consumer demand as pending and reduce the next asks by it', () => {
+    const { d, log } = rig();
+    const a = sub(1);
+    const b = sub(2);
+    d.subscribe({}, a);
+    d.subscribe({}, b);
+    d.ask(3, a);
+    expect(d.cancel(a)).to.equal(0);
+    expect(d.ask(5, b)).to.equal(2); // 3 of b's 5 are already being produced for a
+    expect(d.dispatch([1, 2, 3, 4, 5])).to.deep.equal([]);
+    expect(log).to.deep.equal([['deliver', 2, [1, 2, 3, 4, 5]]]);
+  });
+
+  it('R9: should let events nobody takes reduce the pending demand', () => {
+    const { d } = rig();
+    const a = sub(1);
+    const b = sub(2);
+    d.subscribe({}, a);
+    d.subscribe({}, b);
+    d.ask(3, a);
+    d.cancel(a);
+    expect(d.dispatch([1, 2])).to.deep.equal([1, 2]); // b has no demand: both go back to the buffer
+    // 1 of a's 3 is still pending and 2 events sit in the producer's buffer: of b's 4, the
+    // answer counts the 2 the producer serves from its buffer and 1 new; 1 is already coming.
+    expect(d.ask(4, b)).to.equal(3);
+  });
+
+  it('R12: should pass an info straight to the host', () => {
+    const { d, log } = rig();
+    d.info('tick');
+    expect(log).to.deep.equal([['info', 'tick']]);
+  });
+
+  it('should warn once an ask exceeds the first ask (the expected maximum), and still count it', () => {
+    const { d, log } = rig({});
+    const a = sub(1);
+    d.subscribe({}, a);
+    d.ask(10, a);
+    expect(d.ask(20, a)).to.equal(20);
+    expect(log).to.deep.equal([['warn', 'consumer 1 asked for 20 events, more than the expected maximum of 10']]);
+  });
+
+  it('should ignore an ask from a consumer it does not know', () => {
+    const { d } = rig();
+    expect(d.ask(5, sub(9))).to.equal(0);
+  });
+});
