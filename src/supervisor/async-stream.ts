@@ -27,12 +27,14 @@ export interface AsyncStreamOptions<T, F = never> {
   workers?: number;
   /**
    * `false`: call `fn(item)` only, without an `AbortSignal`.
-   * Default `true` (every task gets a signal of its own). Making an `AbortSignal` costs
-   * about 4.5 µs of CPU on Node 20, several times the rest of a short task child's
-   * life; a child that never looks at its signal can opt out. Stopping such a child
-   * (shutdown, timeout) can no longer tell it to stop: it is waited for (or given up
-   * on) by its shutdown policy as usual. With a `workerTask(...)` the signal is always
-   * made (it ends the thread).
+   * Default `true`. The tasks of one loop share one signal (a timeout fails the loop,
+   * which stops them all), except with `onTimeout: 'skip'` or a function, where a
+   * timeout stops one task alone and each task gets its own. A shared signal fires
+   * when the loop stops its tasks (also for a task that has ended and still listens);
+   * terminating one of them alone (`terminateChild`) fires it for all and fails the
+   * loop with a `StageExitError`. With `false`, stopping a task can no longer tell it
+   * to stop: it is waited for (or given up on) by its shutdown policy as usual. With a
+   * `workerTask(...)` the signal is always made (it ends the threads).
    */
   signal?: boolean;
 }

@@ -49,12 +49,12 @@ export interface TaskChildSpec<A extends unknown[] = unknown[]> extends CommonCh
   start: TaskFunction<A>;
   /**
    * `false`: call the function with its arguments only, without an `AbortSignal`.
-   * Default `true` (every task gets a signal of its own). Making an `AbortSignal` costs
-   * about 4.5 µs of CPU on Node 20, several times the rest of a short task child's
-   * life; a child that never looks at its signal can opt out. Stopping such a child
-   * (shutdown, timeout) can no longer tell it to stop: it is waited for (or given up
-   * on) by its shutdown policy as usual. With a `workerTask(...)` the signal is always
-   * made (it ends the thread).
+   * Default `true` (a child of a `DynamicSupervisor` or `ConsumerSupervisor` can be
+   * stopped alone, so each gets a signal of its own). Making an `AbortSignal` costs
+   * 4.5-10 µs of CPU on Node 20, several times the rest of a short task child's life;
+   * a child that never looks at its signal can opt out. Stopping such a child
+   * (shutdown, terminateChild) can no longer tell it to stop: it is waited for (or
+   * given up on) by its shutdown policy as usual.
    */
   signal?: boolean;
 }

@@ -39,12 +39,11 @@ export interface SuperviseOptions<In> {
   workers?: number;
   /**
    * `false`: call `fn(event)` only, without an `AbortSignal`.
-   * Default `true` (every task gets a signal of its own). Making an `AbortSignal` costs
-   * about 4.5 µs of CPU on Node 20, several times the rest of a short task child's
-   * life; a child that never looks at its signal can opt out. Stopping such a child
-   * (shutdown, timeout) can no longer tell it to stop: it is waited for (or given up
-   * on) by its shutdown policy as usual. With a `workerTask(...)` the signal is always
-   * made (it ends the thread).
+   * Default `true`: every child gets the stage's one signal (children are only
+   * stopped together, so they share it: it fires when the stage stops, also for a
+   * child that has ended and still listens). With `false`, stopping the stage can no
+   * longer tell a child to stop: it is waited for (or given up on) by `shutdown` as
+   * usual. With a `workerTask(...)` the signal is always made (it ends the threads).
    */
   signal?: boolean;
 }
@@ -283,8 +282,9 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
  * event and emits each child's result downstream: the stage the `supervise` Flow
  * operator compiles to.
  *
- * Results are emitted as children finish (`ordered: false`, the default) or in event
- * order (`ordered: true`, holding finished results until the earlier ones are in).
+ * Results are emitted in event order (`ordered: true`, the default, holding finished
+ * results until the earlier ones are in) or as children finish (`ordered: false`).
+ * The engine (slots, result order) is the one of `TaskSupervisor.asyncStream`.
  * Demand upstream is manual: at most `maxConcurrency` events are asked for, running,
  * or waiting as results downstream has not taken; and no more are asked for than
  * downstream has demand left for (each running child's result has a place to go),
@@ -293,7 +293,7 @@ export class SuperviseStage<In, Out> extends ProducerConsumer<In, Out> {
  * (`maxRestarts` within `maxSeconds`); past that, or with `restart: 'temporary'`,
  * the crash fails the stage with the error, unless `onError(event, reason)` is given: then the event
  * yields nothing and the stage goes on. When the stage stops, the running children
- * are aborted (their signal fires). When its producer ends normally, running
+ * are aborted (the signal they share fires). When its producer ends normally, running
  * children finish and their results are emitted before the stage exits.
  *
  * With a `workerTask(module, exportName)` as `fn`, the children run in worker

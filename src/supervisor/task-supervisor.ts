@@ -186,7 +186,8 @@ let nextName = 1;
  *
  * Tasks are temporary children: never restarted. Each gets an `AbortSignal` that
  * fires when the task is stopped (its `await` timed out, `shutdown()`, the stream
- * was left early, or the supervisor stopped).
+ * was left early, or the supervisor stopped). The tasks of one `asyncStream` loop
+ * share one signal when they can only be stopped together (see its `signal` option).
  *
  * ## Example
  * ```ts
@@ -275,7 +276,8 @@ export class TaskSupervisor {
    * `(item) => replacement` (stop it, yield the replacement). Leaving the loop, or
    * throwing, stops the tasks still running and closes the source. With a
    * `workerTask(module, exportName)` as `fn`, the tasks run on `workers` worker
-   * threads started when the loop begins and ended when it ends.
+   * threads started when the loop begins and ended when it ends. The engine (slots,
+   * result order) is the one of `superviseStage` and the Flow `supervise` operator.
    */
   asyncStream<T, R, F = never>(
     source: Iterable<T> | AsyncIterable<T>,
