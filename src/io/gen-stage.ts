@@ -31,6 +31,12 @@ function openStream<T>(checked: CheckedStream): AsyncIterator<T> {
 /**
  * Starting stages, and the two bridges between stages and iteration.
  *
+ * `fromIterable` and `stream` (and a stage's observable) load their modules on first
+ * use, with a dynamic `import()`: an application bundler puts them in a chunk of their
+ * own, so `import { GenStage }` alone carries the kernel only. Their arguments are
+ * checked at the call all the same; the first call of each resolves (or starts
+ * iterating) once its module has loaded.
+ *
  * ## Example
  * ```ts
  * const numbers = await GenStage.fromIterable([1, 2, 3]);
