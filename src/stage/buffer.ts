@@ -1,6 +1,11 @@
 import { Deque } from '../runtime/deque.js';
 import type { BufferKeep } from './types.js';
 
+/** Where a buffer hands the infos it releases: the producer's dispatcher. */
+export interface InfoTarget {
+  info(message: unknown): void;
+}
+
 /** An info waiting behind buffered events (see `asyncInfo`). */
 class InfoMark {
   constructor(readonly message: unknown) {}
@@ -30,9 +35,9 @@ export class EventBuffer<T> {
 
   /**
    * Adds `events` at the end. Returns how many events were discarded to stay within
-   * `size`; infos displaced by an overflow are handed to `fire`.
+   * `size`; infos displaced by an overflow are handed to `target`.
    */
-  store(events: readonly T[], fire: (info: unknown) => void): number {
+  store(events: readonly T[], target: InfoTarget): number {
     const room = this.size - this.events;
     if (events.length <= room) {
       this.entries.pushAll(events);
@@ -50,7 +55,7 @@ export class EventBuffer<T> {
     let discarded = 0;
     while (this.events > this.size) {
       const entry = this.entries.shift();
-      if (entry instanceof InfoMark) fire(entry.message);
+      if (entry instanceof InfoMark) target.info(entry.message);
       else {
         this.events--;
         discarded++;
@@ -84,11 +89,11 @@ export class EventBuffer<T> {
     return out;
   }
 
-  /** Fires every info at the front. */
-  takeInfos(fire: (info: unknown) => void): void {
+  /** Hands every info at the front to `target`. */
+  takeInfos(target: InfoTarget): void {
     for (let entry = this.entries.peek(); entry instanceof InfoMark; entry = this.entries.peek()) {
       this.entries.shift();
-      fire(entry.message);
+      target.info(entry.message);
     }
   }
 

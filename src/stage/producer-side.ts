@@ -28,8 +28,6 @@ export class ProducerSide implements DispatcherHost<unknown> {
   readonly consumers = new Set<Subscription>();
   /** R5: created with the first event nobody asked for. */
   private buffer: EventBuffer<unknown> | null = null;
-  /** Hands the buffer's infos to the dispatcher; created with the buffer. */
-  private fireInfo: ((message: unknown) => void) | null = null;
   /** The producer-consumer's upstream queue, where downstream demand is counted; null for a producer. */
   queue: PcQueue | null = null;
   /** Set by a normal `this.stop` while events are held: no more production, exit once they are out. */
@@ -207,7 +205,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
         }
       }
       const before = buffer.isEmpty;
-      buffer.takeInfos(this.fireInfo as (message: unknown) => void);
+      buffer.takeInfos(this.dispatcher);
       if (demand <= 0 || before || buffer.eventCount === 0) break;
     }
     return demand;
@@ -227,20 +225,12 @@ export class ProducerSide implements DispatcherHost<unknown> {
   }
 
   private store(events: unknown[]): void {
-    const discarded = this.ensureBuffer().store(events, this.fireInfo as (message: unknown) => void);
+    const discarded = (this.buffer ??= new EventBuffer(this.bufferSize, this.bufferKeep)).store(events, this.dispatcher);
     if (discarded === 0) return;
     const core = this.core;
     if (bufferDiscardChannel.hasSubscribers) bufferDiscardChannel.publish({ stage: core.handle, name: core.name, count: discarded });
     const keepDefault = core.impl.formatDiscarded ? core.impl.formatDiscarded(discarded) !== false : true;
     if (keepDefault) core.warn(`GenStage producer ${core.name} has discarded ${discarded} events from buffer`);
-  }
-
-  private ensureBuffer(): EventBuffer<unknown> {
-    if (this.buffer === null) {
-      this.buffer = new EventBuffer(this.bufferSize, this.bufferKeep);
-      this.fireInfo = (message) => this.dispatcher.info(message);
-    }
-    return this.buffer;
   }
 
   /** R12: an info behind the currently buffered events, or to the dispatcher at once. */
