@@ -53,7 +53,7 @@ export class GenStage {
    * `init`, in order.
    *
    * @param stage an instance of a `Producer`, `ProducerConsumer` or `Consumer` subclass, not yet started.
-   * @param options producer options (`dispatcher`, `bufferSize`, `bufferKeep`, `demand`), `subscribeTo`, `clock`, `name`.
+   * @param options producer options (`dispatcher`, `bufferSize`, `bufferKeep`, `demand`), `subscribeTo`, `clock`, `runtime`, `name`.
    * @returns the running stage.
    */
   static start<S extends StageCallbacks<never, unknown> | StageCallbacks<unknown, unknown>>(
