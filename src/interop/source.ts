@@ -1,4 +1,6 @@
 import { typeError } from '../runtime/errors.js';
+import type { Clock } from '../runtime/clock.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { Flow, planOf } from '../flow/flow.js';
 import { runToSink } from '../flow/ends.js';
 import type { FlowRun } from '../flow/materialize.js';
@@ -6,6 +8,16 @@ import { Stage } from '../stage/handle.js';
 import { openSink, type SinkDemand, type SinkHandle } from '../io/sink.js';
 import { checkMinDemand } from '../stage/options.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
+
+/** The options of a `from...` producer that say what its stage is called and where it runs. */
+export interface SourceStageOptions {
+  /** A name for logs and errors. Default: the function's name and a number (`fromObservable#1`). */
+  name?: string;
+  /** Where the producer's timers get their time. Default: the system clock. */
+  clock?: Clock;
+  /** The runtime the producer runs on (its scheduler and logger). Default: `Runtime.default`. */
+  runtime?: Runtime;
+}
 
 /** What the `to...` conversions read: a flow (run once per conversion) or a running producer stage. */
 export type Source<T> = Flow<T> | Stage<T>;

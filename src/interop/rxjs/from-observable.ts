@@ -1,21 +1,16 @@
 import { typeError } from '../../runtime/errors.js';
 import { from, type ObservableInput } from 'rxjs';
 import type { Stage } from '../../stage/handle.js';
-import type { Clock } from '../../runtime/clock.js';
-import type { Runtime } from '../../runtime/runtime.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
 import { checkOverflowOptions, type OverflowOptions } from '../../io/push-queue.js';
 import { startSource } from '../../io/source.js';
 import type { ObservableLike } from '../../io/observable.js';
+import type { SourceStageOptions } from '../source.js';
 
 /** Options of `fromObservable`. */
-export interface FromObservableOptions extends OverflowOptions {
+export interface FromObservableOptions extends OverflowOptions, SourceStageOptions {
   /** Most values held while consumers want none (default 1000). */
   bufferSize?: number;
-  name?: string;
-  clock?: Clock;
-  /** The runtime the producer runs on (its scheduler and logger). Default: `Runtime.default`. */
-  runtime?: Runtime;
 }
 
 let names = 1;

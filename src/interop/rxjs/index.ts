@@ -10,4 +10,4 @@ export { toObservable, type ToObservableOptions } from './to-observable.js';
 export { fromObservable, type FromObservableOptions } from './from-observable.js';
 export { throughFlow, type ThroughFlowOptions } from './through-flow.js';
 export { sourceStats, BufferOverflowError, type SourceStats, type Overflow, type OverflowOptions } from '../../io/push-queue.js';
-export type { Source } from '../source.js';
+export type { Source, SourceStageOptions } from '../source.js';

@@ -1,19 +1,14 @@
 import { typeError } from '../../runtime/errors.js';
 import type { Stage } from '../../stage/handle.js';
-import type { Clock } from '../../runtime/clock.js';
-import type { Runtime } from '../../runtime/runtime.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
 import { startSource } from '../../io/source.js';
 import type { ReadableStreamLike } from '../../io/push-sources.js';
+import type { SourceStageOptions } from '../source.js';
 
 /** Options of `fromReadableStream`. */
-export interface FromReadableStreamOptions {
+export interface FromReadableStreamOptions extends SourceStageOptions {
   /** When the stage stops before the stream is done: only release the lock, do not cancel the stream (default false). */
   preventCancel?: boolean;
-  name?: string;
-  clock?: Clock;
-  /** The runtime the producer runs on (its scheduler and logger). Default: `Runtime.default`. */
-  runtime?: Runtime;
 }
 
 let names = 1;

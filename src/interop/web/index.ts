@@ -5,4 +5,4 @@
  */
 export { toReadableStream, type ToReadableStreamOptions } from './to-readable-stream.js';
 export { fromReadableStream, type FromReadableStreamOptions } from './from-readable-stream.js';
-export type { Source } from '../source.js';
+export type { Source, SourceStageOptions } from '../source.js';
