@@ -35,4 +35,13 @@ describe('inWorkers: an event that cannot be cloned into the worker', function (
       expect(error.message.startsWith(`inWorkers(work.mjs#double): ${says}, which cannot be structured-cloned (DataCloneError: `)).to.equal(true, error.message);
     });
   }
+
+  it('should still name the event when what cannot be cloned lies deeper than it looks (8 objects down)', async () => {
+    let deep: unknown = () => 1;
+    for (let i = 0; i < 8; i++) deep = { d: deep };
+    const error = await failure(Flow.from([deep]).pipe(inWorkers(WORK, 'double')).toArray());
+    expect(error).to.be.an.instanceOf(TypeError);
+    expect(error.code).to.equal('ERR_GENSTAGE_NOT_CLONEABLE');
+    expect(error.message.startsWith('inWorkers(work.mjs#double): event cannot be structured-cloned (DataCloneError: ')).to.equal(true, error.message);
+  });
 });
