@@ -73,7 +73,7 @@ describe('PcQueue as state transitions (a producer-consumer without a process)',
     expect(seen).to.deep.equal([]);
     producer.onAsk(d, 1);
     expect(seen).to.deep.equal([[1], ['info', 'tick'], ['cancel', { down: 'normal' }]]);
-    expect(consumer.producers.size).to.equal(0);
+    expect(consumer.producers.length).to.equal(0);
   });
 
   it('should tell each demand listener the downstream demand not yet met', () => {

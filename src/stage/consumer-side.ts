@@ -16,8 +16,11 @@ const eventsChannel = channels.events;
  * bring and how their end stops the stage (cancel modes). Not allocated for a producer.
  */
 export class ConsumerSide {
-  /** Subscriptions where this stage is the consumer. */
-  readonly producers = new Set<Subscription>();
+  /**
+   * Subscriptions where this stage is the consumer. Whether it holds one is the
+   * subscription's own `consumerLinked` flag (no Set per stage: issue 14's idle heap).
+   */
+  producers: Subscription[] = [];
   /** A producer-consumer's upstream queue (set once, right after construction); null for a consumer. */
   queue: PcQueue | null = null;
 
@@ -27,7 +30,12 @@ export class ConsumerSide {
   onSubscribeTo(sub: Subscription, resolve: (sub: Subscription) => void): unknown {
     // As in the original, the subscription goes out before handleSubscribe runs, so
     // an ask made inside handleSubscribe reaches the producer after it.
-    this.producers.add(sub);
+    if (!sub.consumerLinked) {
+      sub.consumerLinked = true;
+      // The first one in an array of its exact size (most consumers have one producer).
+      if (this.producers.length === 0) this.producers = [sub];
+      else this.producers.push(sub);
+    }
     sub.producerProcess.post(M.producerSubscribe(sub));
     const core = this.core;
     core.callback = 'handleSubscribe';
@@ -55,14 +63,14 @@ export class ConsumerSide {
 
   /** `this.cancel(sub)` on a subscription this stage consumes: once, then the producer confirms. */
   cancel(sub: Subscription, reason: unknown): void {
-    if (!this.producers.has(sub) || sub.cancelling) return;
+    if (!sub.consumerLinked || sub.cancelling) return;
     sub.cancelling = true;
     sub.producerProcess.post(M.producerCancel(sub, reason, false));
   }
 
   onEvents(m: M.EventsMsg): unknown {
     const sub = m.a;
-    if (!this.producers.has(sub)) {
+    if (!sub.consumerLinked) {
       sub.producerProcess.post(M.producerCancel(sub, Reasons.UNKNOWN_SUBSCRIPTION, false));
       return undefined;
     }
@@ -106,7 +114,7 @@ export class ConsumerSide {
       eventsChannel.publish({ stage: this.core.handle, subscription: sub, count, duration });
     }
     if (out !== undefined) this.core.emit(out, 'handleEvents');
-    if (sub.manual || !this.producers.has(sub)) return;
+    if (sub.manual || !sub.consumerLinked) return;
     let pending = sub.pending - count;
     if (pending < 0) {
       this.core.warn(`${this.core.name} has received ${-pending} events in excess from ${sub.producerProcess.describe()}`);
@@ -123,7 +131,9 @@ export class ConsumerSide {
 
   /** R7, consumer side: `handleCancel`, then the subscription's cancel mode. */
   onCancel(sub: Subscription, reason: unknown, down: boolean): unknown {
-    if (!this.producers.delete(sub)) return undefined;
+    if (!sub.consumerLinked) return undefined;
+    sub.consumerLinked = false;
+    this.producers.splice(this.producers.indexOf(sub), 1);
     const result = this.core.invokeOptional('handleCancel', down ? { down: reason } : { cancel: reason }, sub);
     return andThen(result, (out: unknown) => {
       if (out !== undefined) this.core.emit(out, 'handleCancel');
@@ -149,8 +159,11 @@ export class ConsumerSide {
 
   /** The stage exited: each producer hears it as a `down` cancel. */
   afterExit(reason: unknown): void {
-    for (const sub of this.producers) sub.producerProcess.post(M.producerCancel(sub, reason, true));
-    this.producers.clear();
+    for (const sub of this.producers) {
+      sub.consumerLinked = false;
+      sub.producerProcess.post(M.producerCancel(sub, reason, true));
+    }
+    this.producers.length = 0;
     this.queue?.clear();
   }
 }

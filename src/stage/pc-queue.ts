@@ -63,7 +63,7 @@ export class PcQueue {
       if (head.kind === M.C_EVENTS) {
         if (this.counter <= 0) return undefined;
         this.queue.shift();
-        if (!this.consumer.producers.has(head.a)) continue;
+        if (!head.a.consumerLinked) continue; // cancelled while it waited
         result = this.consumer.consume(head.a, head.b, 0, false);
       } else {
         this.queue.shift();

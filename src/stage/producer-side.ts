@@ -24,8 +24,11 @@ const produceChannel = channels.produce;
  * is the dispatcher's host itself: one class for every stage, no closures per stage.
  */
 export class ProducerSide implements DispatcherHost<unknown> {
-  /** Subscriptions where this stage is the producer. */
-  readonly consumers = new Set<Subscription>();
+  /**
+   * Subscriptions where this stage is the producer. Whether it holds one is the
+   * subscription's own `producerLinked` flag (no Set per stage: issue 14's idle heap).
+   */
+  consumers: Subscription[] = [];
   /** R5: created with the first event nobody asked for. */
   private buffer: EventBuffer<unknown> | null = null;
   /** The producer-consumer's upstream queue, where downstream demand is counted; null for a producer. */
@@ -69,7 +72,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
   // ------------------------------------------------ messages from consumers
 
   onSubscribe(sub: Subscription): unknown {
-    if (this.consumers.has(sub)) {
+    if (sub.producerLinked) {
       sub.consumerProcess.post(M.consumerCancel(sub, Reasons.DUPLICATED_SUBSCRIPTION, false));
       return undefined;
     }
@@ -93,7 +96,9 @@ export class ProducerSide implements DispatcherHost<unknown> {
         sub.consumerProcess.post(M.consumerCancel(sub, demand.refuse, false));
         return undefined;
       }
-      this.consumers.add(sub);
+      sub.producerLinked = true;
+      if (this.consumers.length === 0) this.consumers = [sub]; // an array of its exact size
+      else this.consumers.push(sub);
       if (subscriptionStartChannel.hasSubscribers) {
         subscriptionStartChannel.publish({ subscription: sub, producer: core.handle, consumer: sub.consumerProcess.handle });
       }
@@ -102,7 +107,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
   }
 
   onAsk(sub: Subscription, count: number): unknown {
-    if (!this.consumers.has(sub)) {
+    if (!sub.producerLinked) {
       sub.consumerProcess.post(M.consumerCancel(sub, Reasons.UNKNOWN_SUBSCRIPTION, false));
       return undefined;
     }
@@ -122,7 +127,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
     let demand = 0;
     for (let next = this.core.peekMail(); next !== undefined && next.kind === M.P_ASK; next = this.core.peekMail()) {
       const sub = next.a;
-      if (!this.consumers.has(sub)) break;
+      if (!sub.producerLinked) break;
       this.core.skipMail();
       if (demandChannel.hasSubscribers) demandChannel.publish({ stage: this.core.handle, subscription: sub, count: next.b });
       demand += this.dispatcher.ask(next.b, sub);
@@ -132,7 +137,9 @@ export class ProducerSide implements DispatcherHost<unknown> {
 
   /** R7, producer side: remove, tell the consumer, `handleCancel`, then the dispatcher. */
   onCancel(sub: Subscription, reason: unknown, down: boolean): unknown {
-    if (!this.consumers.delete(sub)) return undefined;
+    if (!sub.producerLinked) return undefined;
+    sub.producerLinked = false;
+    this.consumers.splice(this.consumers.indexOf(sub), 1);
     const core = this.core;
     if (!down) sub.consumerProcess.post(M.consumerCancel(sub, reason, false));
     if (subscriptionCancelChannel.hasSubscribers) {
@@ -145,7 +152,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
     const demand = this.dispatcher.cancel(sub);
     // Draining towards a normal stop with nobody left to drain to: stop now (what is
     // still held is reported as dropped).
-    if (this.draining && this.consumers.size === 0) core.requestExit(this.drainReason);
+    if (this.draining && this.consumers.length === 0) core.requestExit(this.drainReason);
     return andThen(core.invokeOptional('handleCancel', down ? { down: reason } : { cancel: reason }, sub), (out: unknown) => {
       if (out !== undefined) core.emit(out, 'handleCancel');
       return demand > 0 ? this.produceFor(demand) : undefined;
@@ -255,7 +262,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
    * (nothing more is produced), then exit with `reason`. False when there is nothing to wait for.
    */
   drainThenExit(reason: unknown): boolean {
-    if (this.draining || this.consumers.size === 0 || this.heldEvents() === 0) return false;
+    if (this.draining || this.consumers.length === 0 || this.heldEvents() === 0) return false;
     this.draining = true;
     this.drainReason = reason;
     this.placeInfo(new ExitMarker(reason));
@@ -269,13 +276,14 @@ export class ProducerSide implements DispatcherHost<unknown> {
   afterExit(reason: unknown): boolean {
     let observed = false;
     for (const sub of this.consumers) {
+      sub.producerLinked = false;
       sub.consumerProcess.post(M.consumerCancel(sub, reason, true));
       // A consumer observes this exit if its subscription makes it react (permanent or
       // transient) or its handleCancel receives the { down }; a temporary subscription
       // of a consumer without handleCancel hears nothing, so it does not count.
       if (sub.cancelMode !== 'temporary' || typeof sub.consumerProcess.impl.handleCancel === 'function') observed = true;
     }
-    this.consumers.clear();
+    this.consumers.length = 0;
     const undelivered = this.heldEvents();
     if (undelivered > 0) {
       this.core.warn(`${this.core.name} stopped with ${undelivered} events it had not delivered (buffered, or queued for partitions without demand): dropped`);

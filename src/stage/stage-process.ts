@@ -28,7 +28,6 @@ export function processOfHandle(handle: Stage<unknown>): StageProcess | undefine
 export { processOfCallbacks } from './bindings.js';
 
 let nextId = 1;
-const NONE: ReadonlySet<Subscription> = new Set();
 
 export interface StageConfig {
   kind: StageKind;
@@ -235,14 +234,14 @@ export class StageProcess extends Process<M.Message> implements StageCore {
     this.post(M.bufferedInfo(message));
   }
 
-  /** Subscriptions where this stage is the producer. */
+  /** Subscriptions where this stage is the producer (a snapshot). */
   get consumers(): ReadonlySet<Subscription> {
-    return this.producer?.consumers ?? NONE;
+    return new Set(this.producer?.consumers);
   }
 
-  /** Subscriptions where this stage is the consumer. */
+  /** Subscriptions where this stage is the consumer (a snapshot). */
   get producers(): ReadonlySet<Subscription> {
-    return this.consumer?.producers ?? NONE;
+    return new Set(this.consumer?.producers);
   }
 
   get dispatcher(): Dispatcher<unknown> | undefined {

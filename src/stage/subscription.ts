@@ -18,6 +18,8 @@ export class Subscription<T = unknown> {
   /** @internal */ pending = 0;
   /** @internal */ cancelling = false;
   /** @internal Cancelled by `resubscribe`: the consumer's cancel mode does not apply. */ replaced = false;
+  /** @internal Held by its producer's side (set and cleared there only): membership without a Set per stage. */ producerLinked = false;
+  /** @internal Held by its consumer's side (set and cleared there only). */ consumerLinked = false;
   /** @internal */ batchLimit: number;
 
   /** @internal */
