@@ -25,8 +25,6 @@ export interface WorkerTaskOptions {
  */
 export interface WorkerTask<In, Out> {
   (input: In, signal?: AbortSignal): Promise<Out>;
-  /** @internal */
-  readonly [TASK_POOL]: TaskPoolFactory;
 }
 
 /**
@@ -72,10 +70,11 @@ export function workerTask<In = unknown, Out = unknown>(module: URL | string, ex
     }
   };
   Object.defineProperty(once, 'name', { value: target.exportName });
-  // The supervisors' runners find the pool their children run on here (sized `workers`, or `maxConcurrency` at most the cores).
+  // The supervisors' runners find the pool their children run on under TASK_POOL (sized
+  // `workers`, or `maxConcurrency` at most the cores); not part of the declared type.
   const pool: TaskPoolFactory = (workers, maxConcurrency, where) => new WorkerPool(target, workers ?? Math.max(1, Math.min(maxConcurrency, cores())), transfer, where);
   Object.defineProperty(once, TASK_POOL, { value: pool });
-  return once as WorkerTask<In, Out>;
+  return once;
 }
 
 /** The cores this host offers (Node's `availableParallelism`, a browser's `hardwareConcurrency`), at least 1. */
