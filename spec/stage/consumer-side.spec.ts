@@ -146,6 +146,18 @@ describe('ConsumerSide as state transitions (fake stage, no process)', () => {
       .with.property('code', 'ERR_GENSTAGE_INVALID_RETURN');
   });
 
+  it('should warn once about events a consumer callback returned, and report the count of later ones when it exits', () => {
+    const { core, side } = consumer();
+    side.drop(2, 'handleEvents');
+    side.drop(3, 'handleEvents');
+    side.drop(4, 'handleInfo');
+    side.afterExit('normal');
+    expect(core.warnings).to.deep.equal([
+      'sink: a consumer cannot dispatch events; 2 events from handleEvents dropped (further drops by this stage are counted and reported when it stops)',
+      'sink: a consumer cannot dispatch events; 7 more events from its callbacks dropped since the first warning',
+    ]);
+  });
+
   it('should tell every producer it exited with a down cancel', () => {
     const { side, up } = consumer();
     const a = link('a', up, {});

@@ -23,6 +23,8 @@ export class ConsumerSide {
   producers: Subscription[] = [];
   /** A producer-consumer's upstream queue (set once, right after construction); null for a consumer. */
   queue: PcQueue | null = null;
+  /** A consumer: events its callbacks returned after the first warning (-1: no warning yet). */
+  private dropped = -1;
 
   constructor(private readonly core: StageCore) {}
 
@@ -157,8 +159,27 @@ export class ConsumerSide {
     }
   }
 
-  /** The stage exited: each producer hears it as a `down` cancel. */
+  /**
+   * A consumer's callback returned `count` events: nobody can receive them. Warned once
+   * per stage (a consumer returning its batch would otherwise log at the rate of its
+   * batches); the rest are counted and reported when it stops.
+   */
+  drop(count: number, callback: string): void {
+    if (this.dropped >= 0) {
+      this.dropped += count;
+      return;
+    }
+    this.dropped = 0;
+    this.core.warn(
+      `${this.core.name}: a consumer cannot dispatch events; ${count} events from ${callback} dropped (further drops by this stage are counted and reported when it stops)`,
+    );
+  }
+
+  /** The stage exited: each producer hears it as a `down` cancel; drops are reported. */
   afterExit(reason: unknown): void {
+    if (this.dropped > 0) {
+      this.core.warn(`${this.core.name}: a consumer cannot dispatch events; ${this.dropped} more events from its callbacks dropped since the first warning`);
+    }
     for (const sub of this.producers) {
       sub.consumerLinked = false;
       sub.producerProcess.post(M.producerCancel(sub, reason, true));

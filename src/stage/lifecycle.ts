@@ -97,9 +97,6 @@ export function runCleanup(stage: StageProcess, killed: boolean, reason: unknown
 export function announceExit(stage: StageProcess, reason: unknown, calls: StageCalls | undefined): boolean {
   stage.consumer?.afterExit(reason);
   let observed = stage.producer?.afterExit(reason) === true;
-  if (stage.droppedByConsumer > 0) {
-    stage.warn(`${stage.name}: a consumer cannot dispatch events; ${stage.droppedByConsumer} more events from its callbacks dropped since the first warning`);
-  }
   if (calls?.rejectAll(reason) === true) observed = true;
   if (stageExitChannel.hasSubscribers) stageExitChannel.publish({ stage: stage.handle, name: stage.name, kind: stage.kind, reason });
   return observed;

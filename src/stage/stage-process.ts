@@ -60,8 +60,6 @@ export class StageProcess extends Process<M.Message> implements StageCore {
   readonly queue: PcQueue | undefined;
   callback = 'init';
   private selfStop = false;
-  /** Consumer: events its callbacks returned after the first warning (-1: no warning yet). */
-  droppedByConsumer = -1;
   /** A consumer or a pending call receives this exit's reason (see `crashObservedElsewhere`). */
   private exitObserved = false;
   private callTable: StageCalls | undefined = undefined;
@@ -165,15 +163,8 @@ export class StageProcess extends Process<M.Message> implements StageCore {
       this.logger.warn(`${this.name}: ${events.length} events from ${callback} dropped: the stage exited while the callback was running`);
       return;
     }
-    if (this.producer !== undefined) return this.producer.dispatch(events);
-    // Warned once per stage (a consumer returning its batch would otherwise log at
-    // the rate of its batches); the rest are counted and reported when it stops.
-    if (this.droppedByConsumer < 0) {
-      this.droppedByConsumer = 0;
-      this.logger.warn(
-        `${this.name}: a consumer cannot dispatch events; ${events.length} events from ${callback} dropped (further drops by this stage are counted and reported when it stops)`,
-      );
-    } else this.droppedByConsumer += events.length;
+    if (this.producer !== undefined) this.producer.dispatch(events);
+    else this.consumer!.drop(events.length, callback);
   }
 
   emitAfter(result: unknown): unknown {
