@@ -10,6 +10,16 @@ function rig(options: { maxDemand?: number } = { maxDemand: 100 }) {
   return { d, log };
 }
 
+/** A dispatcher with consumers 1 (`a`) and 2 (`b`) subscribed, in that order. */
+function rigTwo() {
+  const { d, log } = rig();
+  const a = sub(1);
+  const b = sub(2);
+  d.subscribe({}, a);
+  d.subscribe({}, b);
+  return { d, log, a, b };
+}
+
 describe('DemandDispatcher as state transitions (fake host, no live stages)', () => {
   it('R9: should ask upstream for what each consumer asks, with nothing on subscribe', () => {
     const { d } = rig();
@@ -20,11 +30,7 @@ describe('DemandDispatcher as state transitions (fake host, no live stages)', ()
   });
 
   it('R9: should send events to the consumer with the most outstanding demand first, then to the next as counters change', () => {
-    const { d, log } = rig();
-    const a = sub(1);
-    const b = sub(2);
-    d.subscribe({}, a);
-    d.subscribe({}, b);
+    const { d, log, a, b } = rigTwo();
     d.ask(2, a);
     d.ask(4, b);
     expect(d.dispatch([1, 2, 3])).to.deep.equal([]);
@@ -46,11 +52,7 @@ describe('DemandDispatcher as state transitions (fake host, no live stages)', ()
   });
 
   it('R9: should keep a cancelled consumer demand as pending and reduce the next asks by it', () => {
-    const { d, log } = rig();
-    const a = sub(1);
-    const b = sub(2);
-    d.subscribe({}, a);
-    d.subscribe({}, b);
+    const { d, log, a, b } = rigTwo();
     d.ask(3, a);
     expect(d.cancel(a)).to.equal(0);
     expect(d.ask(5, b)).to.equal(2); // 3 of b's 5 are already being produced for a
@@ -59,11 +61,7 @@ describe('DemandDispatcher as state transitions (fake host, no live stages)', ()
   });
 
   it('R9: should let events nobody takes reduce the pending demand', () => {
-    const { d } = rig();
-    const a = sub(1);
-    const b = sub(2);
-    d.subscribe({}, a);
-    d.subscribe({}, b);
+    const { d, a, b } = rigTwo();
     d.ask(3, a);
     d.cancel(a);
     expect(d.dispatch([1, 2])).to.deep.equal([1, 2]); // b has no demand: both go back to the buffer

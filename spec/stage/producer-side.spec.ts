@@ -27,6 +27,15 @@ function producer(options: { produce?: (demand: number) => unknown; dispatcher?:
   return { core, side, demands, cancels };
 }
 
+/** `producer(options)` with a consumer `a`, at the peer `down`, already subscribed. */
+function withConsumer(options: Parameters<typeof producer>[0] = {}) {
+  const rig = producer(options);
+  const down = peer('down');
+  const a = link('a', {}, down);
+  rig.side.onSubscribe(a);
+  return { ...rig, down, a };
+}
+
 describe('ProducerSide as state transitions (fake stage, no process)', () => {
   it('R3: should take a subscribing consumer, then answer its ask with handleDemand and deliver the events to it', () => {
     const { side, demands } = producer();
@@ -40,10 +49,7 @@ describe('ProducerSide as state transitions (fake stage, no process)', () => {
   });
 
   it('R5/R3: should buffer events beyond demand and serve the next ask from the buffer before calling handleDemand', () => {
-    const { side, demands } = producer({ produce: (d) => (d === 2 ? range(0, 5) : range(100, d)) });
-    const down = peer('down');
-    const a = link('a', {}, down);
-    side.onSubscribe(a);
+    const { side, demands, down, a } = withConsumer({ produce: (d) => (d === 2 ? range(0, 5) : range(100, d)) });
     side.onAsk(a, 2);
     expect(side.bufferedCount).to.equal(3);
     side.onAsk(a, 4);
@@ -60,11 +66,8 @@ describe('ProducerSide as state transitions (fake stage, no process)', () => {
   });
 
   it('R8: should refuse a subscription it already holds (duplicated_subscription) and answer an ask on an unknown one (unknown_subscription)', () => {
-    const { side, demands } = producer();
-    const down = peer('down');
-    const a = link('a', {}, down);
+    const { side, demands, down, a } = withConsumer();
     const stray = link('stray', {}, down);
-    side.onSubscribe(a);
     side.onSubscribe(a);
     side.onAsk(stray, 5);
     expect(demands).to.deep.equal([]);
@@ -72,11 +75,8 @@ describe('ProducerSide as state transitions (fake stage, no process)', () => {
   });
 
   it('R7: should drop a cancelled consumer, tell it unless it exited (down), then run handleCancel', () => {
-    const { side, cancels } = producer();
-    const down = peer('down');
-    const a = link('a', {}, down);
+    const { side, cancels, down, a } = withConsumer();
     const b = link('b', {}, down);
-    side.onSubscribe(a);
     side.onSubscribe(b);
     side.onCancel(a, 'bye', false);
     side.onCancel(b, 'crash', true);
@@ -87,10 +87,7 @@ describe('ProducerSide as state transitions (fake stage, no process)', () => {
   });
 
   it('R4: should store demand and emitted batches while accumulating and replay them in arrival order on forward', () => {
-    const { core, side, demands } = producer();
-    const down = peer('down');
-    const a = link('a', {}, down);
-    side.onSubscribe(a);
+    const { core, side, demands, down, a } = withConsumer();
     setDemandMode(side, core, 'accumulate');
     side.onAsk(a, 2);
     side.dispatch(['x']);
@@ -104,10 +101,7 @@ describe('ProducerSide as state transitions (fake stage, no process)', () => {
   });
 
   it('R12: should pass an info to the dispatcher at once when nothing is buffered, and behind the buffered events otherwise', () => {
-    const { core, side } = producer();
-    const down = peer('down');
-    const a = link('a', {}, down);
-    side.onSubscribe(a);
+    const { core, side, down, a } = withConsumer();
     side.placeInfo('first');
     expect(core.posted).to.deep.equal([['info', 'first']]);
     side.dispatch([1, 2]); // no demand: buffered
