@@ -72,16 +72,11 @@ export abstract class Process<M> implements Runnable {
 
   /** Calls `onExit(reason)` when the process exits (at once, on a later turn, if it already has). */
   monitor(onExit: (reason: unknown) => void): () => void {
-    if (this.exited) {
-      const reason = this.exitReason;
-      microtask(() => onExit(reason));
-      return () => {};
-    }
-    (this.monitors ??= []).push(onExit);
+    if (this.exited) return this.tellLater(onExit);
+    const list = (this.monitors ??= []);
+    list.push(onExit);
     return () => {
-      if (!this.monitors) return;
-      const i = this.monitors.indexOf(onExit);
-      if (i >= 0) this.monitors.splice(i, 1);
+      if (this.monitors === list) removeFrom(list, onExit); // not once the exit is telling them
     };
   }
 
@@ -90,17 +85,19 @@ export abstract class Process<M> implements Runnable {
    * observes is still reported to the logger.
    */
   watch(onExit: (reason: unknown) => void): () => void {
-    if (this.exited) {
-      const reason = this.exitReason;
-      microtask(() => onExit(reason));
-      return () => {};
-    }
-    (this.watchers ??= []).push(onExit);
+    if (this.exited) return this.tellLater(onExit);
+    const list = (this.watchers ??= []);
+    list.push(onExit);
     return () => {
-      if (!this.watchers) return;
-      const i = this.watchers.indexOf(onExit);
-      if (i >= 0) this.watchers.splice(i, 1);
+      if (this.watchers === list) removeFrom(list, onExit);
     };
+  }
+
+  /** Tells a monitor or watcher added after the exit, on a later turn; nothing to remove. */
+  private tellLater(onExit: (reason: unknown) => void): () => void {
+    const reason = this.exitReason;
+    microtask(() => onExit(reason));
+    return () => {};
   }
 
   private watchers: ((reason: unknown) => void)[] | null = null;
@@ -293,4 +290,9 @@ export abstract class Process<M> implements Runnable {
     return false;
   }
   abstract describe(): string;
+}
+
+function removeFrom<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
 }

@@ -23,17 +23,16 @@ export class PendingCall implements CallFrom {
     private readonly clock: Clock,
   ) {}
   resolve(value: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.resolveFn(value);
-    requestYield();
+    this.settle(this.resolveFn, value);
   }
   reject(error: unknown): void {
+    this.settle(this.rejectFn, error);
+  }
+  private settle(settleFn: (v: unknown) => void, value: unknown): void {
     if (this.settled) return;
     this.settled = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.rejectFn(error);
+    settleFn(value);
     requestYield();
   }
 }
