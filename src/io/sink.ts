@@ -3,7 +3,7 @@ import { GenStage } from './gen-stage.js';
 import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelReason } from '../stage/types.js';
-import { isNormalReason, Reasons } from '../runtime/reason.js';
+import { isNormalReason, NOPROC } from '../runtime/reason.js';
 import { isPromiseLike } from '../runtime/validate.js';
 import { monitorStage, producersOf, observeExit } from '../core/internal.js';
 
@@ -73,7 +73,7 @@ export class SinkConsumer<T> extends Consumer<T> {
   override handleCancel(reason: CancelReason): void {
     const why = 'down' in reason ? reason.down : reason.cancel;
     if (this.cancelling !== undefined) return; // its own cancel: `finish` stops it
-    if (!isNormalReason(why) && why !== Reasons.NOPROC) this.stop(why);
+    if (!isNormalReason(why) && why !== NOPROC) this.stop(why);
     else if (--this.remaining === 0) this.stop('normal');
   }
 }

@@ -8,23 +8,34 @@
  * The values are plain strings and objects, so comparing with `'normal'` keeps
  * working; `Reasons` names them for code that prefers constants.
  */
+// The kernel compares with the constants below rather than with `Reasons.X`: a member
+// read keeps the whole `Reasons` object (every name and doc'd value) in an application
+// bundle, a constant does not. `Reasons` is built from the same values.
+/** @internal */ export const NORMAL = 'normal';
+/** @internal */ export const SHUTDOWN = 'shutdown';
+/** @internal */ export const NOPROC = 'noproc';
+/** @internal */ export const KILLED = 'killed';
+/** @internal */ export const UNKNOWN_SUBSCRIPTION = 'unknown_subscription';
+/** @internal */ export const DUPLICATED_SUBSCRIPTION = 'duplicated_subscription';
+/** @internal */ export const ALREADY_SUBSCRIBED = 'already_subscribed';
+
 export const Reasons = {
   /** The stage finished its work: `stop()`, a producer that ran out, a consumer whose producers all ended. */
-  NORMAL: 'normal',
+  NORMAL,
   /** Its supervisor or its owner stopped it (also `{ shutdown: detail }`, see `isNormalReason`). */
-  SHUTDOWN: 'shutdown',
+  SHUTDOWN,
   /** The process was not running: a subscription or call towards a stage that had already ended normally. */
-  NOPROC: 'noproc',
+  NOPROC,
   /** Stopped without running its cleanup: a supervisor's `'brutal_kill'`, or a shutdown that timed out. */
-  KILLED: 'killed',
+  KILLED,
   /** A supervisor refused a child because it already had `maxChildren` (the `reason` of a `StartChildError`). */
   MAX_CHILDREN: 'max_children',
   /** A subscription cancelled because the other side does not know it (an ask or events after a cancel crossed them). */
-  UNKNOWN_SUBSCRIPTION: 'unknown_subscription',
+  UNKNOWN_SUBSCRIPTION,
   /** A subscription cancelled because the producer already holds one with the same identity. */
-  DUPLICATED_SUBSCRIPTION: 'duplicated_subscription',
+  DUPLICATED_SUBSCRIPTION,
   /** A `BroadcastDispatcher` refused a consumer that is already subscribed to it; never stops the consumer. */
-  ALREADY_SUBSCRIBED: 'already_subscribed',
+  ALREADY_SUBSCRIBED,
 } as const;
 
 /** `'normal'`, `'shutdown'` or `{ shutdown: detail }`: the reasons that are not a failure. */
@@ -54,8 +65,8 @@ export type ExitReason = NormalReason | KernelReason | Error | UserReason;
 /** Whether `reason` is a normal exit reason: `'normal'`, `'shutdown'` or `{ shutdown: detail }` (not an `Error`). */
 export function isNormalReason(reason: unknown): reason is NormalReason {
   return (
-    reason === Reasons.NORMAL ||
-    reason === Reasons.SHUTDOWN ||
+    reason === NORMAL ||
+    reason === SHUTDOWN ||
     (typeof reason === 'object' && reason !== null && !(reason instanceof Error) && 'shutdown' in reason)
   );
 }

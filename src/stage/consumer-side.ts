@@ -1,5 +1,5 @@
 import { typeError } from '../runtime/errors.js';
-import { isNormalReason, Reasons } from '../runtime/reason.js';
+import { ALREADY_SUBSCRIBED, isNormalReason, NOPROC, UNKNOWN_SUBSCRIPTION } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
 import { channels } from '../runtime/diagnostics.js';
 import * as M from './messages.js';
@@ -73,7 +73,7 @@ export class ConsumerSide {
   onEvents(m: M.EventsMsg): unknown {
     const sub = m.a;
     if (!sub.consumerLinked) {
-      sub.producerProcess.post(M.producerCancel(sub, Reasons.UNKNOWN_SUBSCRIPTION, false));
+      sub.producerProcess.post(M.producerCancel(sub, UNKNOWN_SUBSCRIPTION, false));
       return undefined;
     }
     if (this.queue !== null) return this.queue.onEvents(m);
@@ -145,10 +145,10 @@ export class ConsumerSide {
 
   /** R7: permanent stops the stage, transient stops it on an abnormal reason, temporary never. */
   private applyCancelMode(sub: Subscription, reason: unknown): void {
-    if (reason === Reasons.ALREADY_SUBSCRIBED || sub.replaced) return;
+    if (reason === ALREADY_SUBSCRIBED || sub.replaced) return;
     const stop = sub.cancelMode === 'permanent' || (sub.cancelMode === 'transient' && !isNormalReason(reason));
     if (!stop) return;
-    if (reason === Reasons.NOPROC) this.core.error(`${this.core.name} subscribed to ${sub.producerProcess.describe()}, which is not running`);
+    if (reason === NOPROC) this.core.error(`${this.core.name} subscribed to ${sub.producerProcess.describe()}, which is not running`);
     if (this.queue !== null && isNormalReason(reason)) {
       // Unlike the original, a producer-consumer whose source ended normally first
       // dispatches what it still buffers, then stops. Always through the dispatcher:

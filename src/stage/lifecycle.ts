@@ -1,6 +1,6 @@
 import { isPromiseLike } from '../runtime/validate.js';
 import { channels } from '../runtime/diagnostics.js';
-import { StageExitError, describeReason, isNormalReason, Reasons } from '../runtime/reason.js';
+import { KILLED, NOPROC, StageExitError, describeReason, isNormalReason } from '../runtime/reason.js';
 import type { StageCalls } from './calls.js';
 import * as M from './messages.js';
 import type { StageProcess } from './stage-process.js';
@@ -109,7 +109,7 @@ export function deadLetter(stage: StageProcess, m: M.Message): void {
     case M.P_SUBSCRIBE:
       // A producer that crashed tells a late subscriber why (a flow that failed
       // before anyone subscribed); one that ended normally is simply gone.
-      m.a.consumerProcess.post(M.consumerCancel(m.a, isNormalReason(reason) ? Reasons.NOPROC : reason, true));
+      m.a.consumerProcess.post(M.consumerCancel(m.a, isNormalReason(reason) ? NOPROC : reason, true));
       return;
     case M.SUBSCRIBE_TO:
       // The consumer exited before it handled the subscribe: the caller learns why.
@@ -141,7 +141,7 @@ export function armStopTimeout(stage: StageProcess, timeoutMs: number, blocked: 
   const timer = stage.clock.setTimeout(() => {
     const where = blocked() || !stage.alive ? `${stage.callback} has not returned` : 'it was still handling earlier messages';
     stage.error(`${stage.name} did not stop within ${timeoutMs} ms: ${where}; killed`);
-    stage.kill(Reasons.KILLED);
+    stage.kill(KILLED);
   }, timeoutMs);
   stage.monitor(() => stage.clock.clearTimeout(timer));
 }
