@@ -39,6 +39,8 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
    * never come.
    */
   private buffered = 0;
+  /** The rest of a batch this delivered part of: the producer offers it straight back (no demand is left), and that offer changes nothing. */
+  private handedBack: T[] | undefined = undefined;
   private replaying = 0;
 
   /** Takes no options (`selector` is a subscription option); an options object must be empty. */
@@ -85,6 +87,9 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
   }
 
   dispatch(events: T[]): T[] {
+    const handedBack = this.handedBack;
+    this.handedBack = undefined;
+    if (events === handedBack) return events;
     const len = events.length;
     const replayed = Math.min(len, this.replaying);
     this.replaying -= replayed;
@@ -104,7 +109,7 @@ export class BroadcastDispatcher<T = unknown> implements Dispatcher<T> {
       const dropped = now - selected.length;
       if (dropped > 0) this.host.askAgain(d.sub, dropped);
     }
-    return now === len ? NO_EVENTS : events.slice(now);
+    return now === len ? NO_EVENTS : (this.handedBack = events.slice(now));
   }
 
   info(message: unknown): void {

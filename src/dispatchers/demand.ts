@@ -37,6 +37,8 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
    * than asked), so asks are served from the buffer before `pending` absorbs them.
    */
   private buffered = 0;
+  /** The rest of a batch this delivered part of: the producer offers it straight back (no demand is left), and that offer changes nothing. */
+  private handedBack: T[] | undefined = undefined;
   private replaying = 0;
   private maxDemand: number | undefined;
   private shuffle: boolean;
@@ -89,6 +91,9 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
   }
 
   dispatch(events: T[]): T[] {
+    const handedBack = this.handedBack;
+    this.handedBack = undefined;
+    if (events === handedBack) return events;
     if (this.shuffle) {
       this.shuffle = false;
       for (let i = this.demands.length - 1; i > 0; i--) {
@@ -115,7 +120,7 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
       }
     }
     if (offset === len) return NO_EVENTS;
-    const left = offset === 0 ? events : events.slice(offset);
+    const left = offset === 0 ? events : (this.handedBack = events.slice(offset));
     this.pending = Math.max(0, this.pending - Math.max(0, left.length - replayed));
     this.buffered += left.length;
     return left;

@@ -53,7 +53,12 @@ export interface Dispatcher<T = unknown> {
   ask(count: number, from: Subscription<T>): number;
   /**
    * Delivers what it can of `events` (produced against earlier demand) and returns
-   * the rest, which the producer keeps in its buffer.
+   * the rest, in order, which the producer keeps in its buffer (as in GenStage). The
+   * producer offers what a call returned again at once as long as that call delivered
+   * some of it, so a dispatcher may deliver in pieces (one event per call, say); what a
+   * call delivers none of stays buffered, ahead of newer events, and is offered at the
+   * next ask. An offer that delivers nothing must change nothing, since the events are
+   * offered again later.
    */
   dispatch(events: T[]): T[];
   /**

@@ -54,6 +54,8 @@ export abstract class PartitionedDispatcher<T> implements Dispatcher<T> {
   private pending = 0;
   /** Events handed back to the producer's buffer. */
   private buffered = 0;
+  /** The rest of a batch this delivered part of: the producer offers it straight back (no demand is left), and that offer changes nothing. */
+  private handedBack: T[] | undefined = undefined;
   private readonly held: HeldInfo[] = [];
   /** Indexes of the slots whose `batch` the dispatch being made has started (reused). */
   private readonly touched: Int32Array;
@@ -164,9 +166,14 @@ export abstract class PartitionedDispatcher<T> implements Dispatcher<T> {
 
   /** What `dispatch` returns once it has placed the first `taken` events: the rest, for the buffer. */
   protected leftOver(events: T[], taken: number): T[] {
+    const handedBack = this.handedBack;
+    this.handedBack = undefined;
     if (taken === events.length) return NO_EVENTS;
+    if (taken === 0 && events === handedBack) return events;
     this.buffered += events.length - taken;
-    return events.slice(taken);
+    const left = events.slice(taken);
+    if (taken > 0) this.handedBack = left;
+    return left;
   }
 
   private releaseInfos(slot: PartitionSlot<T>): void {

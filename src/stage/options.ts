@@ -136,9 +136,7 @@ export function checkSubscription(
   else minDemand = checkMinDemand('minDemand', options.minDemand, maxDemand);
   const cancel: CancelMode =
     options.cancel === undefined ? 'permanent' : expectOneOf('cancel', options.cancel, ['permanent', 'transient', 'temporary'] as const);
-  if (options.selector !== undefined && typeof options.selector !== 'function') {
-    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected selector to be a function, got: ${show(options.selector)}`);
-  }
+  // Options the dispatcher takes (`selector`, `partition`) are its to check (`validate`).
   delete options.to;
   const rest = Object.freeze(options);
   producer.dispatcher?.validate?.(rest);

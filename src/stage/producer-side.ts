@@ -203,7 +203,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
         const events = buffer.takeEvents(demand);
         if (events.length > 0) {
           demand -= events.length;
-          const left = this.dispatcher.dispatch(events);
+          const left = this.offer(events);
           if (left.length > 0) {
             buffer.unshift(left);
             demand += left.length;
@@ -218,6 +218,20 @@ export class ProducerSide implements DispatcherHost<unknown> {
     return demand;
   }
 
+  /**
+   * Hands `events` to the dispatcher and returns what it did not deliver. What a call
+   * returns is offered again at once as long as the call delivered some of it (a
+   * dispatcher may deliver in pieces); the rest waits in the buffer for the next ask.
+   */
+  private offer(events: unknown[]): unknown[] {
+    let left = this.dispatcher.dispatch(events);
+    while (left.length > 0 && left.length < events.length) {
+      events = left;
+      left = this.dispatcher.dispatch(events);
+    }
+    return left;
+  }
+
   /** A callback's events (checked by the stage): through the dispatcher, leftovers into the buffer. */
   dispatch(events: unknown[]): void {
     if (this.demandMode === 'accumulate' && this.queue === null) {
@@ -226,7 +240,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
       (this.accumulated ??= []).push(events);
       return;
     }
-    const left = this.dispatcher.dispatch(events);
+    const left = this.offer(events);
     if (this.queue !== null) this.queue.delivered(events.length - left.length);
     if (left.length > 0) this.store(left);
   }
