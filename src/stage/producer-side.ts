@@ -1,5 +1,5 @@
 import { typeError } from '../runtime/errors.js';
-import { Reasons } from '../runtime/reason.js';
+import { DUPLICATED_SUBSCRIPTION, UNKNOWN_SUBSCRIPTION } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
 import { channels } from '../runtime/diagnostics.js';
 import type { Dispatcher, DispatcherHost, SubscribeRefusal } from '../dispatchers/dispatcher.js';
@@ -73,7 +73,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
 
   onSubscribe(sub: Subscription): unknown {
     if (sub.producerLinked) {
-      sub.consumerProcess.post(M.consumerCancel(sub, Reasons.DUPLICATED_SUBSCRIPTION, false));
+      sub.consumerProcess.post(M.consumerCancel(sub, DUPLICATED_SUBSCRIPTION, false));
       return undefined;
     }
     const core = this.core;
@@ -108,7 +108,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
 
   onAsk(sub: Subscription, count: number): unknown {
     if (!sub.producerLinked) {
-      sub.consumerProcess.post(M.consumerCancel(sub, Reasons.UNKNOWN_SUBSCRIPTION, false));
+      sub.consumerProcess.post(M.consumerCancel(sub, UNKNOWN_SUBSCRIPTION, false));
       return undefined;
     }
     if (demandChannel.hasSubscribers) demandChannel.publish({ stage: this.core.handle, subscription: sub, count });
