@@ -73,4 +73,23 @@ describe('runtime: Deque', () => {
     expect(d.length).to.equal(4);
     expect(d.drain()).to.deep.equal([0, '', false, null]);
   });
+  it('should reuse its slots once emptied: refilled, unshifted at the front, iterated and drained in order', () => {
+    const d = new Deque<number>();
+    d.pushAll([1, 2, 3, 4]);
+    expect([d.shift(), d.shift(), d.shift(), d.shift(), d.shift()]).to.deep.equal([1, 2, 3, 4, undefined]);
+    expect(d.length).to.equal(0);
+    expect(d.peek()).to.equal(undefined);
+    d.push(5);
+    d.push(6);
+    d.unshift(0);
+    expect(d.length).to.equal(3);
+    expect(d.peek()).to.equal(0);
+    expect([...d]).to.deep.equal([0, 5, 6]);
+    expect(d.shift()).to.equal(0);
+    d.unshift(-1);
+    expect(d.drain()).to.deep.equal([-1, 5, 6]);
+    expect(d.length).to.equal(0);
+    d.push(7);
+    expect([...d]).to.deep.equal([7]);
+  });
 });
