@@ -11,7 +11,7 @@ import { build, type Metafile } from 'esbuild';
 // bundler leaves them out of what loads with the import, and they still work there.
 
 const root = resolve(import.meta.dirname, '../..');
-const IO_ON_FIRST_USE = ['src/io/from-iterable.ts', 'src/io/stream.ts', 'src/io/chunks.ts', 'src/io/sink.ts'];
+const IO_ON_FIRST_USE = ['src/io/from-iterable.ts', 'src/io/stream.ts', 'src/io/chunks.ts', 'src/stage/sink.ts'];
 
 async function bundleGenStageAlone(program: string, outdir: string): Promise<Metafile> {
   const result = await build({

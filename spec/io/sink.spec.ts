@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Flow, GenStage, Producer } from '../../src/index.js';
 import type { Subscription } from '../../src/index.js';
-import { openSink } from '../../src/io/sink.js';
+import { openSink } from '../../src/stage/sink.js';
 import { settle } from '../../src/testing/index.js';
 
 /** What `promise` rejected with, or `'resolved'`. */
@@ -23,7 +23,7 @@ class CancelsConsumer extends Producer<number> {
   }
 }
 
-describe('the one sink (io/sink.ts: openSink, and the end of every flow)', () => {
+describe('the one sink (stage/sink.ts: openSink, and the end of every flow)', () => {
   describe('a producer that had already ended normally when the sink subscribed (noproc)', () => {
     it('should be an empty stream for openSink: done resolves, nothing is handed on', async () => {
       const producer = await GenStage.fromIterable<number>([1, 2]);

@@ -9,12 +9,12 @@ import { connect, materialize, type FlowRun, type Link } from './materialize.js'
 import { MapReducerStage } from './map-reducer.js';
 import { newLayer, type Plan } from './plan.js';
 import { ChunkHandoff, DONE } from '../io/chunks.js';
-import { SinkConsumer } from '../io/sink.js';
+import { SinkConsumer } from '../stage/sink.js';
 import { isOwnProducerSide } from '../core/internal.js';
 
 let sinkNames = 1;
 
-/** The demand a flow's sink (`SinkConsumer`, the one of `io/sink.ts`) keeps open on the flow's last stages. */
+/** The demand a flow's sink (`SinkConsumer`, the one of `stage/sink.ts`) keeps open on the flow's last stages. */
 export interface SinkOptions {
   maxDemand?: number;
   minDemand?: number;

@@ -5,7 +5,7 @@ import { Flow, planOf } from '../flow/flow.js';
 import { runToSink } from '../flow/ends.js';
 import type { FlowRun } from '../flow/materialize.js';
 import { Stage } from '../stage/handle.js';
-import { openSink, type SinkDemand, type SinkHandle } from '../io/sink.js';
+import { openSink, type SinkDemand, type SinkHandle } from '../stage/sink.js';
 import { checkMinDemand } from '../stage/options.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 

@@ -9,16 +9,14 @@ import { sinkObservable, symbolObservable, type InteropObservable, type Observed
 
 let readProcess: (stage: Stage<unknown>) => StageProcess;
 
-// The sink behind a `Stage`'s observable (io/sink.ts) is loaded on the first subscribe:
-// `import { GenStage }` alone does not carry it (a dynamic `import()`, which an
-// application bundler puts in a chunk of its own). It is an upward import still, listed
-// as known in .dependency-cruiser-known-violations.json until the sink moves into the
-// kernel.
-let sinks: typeof import('../io/sink.js') | undefined;
+// The sink behind a `Stage`'s observable (stage/sink.ts) is loaded on the first
+// subscribe: `import { GenStage }` alone does not carry it (a dynamic `import()`, which
+// an application bundler puts in a chunk of its own).
+let sinks: typeof import('./sink.js') | undefined;
 
 function openSinkOn<T>(producer: Stage<T>, onEvents: (events: T[]) => void): ObservedSink {
   if (sinks !== undefined) return sinks.openSink(producer, onEvents);
-  const opened = import('../io/sink.js').then((module) => (sinks = module).openSink(producer, onEvents));
+  const opened = import('./sink.js').then((module) => (sinks = module).openSink(producer, onEvents));
   return {
     done: opened.then((sink) => sink.done),
     cancel: (reason) => opened.then((sink) => sink.cancel(reason)),

@@ -1,11 +1,11 @@
-import { Consumer } from '../stage/stage.js';
-import { GenStage } from './gen-stage.js';
-import type { Stage } from '../stage/handle.js';
-import type { Subscription } from '../stage/subscription.js';
-import type { CancelReason } from '../stage/types.js';
+import { Consumer } from './stage.js';
+import { startStage } from './gen-stage.js';
+import { processOfStage, type Stage } from './handle.js';
+import { processOfCallbacks } from './bindings.js';
+import type { Subscription } from './subscription.js';
+import type { CancelReason } from './types.js';
 import { isNormalReason, NOPROC } from '../runtime/reason.js';
 import { isPromiseLike } from '../runtime/validate.js';
-import { monitorStage, producersOf, observeExit } from '../core/internal.js';
 
 /** Options of `openSink`: the demand the sink keeps open on its producer. */
 export interface SinkDemand {
@@ -67,7 +67,7 @@ export class SinkConsumer<T> extends Consumer<T> {
   private finish(): void {
     const cancelling = this.cancelling;
     if (cancelling === undefined) return;
-    for (const sub of producersOf(this)) this.cancel(sub, cancelling.reason);
+    for (const sub of processOfCallbacks(this)?.producers ?? []) this.cancel(sub as Subscription<T>, cancelling.reason);
     this.stop('normal');
   }
   override handleCancel(reason: CancelReason): void {
@@ -106,11 +106,12 @@ export function openSink<T>(producer: Stage<T>, onEvents: (events: T[]) => void 
   let cancelled = false;
   let subscription: Subscription<T> | undefined;
   const consumer = new SinkConsumer<T>(onEvents);
-  const stage = GenStage.start(consumer, { name: `sink#${sinkNames++}` });
+  const stage = startStage(consumer, { name: `sink#${sinkNames++}` });
   const started = stage.then(async (sink) => {
     // The sink's exit settles `done`: 'normal', or the error of the producer or of onEvents.
-    void observeExit(sink); // its error goes to `done`, so it is observed
-    monitorStage(sink, (reason) => settleDone(isNormalReason(reason) ? undefined : { reason }));
+    const process = processOfStage(sink);
+    process.markObserved(); // its error goes to `done`, so it is observed
+    process.monitor((reason) => settleDone(isNormalReason(reason) ? undefined : { reason }));
     if (cancelled) return sink;
     subscription = await sink.subscribe(producer, { ...demand, cancel: 'temporary' });
     return sink;

@@ -1,6 +1,6 @@
 import { codedError, typeError } from '../../runtime/errors.js';
 import { Writable } from 'node:stream';
-import type { SinkHandle } from '../../io/sink.js';
+import type { SinkHandle } from '../../stage/sink.js';
 import { expectKnownKeys, expectObject, show } from '../../runtime/validate.js';
 import { checkDemand, checkSource, openSource, type Source } from '../source.js';
 

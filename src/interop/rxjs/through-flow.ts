@@ -2,7 +2,7 @@ import { typeError } from '../../runtime/errors.js';
 import { Observable, type OperatorFunction } from 'rxjs';
 import { Flow, checkFromOptions, type FromOptions } from '../../flow/flow.js';
 import type { Stage } from '../../stage/handle.js';
-import type { SinkHandle } from '../../io/sink.js';
+import type { SinkHandle } from '../../stage/sink.js';
 import { expectFunction, expectObject, show } from '../../runtime/validate.js';
 import { openSource } from '../source.js';
 import { checkPushOptions, PUSH_OPTION_KEYS, startSource } from '../../io/source.js';
