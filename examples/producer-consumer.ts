@@ -46,4 +46,5 @@ const consumer = await GenStage.start(new C(a, 5), { name: 'C', subscribeTo: [{ 
 
 console.log(`C exited: ${String(await consumer.done)}`);
 await Promise.all([middle.stop(), producer.stop()]);
-console.log('A, B and C have stopped.');
+// B still holds the expansions C never asked for: stopping B drops them, and says how many.
+console.log('A, B and C have stopped (B reported the events it still held: nothing is dropped silently).');
