@@ -55,4 +55,12 @@ describe('stage: user subclasses own their member names', () => {
     expect(Object.keys(sink).sort()).to.deep.equal(['owner', 'processed']);
     await consumer.stop();
   });
+  it('should add no own key, string or symbol, to a callbacks instance when it starts and stops', async () => {
+    const sink = new OrderSink();
+    const before = Reflect.ownKeys(sink);
+    const consumer = await GenStage.start(sink);
+    expect(Reflect.ownKeys(sink)).to.deep.equal(before);
+    await consumer.stop();
+    expect(Reflect.ownKeys(sink)).to.deep.equal(before);
+  });
 });

@@ -1,20 +1,20 @@
 import type { StageProcess } from './stage-process.js';
+import { bindProcess, processOfInstance, type StageCallbacks } from './stage.js';
 
 /**
- * Which process runs which callbacks instance. Module-private to the kernel: the user's
- * class carries no back-reference of ours, so its own members (`process`, `owner`...)
- * are its own. core/internal.ts reads it for the layers above the kernel.
+ * Which process runs which callbacks instance. Private to the kernel: the process sits
+ * in a `#` field of `StageCallbacks` (stage.ts), so the user's class carries no member
+ * of ours (`process`, `owner`... stay its own). core/internal.ts reads it for the
+ * layers above the kernel.
  */
-const processes = new WeakMap<object, StageProcess>();
-
 export function bindCallbacks(callbacks: object, process: StageProcess): void {
-  processes.set(callbacks, process);
+  bindProcess(callbacks as StageCallbacks<unknown, unknown>, process);
 }
 
 export function unbindCallbacks(callbacks: object): void {
-  processes.delete(callbacks);
+  bindProcess(callbacks as StageCallbacks<unknown, unknown>, undefined);
 }
 
 export function processOfCallbacks(callbacks: object): StageProcess | undefined {
-  return processes.get(callbacks);
+  return processOfInstance(callbacks);
 }

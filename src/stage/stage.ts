@@ -1,6 +1,5 @@
 import { rangeError, typeError } from '../runtime/errors.js';
 import type { StageProcess } from './stage-process.js';
-import { processOfCallbacks } from './bindings.js';
 import type { Stage } from './handle.js';
 import type { Subscription } from './subscription.js';
 import type { CallFrom, CallResult, CancelReason, DemandManagement, Emit } from './types.js';
@@ -14,7 +13,32 @@ import { expectInteger, show } from '../runtime/validate.js';
  * stage handles nothing else until it settles. A callback that throws (or rejects)
  * stops the stage with that error as its exit reason.
  */
+let writeProcess: (callbacks: StageCallbacks<unknown, unknown>, process: StageProcess | undefined) => void;
+let readProcess: (callbacks: object) => StageProcess | undefined;
+
+/** @internal Records which process runs `callbacks` (bindings.ts). */
+export function bindProcess(callbacks: StageCallbacks<unknown, unknown>, process: StageProcess | undefined): void {
+  writeProcess(callbacks, process);
+}
+
+/** @internal The process running `callbacks`, if started (bindings.ts). */
+export function processOfInstance(callbacks: object): StageProcess | undefined {
+  return readProcess(callbacks);
+}
+
 export abstract class StageCallbacks<In, Out> {
+  // Which process runs this instance: a true private field, so the user's class keeps
+  // every member name, and no WeakMap entry per stage (a WeakMap of short-lived keys
+  // made the collector's ephemeron work 30% of a short flow's time; issue 14).
+  #stageProcess: StageProcess | undefined = undefined;
+
+  static {
+    writeProcess = (callbacks, process) => {
+      callbacks.#stageProcess = process;
+    };
+    readProcess = (callbacks) => (#stageProcess in callbacks ? (callbacks as StageCallbacks<unknown, unknown>).#stageProcess : undefined);
+  }
+
   /** Runs once before the stage takes messages; `GenStage.start` resolves after it. */
   init?(): void | Promise<void>;
 
@@ -96,7 +120,7 @@ export abstract class StageCallbacks<In, Out> {
 
 /** The process running `callbacks` (module-private: subclasses see no member of ours). */
 function ownerOf(callbacks: object, method: string): StageProcess {
-  const process = processOfCallbacks(callbacks);
+  const process = readProcess(callbacks);
   if (process === undefined) throw typeError('ERR_GENSTAGE_INVALID_STATE', `this.${method}() needs a started stage: call GenStage.start first`);
   return process;
 }
