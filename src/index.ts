@@ -9,8 +9,8 @@ export type {
   StageKind, DemandManagement, CancelMode, DemandMode, BufferKeep, CancelReason, SubscribeOptions, SubscribeTo,
   ProducerOptions, StartOptions, CallResult, CallFrom, Emit,
 } from './stage/types.js';
-export type { Dispatcher, DispatcherHost, SubscribeRefusal } from './dispatchers/dispatcher.js';
-export { DemandDispatcher, type DemandDispatcherOptions } from './dispatchers/demand.js';
+export type { Dispatcher, DispatcherHost, SubscribeRefusal } from './stage/dispatcher.js';
+export { DemandDispatcher, type DemandDispatcherOptions } from './stage/demand-dispatcher.js';
 export { BroadcastDispatcher } from './dispatchers/broadcast.js';
 export { PartitionDispatcher, type PartitionDispatcherOptions } from './dispatchers/partition.js';
 export { defaultHash } from './dispatchers/hash.js';

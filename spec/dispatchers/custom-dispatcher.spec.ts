@@ -3,7 +3,7 @@
 // subscription options are checked by the dispatcher that takes them.
 import { expect } from 'chai';
 import { Consumer, GenStage, Producer, type Dispatcher, type DispatcherHost, type Subscription } from '../../src/index.js';
-import { NO_EVENTS } from '../../src/dispatchers/dispatcher.js';
+import { NO_EVENTS } from '../../src/stage/dispatcher.js';
 import { settle } from '../../src/testing/index.js';
 
 /** One consumer, served one event per `dispatch` call: the rest of each batch is returned. */

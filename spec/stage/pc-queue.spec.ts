@@ -1,7 +1,7 @@
 // PcQueue, with the consumer and producer sides of a producer-consumer, as state
 // transitions (no live stage). Rule R6: docs/protocol.md.
 import { expect } from 'chai';
-import { DemandDispatcher } from '../../src/dispatchers/demand.js';
+import { DemandDispatcher } from '../../src/stage/demand-dispatcher.js';
 import { ConsumerSide } from '../../src/stage/consumer-side.js';
 import { PcQueue } from '../../src/stage/pc-queue.js';
 import { ProducerSide } from '../../src/stage/producer-side.js';

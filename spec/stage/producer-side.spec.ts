@@ -1,7 +1,7 @@
 // ProducerSide as state transitions (no live stage). Rules R3, R4, R5, R7, R8, R12: docs/protocol.md.
 import { expect } from 'chai';
-import { DemandDispatcher } from '../../src/dispatchers/demand.js';
-import type { Dispatcher } from '../../src/dispatchers/dispatcher.js';
+import { DemandDispatcher } from '../../src/stage/demand-dispatcher.js';
+import type { Dispatcher } from '../../src/stage/dispatcher.js';
 import { ProducerSide } from '../../src/stage/producer-side.js';
 import { setDemandMode } from '../../src/stage/demand-mode.js';
 import * as M from '../../src/stage/messages.js';

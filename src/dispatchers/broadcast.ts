@@ -1,8 +1,8 @@
 import { Reasons } from '../runtime/reason.js';
 import { typeError } from '../runtime/errors.js';
 import type { Subscription } from '../stage/subscription.js';
-import type { Dispatcher, DispatcherHost, SubscribeRefusal } from './dispatcher.js';
-import { NO_EVENTS, refuseSubscription } from './dispatcher.js';
+import type { Dispatcher, DispatcherHost, SubscribeRefusal } from '../stage/dispatcher.js';
+import { NO_EVENTS, refuseSubscription } from '../stage/dispatcher.js';
 import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 
 interface Entry<T> {

@@ -1,7 +1,7 @@
 import { rangeError } from '../runtime/errors.js';
 import type { Subscription } from '../stage/subscription.js';
-import type { Dispatcher, DispatcherHost } from './dispatcher.js';
-import { NO_EVENTS } from './dispatcher.js';
+import type { Dispatcher, DispatcherHost } from '../stage/dispatcher.js';
+import { NO_EVENTS } from '../stage/dispatcher.js';
 import { Deque } from '../runtime/deque.js';
 import { show } from '../runtime/validate.js';
 

@@ -3,7 +3,7 @@ import type { Clock } from '../runtime/clock.js';
 import { checkRuntimeOption, type Runtime } from '../runtime/runtime.js';
 import { show } from '../runtime/validate.js';
 import { Stage } from '../stage/handle.js';
-import type { Dispatcher } from '../dispatchers/dispatcher.js';
+import type { Dispatcher } from '../stage/dispatcher.js';
 import { checkClockOption } from '../stage/options.js';
 import { FlowIterator, runToSink, startExit, type SinkOptions } from './ends.js';
 import { joinPlan, type JoinFunction, type JoinMode } from './join.js';

@@ -2,7 +2,7 @@ import { typeError } from '../runtime/errors.js';
 import { expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 import { Stage } from '../stage/handle.js';
 import type { SubscribeOptions } from '../stage/types.js';
-import type { Dispatcher } from '../dispatchers/dispatcher.js';
+import type { Dispatcher } from '../stage/dispatcher.js';
 import { isDispatcher } from '../stage/options.js';
 import { startExit } from './ends.js';
 import type { Plan, ThroughEntry } from './plan.js';

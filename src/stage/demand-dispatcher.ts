@@ -1,5 +1,5 @@
 import { typeError } from '../runtime/errors.js';
-import type { Subscription } from '../stage/subscription.js';
+import type { Subscription } from './subscription.js';
 import type { Dispatcher, DispatcherHost } from './dispatcher.js';
 import { NO_EVENTS } from './dispatcher.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';

@@ -5,7 +5,7 @@ import { Consumer, Producer, ProducerConsumer, StageCallbacks } from './stage.js
 import type { Stage } from './handle.js';
 import { checkStartOptions, claimDispatcher, resolveSubscription } from './options.js';
 import type { StageKind, StartOptions, SubscribeTo } from './types.js';
-import { DemandDispatcher } from '../dispatchers/demand.js';
+import { DemandDispatcher } from './demand-dispatcher.js';
 import { show } from '../runtime/validate.js';
 
 /** The type of events a stage implementation emits. */
@@ -82,7 +82,9 @@ export function startStage<S extends StageCallbacks<never, unknown> | StageCallb
     unbindCallbacks(callbacks);
     throw error;
   }
-  if (process.dispatcher !== undefined) claimDispatcher(process.dispatcher, process.name);
+  // Only a dispatcher the caller passed can be passed again; the default one is ours alone
+  // (no WeakMap entry per producer: issue 14, short flows).
+  if (o.dispatcher !== undefined) claimDispatcher(o.dispatcher, process.name);
   return process.start().then(() => {
     // subscribeWith rejects only when the stage is no longer running: it stopped in
     // init (this.stop), and its exit reason reaches `done` and its monitors. There is

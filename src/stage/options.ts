@@ -5,7 +5,7 @@ import { Stage, processOfStage } from './handle.js';
 import type { CancelMode, StageKind, SubscribeTo } from './types.js';
 import { expectCount, expectInteger, expectKnownKeys, expectObject, expectOneOf, show } from '../runtime/validate.js';
 import { isClock, systemClock, type Clock } from '../runtime/clock.js';
-import type { Dispatcher } from '../dispatchers/dispatcher.js';
+import type { Dispatcher } from './dispatcher.js';
 import { checkRuntimeOption, Runtime } from '../runtime/runtime.js';
 
 export const START_OPTIONS = ['dispatcher', 'bufferSize', 'bufferKeep', 'demand', 'subscribeTo', 'clock', 'runtime', 'name'] as const;

@@ -2,7 +2,7 @@ import { typeError } from '../runtime/errors.js';
 import { DUPLICATED_SUBSCRIPTION, UNKNOWN_SUBSCRIPTION } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
 import { channels } from '../runtime/diagnostics.js';
-import type { Dispatcher, DispatcherHost, SubscribeRefusal } from '../dispatchers/dispatcher.js';
+import type { Dispatcher, DispatcherHost, SubscribeRefusal } from './dispatcher.js';
 import { EventBuffer } from './buffer.js';
 import * as M from './messages.js';
 import type { PcQueue } from './pc-queue.js';

@@ -5,7 +5,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { isNormalReason } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
-import type { Dispatcher } from '../dispatchers/dispatcher.js';
+import type { Dispatcher } from './dispatcher.js';
 import { Stage, processOfStage } from './handle.js';
 import type { Subscription } from './subscription.js';
 import { bindCallbacks } from './bindings.js';

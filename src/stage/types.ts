@@ -1,5 +1,5 @@
 import type { Clock } from '../runtime/clock.js';
-import type { Dispatcher } from '../dispatchers/dispatcher.js';
+import type { Dispatcher } from './dispatcher.js';
 import type { Stage } from './handle.js';
 import type { Runtime } from '../runtime/runtime.js';
 
