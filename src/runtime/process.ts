@@ -26,8 +26,10 @@ export abstract class Process<M> implements Runnable {
   private exited = false;
   /** Set by `kill`: the handler the process was blocked in is abandoned, `terminate` is skipped. */
   private killedFlag = false;
-  /** While `cleanup`'s promise is pending: finishes the exit without it (for `kill`). */
-  private finishNow: (() => void) | null = null;
+  /** While `cleanup`'s promise is pending (`kill` finishes the exit without it). */
+  private awaitingCleanup = false;
+  /** Set once `finishExit` ran (it runs once, whichever of cleanup and `kill` comes first). */
+  private finished = false;
   /** Set by `requestExit` inside a handler; acted on once the handler returns. */
   private pendingExit: { reason: unknown } | null = null;
   private exitReason: unknown = undefined;
@@ -220,9 +222,9 @@ export abstract class Process<M> implements Runnable {
     this.killedFlag = true;
     this.setBlocked(false);
     if (!this.exiting) this.exit(reason);
-    else if (this.finishNow !== null) {
+    else if (this.awaitingCleanup) {
       this.exitReason = reason; // the exit did not complete: peers see the kill
-      this.finishNow();
+      this.finishExit();
     }
   }
 
@@ -237,37 +239,41 @@ export abstract class Process<M> implements Runnable {
     } catch (error) {
       this.logger.error(`${this.describe()} failed while stopping`, error);
     }
-    let finished = false;
-    const finish = (): void => {
-      if (finished) return;
-      finished = true;
-      this.finishNow = null;
-      reason = this.exitReason;
-      for (let m = this.mailbox.shift(); m !== undefined; m = this.mailbox.shift()) this.deadLetter(m);
-      this.afterExit(reason);
-      this.exited = true;
-      const monitors = this.monitors;
-      this.monitors = null;
-      if (!isNormalReason(reason) && !this.observed && (monitors === null || monitors.length === 0) && !this.crashObservedElsewhere()) {
-        // An Error goes beside the message (the console prints its name, message and
-        // stack once); any other reason is described in the message.
-        if (reason instanceof Error) this.logger.error(`${this.describe()} exited and nobody observed it`, reason);
-        else this.logger.error(`${this.describe()} exited with ${describeReason(reason)} and nobody observed it`, reason);
-      }
-      this.resolveDone(reason);
-      if (monitors) for (const m of monitors) m(reason);
-      const watchers = this.watchers;
-      this.watchers = null;
-      if (watchers) for (const w of watchers) w(reason);
-    };
     if (isPromiseLike(cleanup)) {
-      this.finishNow = finish;
-      cleanup.then(finish, (error: unknown) => {
-        this.logger.error(`${this.describe()} failed while stopping`, error);
-        finish();
-      });
-      if (this.killedFlag) finish();
-    } else finish();
+      this.awaitingCleanup = true;
+      cleanup.then(
+        () => this.finishExit(),
+        (error: unknown) => {
+          this.logger.error(`${this.describe()} failed while stopping`, error);
+          this.finishExit();
+        },
+      );
+      if (this.killedFlag) this.finishExit();
+    } else this.finishExit();
+  }
+
+  /** The rest of the exit once `cleanup` is done: dead letters, `done`, monitors, crash report. */
+  private finishExit(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.awaitingCleanup = false;
+    const reason = this.exitReason;
+    for (let m = this.mailbox.shift(); m !== undefined; m = this.mailbox.shift()) this.deadLetter(m);
+    this.afterExit(reason);
+    this.exited = true;
+    const monitors = this.monitors;
+    this.monitors = null;
+    if (!isNormalReason(reason) && !this.observed && (monitors === null || monitors.length === 0) && !this.crashObservedElsewhere()) {
+      // An Error goes beside the message (the console prints its name, message and
+      // stack once); any other reason is described in the message.
+      if (reason instanceof Error) this.logger.error(`${this.describe()} exited and nobody observed it`, reason);
+      else this.logger.error(`${this.describe()} exited with ${describeReason(reason)} and nobody observed it`, reason);
+    }
+    this.resolveDone(reason);
+    if (monitors) for (const m of monitors) m(reason);
+    const watchers = this.watchers;
+    this.watchers = null;
+    if (watchers) for (const w of watchers) w(reason);
   }
 
   /** Handles one message; may return a promise to block the process until it settles. */
