@@ -41,20 +41,26 @@ export class ConsumerSide {
     sub.producerProcess.post(M.producerSubscribe(sub));
     const core = this.core;
     core.callback = 'handleSubscribe';
-    const proceed = (mode: unknown): void => {
-      if (mode !== undefined && mode !== 'automatic' && mode !== 'manual') {
-        throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${core.name}: handleSubscribe must return 'automatic' or 'manual', got: ${show(mode)}`);
-      }
-      sub.manual = mode === 'manual';
-      if (!sub.manual) {
-        sub.pending = sub.maxDemand;
-        sub.producerProcess.post(M.ask(sub, sub.maxDemand));
-      }
-      resolve(sub);
-    };
     // `reject` is for a subscribe that never reaches this point (deadLetter); a
     // handleSubscribe that fails crashes the stage, and the caller learns it from the exit.
-    return andThen(core.impl.handleSubscribe?.('producer', sub.options, sub), proceed);
+    const mode = core.impl.handleSubscribe?.('producer', sub.options, sub);
+    // No closure unless handleSubscribe returned a promise (issue 14, short flows).
+    if (!isPromiseLike(mode)) return this.subscribed(sub, mode, resolve);
+    return andThen(mode, (settled: unknown) => this.subscribed(sub, settled, resolve));
+  }
+
+  /** After `handleSubscribe` returned `mode`: the demand mode, the first ask (automatic), then `resolve`. */
+  private subscribed(sub: Subscription, mode: unknown, resolve: (sub: Subscription) => void): undefined {
+    if (mode !== undefined && mode !== 'automatic' && mode !== 'manual') {
+      throw typeError('ERR_GENSTAGE_INVALID_RETURN', `${this.core.name}: handleSubscribe must return 'automatic' or 'manual', got: ${show(mode)}`);
+    }
+    sub.manual = mode === 'manual';
+    if (!sub.manual) {
+      sub.pending = sub.maxDemand;
+      sub.producerProcess.post(M.ask(sub, sub.maxDemand));
+    }
+    resolve(sub);
+    return undefined;
   }
 
   /** A manual ask (`this.ask`); nothing once the subscription is being cancelled. */
