@@ -1,13 +1,3 @@
-/**
- * Exit reasons. A stage ends with a normal reason (`'normal'`, `'shutdown'`,
- * `{ shutdown: detail }`), a reason the kernel gives (`'noproc'`, `'killed'`,
- * `'max_children'`), the `Error` a callback threw, or any other value a stage was
- * stopped with. Only the normal ones leave transient subscriptions and transient
- * children alone.
- *
- * The values are plain strings and objects, so comparing with `'normal'` keeps
- * working; `Reasons` names them for code that prefers constants.
- */
 // The kernel compares with the constants below rather than with `Reasons.X`: a member
 // read keeps the whole `Reasons` object (every name and doc'd value) in an application
 // bundle, a constant does not. `Reasons` is built from the same values.
@@ -19,6 +9,16 @@
 /** @internal */ export const DUPLICATED_SUBSCRIPTION = 'duplicated_subscription';
 /** @internal */ export const ALREADY_SUBSCRIBED = 'already_subscribed';
 
+/**
+ * Exit reasons. A stage ends with a normal reason (`'normal'`, `'shutdown'`,
+ * `{ shutdown: detail }`), a reason the kernel gives (`'noproc'`, `'killed'`,
+ * `'max_children'`), the `Error` a callback threw, or any other value a stage was
+ * stopped with. Only the normal ones leave transient subscriptions and transient
+ * children alone.
+ *
+ * The values are plain strings and objects, so comparing with `'normal'` keeps
+ * working; `Reasons` names them for code that prefers constants.
+ */
 export const Reasons = {
   /** The stage finished its work: `stop()`, a producer that ran out, a consumer whose producers all ended. */
   NORMAL,
