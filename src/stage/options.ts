@@ -122,7 +122,12 @@ export function checkSubscription(
   // dispatcher that declares nothing accepts any key.
   const dispatcherKeys = producer.dispatcher?.subscriptionOptions;
   if (producer.kind !== 'consumer' && (producer.dispatcher === undefined || dispatcherKeys !== undefined)) {
-    expectKnownKeys(what, options, [...SUBSCRIPTION_OPTIONS, ...(dispatcherKeys ?? []), ...consumerKeys, ...producer.subscriptionOptions]);
+    const producerKeys = producer.subscriptionOptions;
+    for (const key of Object.keys(options)) {
+      // The joined list is built only for the error (issue 14: not one array per subscribe).
+      if ((SUBSCRIPTION_OPTIONS as readonly string[]).includes(key) || dispatcherKeys?.includes(key) || consumerKeys.includes(key) || producerKeys.includes(key)) continue;
+      expectKnownKeys(what, options, [...SUBSCRIPTION_OPTIONS, ...(dispatcherKeys ?? []), ...consumerKeys, ...producerKeys]);
+    }
   }
   if (consumerKind === 'producer') {
     throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${consumerName} is a producer and cannot subscribe to ${producer.name}`);
