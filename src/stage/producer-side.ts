@@ -6,6 +6,7 @@ import type { Dispatcher, DispatcherHost, SubscribeRefusal } from './dispatcher.
 import { EventBuffer } from './buffer.js';
 import * as M from './messages.js';
 import type { PcQueue } from './pc-queue.js';
+import { offer, reportDiscarded, reportHeldAtExit, serveFromBuffer } from './producer-buffer.js';
 import { andThen, ExitMarker, isExitMarker, type StageCore } from './role.js';
 import type { Subscription } from './subscription.js';
 import type { BufferKeep, DemandMode } from './types.js';
@@ -14,7 +15,6 @@ import type { BufferKeep, DemandMode } from './types.js';
 const subscriptionStartChannel = channels.subscriptionStart;
 const subscriptionCancelChannel = channels.subscriptionCancel;
 const demandChannel = channels.demand;
-const bufferDiscardChannel = channels.bufferDiscard;
 const produceChannel = channels.produce;
 
 /**
@@ -163,7 +163,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
 
   /** R3: serve `demand` from the buffer, then from `handleDemand` (or the upstream queue, or store it). */
   produceFor(demand: number): unknown {
-    demand = this.takeFromBuffer(demand);
+    if (this.buffer !== null) demand = serveFromBuffer(this.buffer, this.dispatcher, demand);
     if (demand <= 0 || this.core.stopping || this.draining) return undefined;
     if (this.queue !== null) return this.queue.addDemand(demand);
     if (this.demandMode === 'accumulate') {
@@ -195,43 +195,6 @@ export class ProducerSide implements DispatcherHost<unknown> {
     produceChannel.publish({ stage: this.core.handle, demand, count, duration: performance.now() - started });
   }
 
-  private takeFromBuffer(demand: number): number {
-    const buffer = this.buffer;
-    if (buffer === null) return demand;
-    while (!buffer.isEmpty) {
-      if (demand > 0) {
-        const events = buffer.takeEvents(demand);
-        if (events.length > 0) {
-          demand -= events.length;
-          const left = this.offer(events);
-          if (left.length > 0) {
-            buffer.unshift(left);
-            demand += left.length;
-            break;
-          }
-        }
-      }
-      const before = buffer.isEmpty;
-      buffer.takeInfos(this.dispatcher);
-      if (demand <= 0 || before || buffer.eventCount === 0) break;
-    }
-    return demand;
-  }
-
-  /**
-   * Hands `events` to the dispatcher and returns what it did not deliver. What a call
-   * returns is offered again at once as long as the call delivered some of it (a
-   * dispatcher may deliver in pieces); the rest waits in the buffer for the next ask.
-   */
-  private offer(events: unknown[]): unknown[] {
-    let left = this.dispatcher.dispatch(events);
-    while (left.length > 0 && left.length < events.length) {
-      events = left;
-      left = this.dispatcher.dispatch(events);
-    }
-    return left;
-  }
-
   /** A callback's events (checked by the stage): through the dispatcher, leftovers into the buffer. */
   dispatch(events: unknown[]): void {
     if (this.demandMode === 'accumulate' && this.queue === null) {
@@ -240,18 +203,14 @@ export class ProducerSide implements DispatcherHost<unknown> {
       (this.accumulated ??= []).push(events);
       return;
     }
-    const left = this.offer(events);
+    const left = offer(this.dispatcher, events);
     if (this.queue !== null) this.queue.delivered(events.length - left.length);
     if (left.length > 0) this.store(left);
   }
 
   private store(events: unknown[]): void {
     const discarded = (this.buffer ??= new EventBuffer(this.bufferSize, this.bufferKeep)).store(events, this.dispatcher);
-    if (discarded === 0) return;
-    const core = this.core;
-    if (bufferDiscardChannel.hasSubscribers) bufferDiscardChannel.publish({ stage: core.handle, name: core.name, count: discarded });
-    const keepDefault = core.impl.formatDiscarded ? core.impl.formatDiscarded(discarded) !== false : true;
-    if (keepDefault) core.warn(`GenStage producer ${core.name} has discarded ${discarded} events from buffer`);
+    if (discarded > 0) reportDiscarded(this.core, discarded);
   }
 
   /** R12: an info behind the currently buffered events, or to the dispatcher at once. */
@@ -298,15 +257,9 @@ export class ProducerSide implements DispatcherHost<unknown> {
       if (sub.cancelMode !== 'temporary' || typeof sub.consumerProcess.impl.handleCancel === 'function') observed = true;
     }
     this.consumers.length = 0;
-    const undelivered = this.heldEvents();
-    if (undelivered > 0) {
-      this.core.warn(`${this.core.name} stopped with ${undelivered} events it had not delivered (buffered, or queued for partitions without demand): dropped`);
-    }
+    reportHeldAtExit(this.core, this.heldEvents(), this.accumulated);
     this.buffer?.clear();
-    let held = 0;
-    if (this.accumulated !== null) for (const entry of this.accumulated) if (typeof entry !== 'number') held += entry.length;
     this.accumulated = null;
-    if (held > 0) this.core.warn(`${this.core.name} stopped with ${held} events emitted while accumulating demand, never dispatched: dropped`);
     return observed;
   }
 }
