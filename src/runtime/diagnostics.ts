@@ -49,6 +49,19 @@ const diagnostics: { channel(name: string): Channel } = nodeBuiltin('node:diagno
   channel: (name) => new LocalChannel(name) as unknown as Channel,
 };
 
+// One constant per channel, read by the kernel instead of `channels.x`: a member read
+// keeps the whole `channels` object (and every channel in it) in an application bundle;
+// a constant nobody imports is dropped. `channels` is built from the same channels.
+/** @internal */ export const stageStartChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:stage:start');
+/** @internal */ export const stageExitChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:stage:exit');
+/** @internal */ export const subscriptionStartChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:subscription:start');
+/** @internal */ export const subscriptionCancelChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:subscription:cancel');
+/** @internal */ export const demandChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:demand');
+/** @internal */ export const eventsChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:events');
+/** @internal */ export const bufferDiscardChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:buffer:discard');
+/** @internal */ export const produceChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:produce');
+/** @internal */ export const supervisorChildChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:supervisor:child');
+
 /**
  * Instrumentation on `node:diagnostics_channel`, Node's convention for it: subscribe
  * with `diagnostics_channel.subscribe(name, onMessage)` (or through `channels` below)
@@ -88,15 +101,15 @@ const diagnostics: { channel(name: string): Channel } = nodeBuiltin('node:diagno
  * ```
  */
 export const channels = {
-  stageStart: diagnostics.channel('genstage:stage:start'),
-  stageExit: diagnostics.channel('genstage:stage:exit'),
-  subscriptionStart: diagnostics.channel('genstage:subscription:start'),
-  subscriptionCancel: diagnostics.channel('genstage:subscription:cancel'),
-  demand: diagnostics.channel('genstage:demand'),
-  events: diagnostics.channel('genstage:events'),
-  bufferDiscard: diagnostics.channel('genstage:buffer:discard'),
-  produce: diagnostics.channel('genstage:produce'),
-  supervisorChild: diagnostics.channel('genstage:supervisor:child'),
+  stageStart: stageStartChannel,
+  stageExit: stageExitChannel,
+  subscriptionStart: subscriptionStartChannel,
+  subscriptionCancel: subscriptionCancelChannel,
+  demand: demandChannel,
+  events: eventsChannel,
+  bufferDiscard: bufferDiscardChannel,
+  produce: produceChannel,
+  supervisorChild: supervisorChildChannel,
 } as const;
 
 export type ChannelName = keyof typeof channels;

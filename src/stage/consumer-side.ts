@@ -1,14 +1,13 @@
 import { typeError } from '../runtime/errors.js';
 import { ALREADY_SUBSCRIBED, isNormalReason, NOPROC, UNKNOWN_SUBSCRIPTION } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
-import { channels } from '../runtime/diagnostics.js';
+import { eventsChannel } from '../runtime/diagnostics.js';
 import * as M from './messages.js';
 import type { PcQueue } from './pc-queue.js';
 import { andThen, ExitMarker, type StageCore } from './role.js';
 import type { Subscription } from './subscription.js';
 
 // Held directly so the hot path reads one property (`hasSubscribers`) per batch.
-const eventsChannel = channels.events;
 
 /**
  * The consumer side of a stage (consumers and producer-consumers): its subscriptions to

@@ -1,12 +1,10 @@
 import { isPromiseLike } from '../runtime/validate.js';
-import { channels } from '../runtime/diagnostics.js';
+import { stageExitChannel, stageStartChannel } from '../runtime/diagnostics.js';
 import { KILLED, NOPROC, StageExitError, describeReason, isNormalReason } from '../runtime/reason.js';
 import type { StageCalls } from './calls.js';
 import * as M from './messages.js';
 import type { StageProcess } from './stage-process.js';
 
-const stageStartChannel = channels.stageStart;
-const stageExitChannel = channels.stageExit;
 
 /**
  * A stage's start and its cleanup: `init` as the first piece of work of its process, and
