@@ -7,8 +7,6 @@ import type { PcQueue } from './pc-queue.js';
 import { andThen, ExitMarker, type StageCore } from './role.js';
 import type { Subscription } from './subscription.js';
 
-// Held directly so the hot path reads one property (`hasSubscribers`) per batch.
-
 /**
  * The consumer side of a stage (consumers and producer-consumers): its subscriptions to
  * producers, their demand (automatic asks or the user's manual ones), the events they

@@ -1,10 +1,7 @@
-import { channels } from '../runtime/diagnostics.js';
+import { bufferDiscardChannel } from '../runtime/diagnostics.js';
 import type { EventBuffer } from './buffer.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { StageCore } from './role.js';
-
-// Held directly so the path reads one property (`hasSubscribers`).
-const bufferDiscardChannel = channels.bufferDiscard;
 
 /**
  * What a producer holds and how it hands it on (R3, R5, R12: docs/protocol.md): events

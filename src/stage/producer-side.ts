@@ -1,7 +1,7 @@
 import { typeError } from '../runtime/errors.js';
 import { DUPLICATED_SUBSCRIPTION, UNKNOWN_SUBSCRIPTION } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
-import { channels } from '../runtime/diagnostics.js';
+import { demandChannel, produceChannel, subscriptionCancelChannel, subscriptionStartChannel } from '../runtime/diagnostics.js';
 import type { Dispatcher, DispatcherHost, SubscribeRefusal } from './dispatcher.js';
 import { EventBuffer } from './buffer.js';
 import * as M from './messages.js';
@@ -10,12 +10,6 @@ import { offer, reportDiscarded, reportHeldAtExit, serveFromBuffer } from './pro
 import { andThen, ExitMarker, isExitMarker, type StageCore } from './role.js';
 import type { Subscription } from './subscription.js';
 import type { BufferKeep, DemandMode } from './types.js';
-
-// Held directly so the hot path reads one property (`hasSubscribers`) per batch.
-const subscriptionStartChannel = channels.subscriptionStart;
-const subscriptionCancelChannel = channels.subscriptionCancel;
-const demandChannel = channels.demand;
-const produceChannel = channels.produce;
 
 /**
  * The producer side of a stage (producers and producer-consumers): its consumers, the
