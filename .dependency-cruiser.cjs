@@ -68,7 +68,7 @@ const BARRELS = ['^src/(flow|supervisor|supervision|workers)/index\\.ts$'];
 // gen-stage, types, options, subscription, dispatchers) are not listed: anyone may import
 // them. The role files StageProcess is composed of are listed with it.
 const KERNEL_INTERNALS = [
-  '^src/stage/(stage-process|messages|calls|bindings|buffer|role|producer-side|consumer-side|pc-queue|demand-mode|lifecycle|producer-buffer)\\.ts$',
+  '^src/stage/(stage-process|messages|calls|bindings|buffer|role|producer-side|consumer-side|pc-queue|demand-mode|lifecycle|producer-buffer|stage-exit)\\.ts$',
   '^src/stage/(process|protocol|roles)/',
   '^src/core/(actor|protocol)/',
   '^src/runtime/(process|scheduler)\\.ts$',

@@ -1,9 +1,6 @@
 import { typeError } from '../runtime/errors.js';
-import { Process } from '../runtime/process.js';
-import { microtask } from '../runtime/scheduler.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { isNormalReason } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
 import type { Dispatcher } from './dispatcher.js';
 import { Stage, processOfStage } from './handle.js';
@@ -15,8 +12,9 @@ import { ConsumerSide } from './consumer-side.js';
 import { ProducerSide } from './producer-side.js';
 import { PcQueue } from './pc-queue.js';
 import { setDemandMode } from './demand-mode.js';
-import { announceExit, armStopTimeout, deadLetter, runCleanup, startStage } from './lifecycle.js';
-import { declaredSubscriptionOptions, ExitMarker, isExitMarker, type AnyCallbacks, type StageCore } from './role.js';
+import { startStage } from './lifecycle.js';
+import { StageExit } from './stage-exit.js';
+import { declaredSubscriptionOptions, isExitMarker, type AnyCallbacks, type StageCore } from './role.js';
 import type { StageCallbacks } from './stage.js';
 import type { BufferKeep, CallFrom, DemandMode, StageKind } from './types.js';
 
@@ -46,9 +44,10 @@ export interface StageConfig {
  * composed of the role objects its kind needs and nothing more: a `ProducerSide`
  * (consumers, dispatcher, buffer, demand), a `ConsumerSide` (producers, events, cancel
  * modes), a producer-consumer's `PcQueue`; calls and timers (`StageCalls`) and the
- * `onStop` disposers once first used. Here: the message switch, emit, and the exit.
+ * `onStop` disposers once first used. Here: the message switch, emit, and what the
+ * handle and the callbacks call; how it stops is its base class, `StageExit` (stage-exit.ts).
  */
-export class StageProcess extends Process<M.Message> implements StageCore {
+export class StageProcess extends StageExit implements StageCore {
   readonly id = nextId++;
   readonly kind: StageKind;
   readonly name: string;
@@ -59,11 +58,6 @@ export class StageProcess extends Process<M.Message> implements StageCore {
   readonly consumer: ConsumerSide | undefined;
   readonly queue: PcQueue | undefined;
   callback = 'init';
-  private selfStop = false;
-  /** A consumer or a pending call receives this exit's reason (see `crashObservedElsewhere`). */
-  private exitObserved = false;
-  private callTable: StageCalls | undefined = undefined;
-  private disposers: (() => unknown)[] | undefined = undefined;
 
   constructor(impl: StageCallbacks<unknown, unknown>, config: StageConfig) {
     super(config.runtime);
@@ -94,16 +88,6 @@ export class StageProcess extends Process<M.Message> implements StageCore {
   /** Runs `init` as this process's first piece of work; resolves or rejects with it. */
   start(): Promise<void> {
     return startStage(this);
-  }
-
-  /** Registers cleanup to run when the stage stops (sockets, listeners, iterators). */
-  onStop(dispose: () => unknown): void {
-    (this.disposers ??= []).push(dispose);
-  }
-
-  /** Resolves with the exit reason, without counting as observing it. */
-  whenExited(): Promise<unknown> {
-    return new Promise((resolve) => this.monitor(resolve));
   }
 
   // ---------------------------------------------------------------- messages
@@ -271,79 +255,5 @@ export class StageProcess extends Process<M.Message> implements StageCore {
 
   sendAfter(message: unknown, ms: number): () => void {
     return this.calls().sendAfter(message, ms);
-  }
-
-  // ------------------------------------------------------- exit
-
-  /**
-   * `this.stop(reason)` from a callback. A producer that stops itself normally while it
-   * still holds events (its buffer, its dispatcher's partition queues) first delivers
-   * them as its consumers ask, as a producer-consumer does when its source ends; it
-   * produces nothing more meanwhile, and stops at once if its last consumer leaves. Any
-   * other stop takes effect when the callback returns; events still held then are
-   * counted in a warning (dropped), never lost in silence.
-   */
-  stopFromCallback(reason: unknown): void {
-    // Decided once the callback has returned (deferExit): the events it returns count.
-    this.selfStop = true;
-    this.requestExit(reason);
-  }
-
-  protected override deferExit(reason: unknown): boolean {
-    const selfStop = this.selfStop;
-    this.selfStop = false;
-    if (!selfStop || this.producer === undefined || !isNormalReason(reason)) return false;
-    return this.producer.drainThenExit(reason);
-  }
-
-  /** Exit with `reason` once what is buffered now is dispatched (a consumer: after its current mail). */
-  exitWhenDrained(reason: unknown): void {
-    if (this.producer !== undefined) this.post(M.bufferedInfo(new ExitMarker(reason)));
-    else this.post(M.exit(reason));
-  }
-
-  /** Exit with `reason` in this process's own turn, ahead of mail not yet started. */
-  postExit(reason: unknown): void {
-    this.postFirst(M.exit(reason));
-  }
-
-  /**
-   * Exit with `reason` in this process's own turn, never inside the caller's call stack:
-   * an idle stage handles it ahead of its mail; a stage blocked in a callback exits
-   * without waiting for it (on a microtask), and what that callback returns or does
-   * when it resumes is not dispatched. `terminate` runs, as for any exit.
-   */
-  abort(reason: unknown): void {
-    if (!this.alive) return;
-    if (this.isBlocked) microtask(() => this.exit(reason));
-    else this.postExit(reason);
-  }
-
-  /**
-   * Arms the timeout of a `stop`: if the stage has not exited `timeoutMs` after the
-   * call, it is killed with `'killed'` and the log names the callback that did not
-   * return. The timer is released when the stage exits.
-   */
-  stopWithin(timeoutMs: number): void {
-    armStopTimeout(this, timeoutMs, () => this.isBlocked);
-  }
-
-  protected cleanup(reason: unknown): unknown {
-    this.callTable?.clearTimers();
-    const disposers = this.disposers ?? [];
-    this.disposers = undefined;
-    return runCleanup(this, this.killed, reason, disposers);
-  }
-
-  protected afterExit(reason: unknown): void {
-    if (announceExit(this, reason, this.callTable)) this.exitObserved = true;
-  }
-
-  protected override crashObservedElsewhere(): boolean {
-    return this.exitObserved;
-  }
-
-  protected deadLetter(m: M.Message): void {
-    deadLetter(this, m);
   }
 }
