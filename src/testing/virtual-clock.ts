@@ -1,6 +1,6 @@
 import { rangeError, typeError } from '../runtime/errors.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
-import { macrotask } from '../runtime/scheduler.js';
+import { macrotask } from '../runtime/host-tasks.js';
 import { checkRuntimeOption, Runtime, runtimeScheduler } from '../runtime/runtime.js';
 import { expectInteger, expectKnownKeys, expectObject, show } from '../runtime/validate.js';
 
