@@ -129,31 +129,40 @@ class IterableProducer<T> extends Producer<T> {
         return this.fail(error);
       }
       this.inFlight = true;
-      if (batch.out.length > 0 && batch.immediate === undefined) batch.immediate = macrotask(this.turnEnded);
-      Promise.resolve(step as Promise<IteratorResult<T>>).then(this.settled, this.failed);
+      if (batch.out.length > 0 && batch.immediate === undefined) batch.immediate = macrotask((this.onTurnEnd ??= () => this.turnEnded()));
+      Promise.resolve(step as Promise<IteratorResult<T>>).then(
+        (this.onSettled ??= (result) => this.settled(result)),
+        (this.onFailed ??= (error) => this.failed(error)),
+      );
       return undefined;
     }
   }
 
-  private readonly settled = (result: IteratorResult<T>): void => {
+  // The reactions an async source needs, made on its first `next()`: a sync source makes
+  // none (issue 14, short flows: three closures less per fromIterable stage).
+  private onSettled: ((result: IteratorResult<T>) => void) | undefined = undefined;
+  private onFailed: ((error: unknown) => void) | undefined = undefined;
+  private onTurnEnd: (() => void) | undefined = undefined;
+
+  private settled(result: IteratorResult<T>): void {
     this.inFlight = false;
     if (this.batch === undefined) return this.hold({ ok: true, result });
     if (this.take(result)) this.pump();
-  };
+  }
 
-  private readonly failed = (error: unknown): void => {
+  private failed(error: unknown): void {
     this.inFlight = false;
     if (this.batch === undefined) return this.hold({ ok: false, error });
     this.fail(error);
-  };
+  }
 
   /** A `next()` is still pending as the turn ends: what is in hand goes out now. */
-  private readonly turnEnded = (): void => {
+  private turnEnded(): void {
     const batch = this.batch;
     if (batch === undefined) return;
     batch.immediate = undefined;
     if (this.inFlight && batch.out.length > 0) this.close();
-  };
+  }
 
   private hold(held: NonNullable<IterableProducer<T>['held']>): void {
     this.held = held;
