@@ -5,14 +5,6 @@ import type { Subscription } from './subscription.js';
 import type { CallFrom, CallResult, CancelReason, DemandManagement, Emit } from './types.js';
 import { expectInteger, show } from '../runtime/validate.js';
 
-/**
- * What every stage may define. Extend `Producer`, `ProducerConsumer` or `Consumer`
- * instead of this class; the role decides which callback is required.
- *
- * Callbacks run one at a time, never concurrently, and may return a Promise: the
- * stage handles nothing else until it settles. A callback that throws (or rejects)
- * stops the stage with that error as its exit reason.
- */
 let writeProcess: (callbacks: StageCallbacks<unknown, unknown>, process: StageProcess | undefined) => void;
 let readProcess: (callbacks: object) => StageProcess | undefined;
 
@@ -26,6 +18,14 @@ export function processOfInstance(callbacks: object): StageProcess | undefined {
   return readProcess(callbacks);
 }
 
+/**
+ * What every stage may define. Extend `Producer`, `ProducerConsumer` or `Consumer`
+ * instead of this class; the role decides which callback is required.
+ *
+ * Callbacks run one at a time, never concurrently, and may return a Promise: the
+ * stage handles nothing else until it settles. A callback that throws (or rejects)
+ * stops the stage with that error as its exit reason.
+ */
 export abstract class StageCallbacks<In, Out> {
   // Which process runs this instance: a true private field, so the user's class keeps
   // every member name, and no WeakMap entry per stage (a WeakMap of short-lived keys
