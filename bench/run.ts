@@ -8,21 +8,8 @@
  *
  * Redis is separate (`npm run bench:redis`): it needs redis-server.
  */
-import { afterGcBench } from './after-gc.js';
-import { coldStartBench } from './cold-start.js';
-import { idleHeapBench } from './idle-heap.js';
-import { latencyBench } from './latency.js';
-import { partitionBench } from './partition.js';
-import { perMessageBench } from './per-message.js';
-import { shortFlowsBench } from './short-flows.js';
-import { conversions } from './conversions.js';
-import { dashboardBench } from './dashboard.js';
-import { fairnessBench } from './fairness.js';
 import { loadLine, machineLine, rowsTable } from './lib.js';
-import { MAX_DEMAND, pipelineBench, pipelineLarge } from './pipeline.js';
-import { supervisionBench } from './supervision.js';
-import { wordCount } from './word-count.js';
-import { workersBench } from './workers.js';
+import { MAX_DEMAND } from './pipeline.js';
 
 /** A table of a suite, with an optional heading of its own. */
 export interface Section {
@@ -42,7 +29,11 @@ export interface Suite {
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
-/** The suites, in order. Adding one is one entry. */
+/**
+ * The suites, in order. Adding one is one entry. Each loads its module when it runs, so
+ * `--only` loads only the suites it names (and `bench/run.ts` can be pointed at an older
+ * checkout's `src/` for a before/after run of the suites that checkout has).
+ */
 export const suites: Suite[] = [
   {
     name: 'pipeline',
@@ -50,34 +41,49 @@ export const suites: Suite[] = [
     about:
       `Median of 7 interleaved rounds after 3 warm-up rounds; runs shorter than 100 ms are repeated within a sample. ` +
       `genstage rows use maxDemand ${n(MAX_DEMAND)} on every subscription unless marked "default". Every run's sum is checked against the loop's.`,
-    run: async (quick) => [
-      { title: `${n(quick ? 100_000 : 1_000_000)} events`, rows: await pipelineBench(quick ? { events: 100_000, rounds: 1, warmup: 1, minSampleMs: 0 } : {}) },
-      { title: `${n(quick ? 1_000_000 : 10_000_000)} events, heap`, rows: [await pipelineLarge(quick ? { events: 1_000_000, runs: 1 } : {})] },
-    ],
+    run: async (quick) => {
+      const { pipelineBench, pipelineLarge } = await import('./pipeline.js');
+      return [
+        { title: `${n(quick ? 100_000 : 1_000_000)} events`, rows: await pipelineBench(quick ? { events: 100_000, rounds: 1, warmup: 1, minSampleMs: 0 } : {}) },
+        { title: `${n(quick ? 1_000_000 : 10_000_000)} events, heap`, rows: [await pipelineLarge(quick ? { events: 1_000_000, runs: 1 } : {})] },
+      ];
+    },
   },
   {
     name: 'fairness',
     title: 'Fairness: a 1 ms timer while the pipeline runs',
     about: 'Lag = time since the previous tick minus 1 ms, over the ticks of 5 interleaved runs; the last tick counted is the first after the work ends.',
-    run: (quick) => fairnessBench(quick ? { events: 1_000_000, runs: 1, longEvents: 0 } : {}),
+    run: async (quick) => {
+      const { fairnessBench } = await import('./fairness.js');
+      return fairnessBench(quick ? { events: 1_000_000, runs: 1, longEvents: 0 } : {});
+    },
   },
   {
     name: 'word-count',
     title: 'Word count: 200,000 lines × 10 words',
     about: 'Best of 5 interleaved rounds; ratio against the hand-written loop.',
-    run: (quick) => wordCount(quick ? 1 : 5),
+    run: async (quick) => {
+      const { wordCount } = await import('./word-count.js');
+      return wordCount(quick ? 1 : 5);
+    },
   },
   {
     name: 'supervision',
     title: 'Supervised concurrency: 20,000 tasks of a 1 ms timer, 100 at once',
     about: 'Best of 5 interleaved rounds; the ideal is 0.2 s. vs faster peer: time over the faster of RxJS and the promise pool (lower is better).',
-    run: (quick) => supervisionBench(quick ? 1 : 5),
+    run: async (quick) => {
+      const { supervisionBench } = await import('./supervision.js');
+      return supervisionBench(quick ? 1 : 5);
+    },
   },
   {
     name: 'conversions',
     title: 'Conversions: a flow into ReadableStream, Readable and Observable',
     about: '1,000,000 numbers doubled and summed; best of 5 interleaved rounds; ratio against the native pipeline of the same kind.',
-    run: (quick) => conversions(quick ? 1 : 5),
+    run: async (quick) => {
+      const { conversions } = await import('./conversions.js');
+      return conversions(quick ? 1 : 5);
+    },
   },
   {
     name: 'workers',
@@ -86,7 +92,10 @@ export const suites: Suite[] = [
       'Median of 5 interleaved rounds; worker start-up is inside each run. speedup: the main-thread flow\'s time over this row\'s. ' +
       'Every run\'s digests are checked against the main thread\'s. The reference row splits the input over two threads by hand: ' +
       'the most the machine gave at that moment (other processes share its cores; the load average is printed above).',
-    run: (quick) => (quick ? workersBench(1, 600) : workersBench(5)),
+    run: async (quick) => {
+      const { workersBench } = await import('./workers.js');
+      return (quick ? workersBench(1, 600) : workersBench(5));
+    },
   },
   {
     name: 'after-gc',
@@ -94,19 +103,28 @@ export const suites: Suite[] = [
     about:
       'Each run starts a new pipeline right after global.gc() (twice); median of 7 interleaved rounds. The warm columns: median of 5 interleaved rounds after 3 warm-up rounds, no forced GC. ' +
       'Ratios against the RxJS row reading the same source (range for the counting Producer, from(generator) for the generator rows).',
-    run: (quick) => afterGcBench(quick ? { events: 200_000, rounds: 2, warmRounds: 1 } : {}),
+    run: async (quick) => {
+      const { afterGcBench } = await import('./after-gc.js');
+      return afterGcBench(quick ? { events: 200_000, rounds: 2, warmRounds: 1 } : {});
+    },
   },
   {
     name: 'cold-start',
     title: 'First run in a fresh process ÷ warm run, 1,000,000 events',
     about: 'One child process per contender and round (3 rounds, interleaved): modules loaded, then the first run timed, then 20 more; warm = median of the last 5. runs to warm: the first run within 1.5× of warm.',
-    run: (quick) => coldStartBench(quick ? 1 : 3, quick ? 200_000 : 1_000_000),
+    run: async (quick) => {
+      const { coldStartBench } = await import('./cold-start.js');
+      return coldStartBench(quick ? 1 : 3, quick ? 200_000 : 1_000_000);
+    },
   },
   {
     name: 'short-flows',
     title: 'Short-lived flows: 10,000 flows of 100 events, one after another',
     about: 'Each flow is a new pipeline over an array of 100 numbers → map(x * 2) → sum. Median of 3 interleaved rounds after 1 warm-up round.',
-    run: (quick) => shortFlowsBench(quick ? 1_000 : 10_000, quick ? 1 : 3),
+    run: async (quick) => {
+      const { shortFlowsBench } = await import('./short-flows.js');
+      return shortFlowsBench(quick ? 1_000 : 10_000, quick ? 1 : 3);
+    },
   },
   {
     name: 'latency',
@@ -114,19 +132,28 @@ export const suites: Suite[] = [
     about:
       'Three probes side by side: an awaited promise resolved by an idle stage (time from resolution to the continuation), a call() round trip to that stage, and a setTimeout(1) lag. ' +
       'Quantiles over every sample of 3 interleaved runs; the baseline runs the probes with no pipeline.',
-    run: (quick) => latencyBench(quick ? 1 : 3, quick ? 1_000_000 : 10_000_000),
+    run: async (quick) => {
+      const { latencyBench } = await import('./latency.js');
+      return latencyBench(quick ? 1 : 3, quick ? 1_000_000 : 10_000_000);
+    },
   },
   {
     name: 'partition',
     title: 'Partitioned routing: 1,000,000 events over 256 partitions',
     about: 'PartitionDispatcher into 256 summing consumers against RxJS groupBy → mergeMap(reduce). Median of 5 interleaved rounds after 2 warm-up rounds.',
-    run: (quick) => partitionBench(quick ? 200_000 : 1_000_000, quick ? 1 : 5),
+    run: async (quick) => {
+      const { partitionBench } = await import('./partition.js');
+      return partitionBench(quick ? 200_000 : 1_000_000, quick ? 1 : 5);
+    },
   },
   {
     name: 'per-message',
     title: 'Per message: W1 with maxDemand 1',
     about: '200,000 events; median of 5 interleaved rounds after 2 warm-up rounds.',
-    run: (quick) => perMessageBench(quick ? 50_000 : 200_000, quick ? 1 : 5),
+    run: async (quick) => {
+      const { perMessageBench } = await import('./per-message.js');
+      return perMessageBench(quick ? 50_000 : 200_000, quick ? 1 : 5);
+    },
   },
   {
     name: 'dashboard',
@@ -134,13 +161,19 @@ export const suites: Suite[] = [
     about:
       'W1 = counting Producer → ProducerConsumer → Consumer (maxDemand 10,000), 20,000,000 events; the dashboard samples every 100 ms with one page connected. ' +
       'Modes alternate round by round; rates: median of 7 rounds after 2 warm-up rounds; ratio: median of the 7 per-round ratios. Target: ratio >= 0.9.',
-    run: (quick) => dashboardBench(quick ? 5_000_000 : 20_000_000, quick ? 3 : 7, quick ? 1 : 2),
+    run: async (quick) => {
+      const { dashboardBench } = await import('./dashboard.js');
+      return dashboardBench(quick ? 5_000_000 : 20_000_000, quick ? 3 : 7, quick ? 1 : 2);
+    },
   },
   {
     name: 'idle-heap',
     title: 'Heap per idle stage',
     about: '5,000 kept alive at once; heapUsed after a full GC before and after, per item; median of 3 rounds.',
-    run: (quick) => idleHeapBench(quick ? 1_000 : 5_000, quick ? 1 : 3),
+    run: async (quick) => {
+      const { idleHeapBench } = await import('./idle-heap.js');
+      return idleHeapBench(quick ? 1_000 : 5_000, quick ? 1 : 3);
+    },
   },
 ];
 
