@@ -3,48 +3,40 @@
  * per-element node allocation (the mailbox and the producer buffer sit on it).
  */
 export class Deque<T> {
-  // `items[head..tail)` hold the queue; the array keeps its capacity when the queue
-  // empties (head and tail go back to 0), so a mailbox that fills and empties every
-  // turn does not allocate a new backing store each time (issue 14, short flows).
   private items: (T | undefined)[] = [];
   private head = 0;
-  private tail = 0;
 
   get length(): number {
-    return this.tail - this.head;
+    return this.items.length - this.head;
   }
 
   push(item: T): void {
-    this.items[this.tail++] = item;
+    this.items.push(item);
   }
 
   pushAll(items: readonly T[]): void {
-    for (let i = 0; i < items.length; i++) this.items[this.tail++] = items[i];
+    for (let i = 0; i < items.length; i++) this.items.push(items[i]);
   }
 
   /** Puts `item` in front of the oldest one. */
   unshift(item: T): void {
     if (this.head > 0) this.items[--this.head] = item;
-    else {
-      this.items.splice(0, 0, item);
-      this.tail++;
-    }
+    else this.items.unshift(item);
   }
 
   peek(): T | undefined {
-    return this.head < this.tail ? this.items[this.head] : undefined;
+    return this.items[this.head];
   }
 
   shift(): T | undefined {
-    if (this.head >= this.tail) return undefined;
+    if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head];
     this.items[this.head++] = undefined;
-    if (this.head === this.tail) {
-      this.head = this.tail = 0;
-      if (this.items.length > 1024) this.items = []; // do not hold a burst's capacity
-    } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
-      this.items = this.items.slice(this.head, this.tail);
-      this.tail -= this.head;
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
       this.head = 0;
     }
     return item;
@@ -52,17 +44,18 @@ export class Deque<T> {
 
   /** Removes and returns every item, oldest first. */
   drain(): T[] {
-    const out = this.items.slice(this.head, this.tail) as T[];
-    this.clear();
+    const out = this.items.slice(this.head) as T[];
+    this.items = [];
+    this.head = 0;
     return out;
   }
 
   clear(): void {
     this.items = [];
-    this.head = this.tail = 0;
+    this.head = 0;
   }
 
   *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = this.head; i < this.tail; i++) yield this.items[i] as T;
+    for (let i = this.head; i < this.items.length; i++) yield this.items[i] as T;
   }
 }
