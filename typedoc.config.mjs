@@ -24,13 +24,10 @@ export default {
   treatWarningsAsErrors: true,
   validation: { notExported: true, invalidLink: true, notDocumented: false },
   intentionallyNotExported: [
-    // Kernel internals behind `/** @internal */` constructor parameter properties
-    // (Stage.process, Flow.plan, Window.fields, DynamicSupervisor.process), which TypeDoc
-    // does not read as internal; the shipped declarations strip them.
-    'StageProcess',
-    'Plan',
+    // Behind Window's `/** @internal */` constructor parameter property `fields`, which
+    // TypeDoc does not read as internal; the shipped declarations strip it. (Stage,
+    // Flow and DynamicSupervisor hold their process or plan in #private fields now.)
     'WindowFields',
-    'SupervisorProcess',
     // The queues behind PartitionDispatcher's protected `slots` (its shared base class).
     'PartitionSlot',
     // An inference helper of DynamicSupervisor.startChild; it expands to the arguments tuple.

@@ -130,11 +130,15 @@ export class VirtualClock implements Clock {
  * await settle(runtime);
  * ```
  *
- * @param runtime the runtime to settle (default `Runtime.default`); `settle(n)` is `settle(Runtime.default, n)`.
  * @param quietRounds quiet event-loop turns before a blocked stage no longer holds it up (default 3).
  */
 export function settle(quietRounds?: number): Promise<void>;
-/** Lets the stages of `runtime` run until none of them has anything left to do (see the first signature). */
+/**
+ * Lets the stages of `runtime` run until none of them has anything left to do (see the first signature).
+ *
+ * @param runtime the runtime to settle (default `Runtime.default`); `settle(n)` is `settle(Runtime.default, n)`.
+ * @param quietRounds quiet event-loop turns before a blocked stage no longer holds it up (default 3).
+ */
 export function settle(runtime: Runtime | undefined, quietRounds?: number): Promise<void>;
 export function settle(runtime?: Runtime | number, quietRounds = 3): Promise<void> {
   if (typeof runtime === 'number') return settle(undefined, runtime);
