@@ -42,6 +42,16 @@ describe('task signals: one per task only where a task is stopped alone', () => 
       expect(next.controller.signal.aborted).to.equal(true);
     });
 
+    it('should drop a generation whose tasks all ended before the next generation was made', () => {
+      const shared = new SharedSignal();
+      const first = Array.from({ length: 256 }, () => shared.take());
+      for (const g of first) shared.release(g);
+      const next = shared.take();
+      shared.abort();
+      expect(first[0]!.controller.signal.aborted).to.equal(false); // dropped, not kept for the life of the stage
+      expect(next.controller.signal.aborted).to.equal(true);
+    });
+
     it('should call onAbort once, at the first abort', () => {
       let calls = 0;
       const shared = new SharedSignal(() => calls++);

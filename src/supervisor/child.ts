@@ -77,6 +77,9 @@ export class SharedSignal {
       const controller = new AbortController();
       nodeBuiltin('node:events')?.setMaxListeners(0, controller.signal);
       if (this.aborted) controller.abort();
+      // The outgoing generation is dropped now if its tasks have all ended (release
+      // keeps the current one, which may still be handed out).
+      if (this.current !== undefined && this.current.users === 0) this.live.delete(this.current);
       this.current = { controller, users: 0 };
       this.starts = 0;
     }
