@@ -13,6 +13,7 @@ import { ProducerSide } from './producer-side.js';
 import { PcQueue } from './pc-queue.js';
 import { setDemandMode } from './demand-mode.js';
 import { startStage } from './lifecycle.js';
+import { buildAnchors } from './anchors.js';
 import { StageExit } from './stage-exit.js';
 import { declaredSubscriptionOptions, isExitMarker, type AnyCallbacks, type StageCore } from './role.js';
 import type { StageCallbacks } from './stage.js';
@@ -58,6 +59,13 @@ export class StageProcess extends StageExit implements StageCore {
   readonly consumer: ConsumerSide | undefined;
   readonly queue: PcQueue | undefined;
   callback = 'init';
+
+  /**
+   * @internal A dormant producer → producer-consumer → consumer and messages, kept for
+   * the life of the program so the hot path's hidden classes survive full GCs
+   * (anchors.ts). Never scheduled, never visible.
+   */
+  static readonly anchors: readonly unknown[] = buildAnchors(this);
 
   constructor(impl: StageCallbacks<unknown, unknown>, config: StageConfig) {
     super(config.runtime);
