@@ -15,8 +15,10 @@ import { Stage } from '../stage/handle.js';
 import { StageCallbacks } from '../stage/stage.js';
 import type { StageProcess } from '../stage/stage-process.js';
 import { processOfCallbacks, processOfHandle } from '../stage/stage-process.js';
-import { setCancelMode, type Subscription } from '../stage/subscription.js';
+import { setCancelMode, Subscription } from '../stage/subscription.js';
 import type { CancelMode } from '../stage/types.js';
+import { startBuilt, type BuiltStageOptions } from '../stage/gen-stage.js';
+import * as M from '../stage/messages.js';
 
 /** A stage as library code holds it: its handle, or its callbacks (`this` inside them). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any element type
@@ -138,6 +140,42 @@ export function stopWhenDrained(self: StageCallbacks<unknown, unknown>, reason: 
 export function onStageStop(ref: StageRef, dispose: () => unknown): void {
   processOf(ref, 'onStageStop').onStop(dispose);
 }
+
+/**
+ * Starts a stage the library built itself, with options it made (a flow's own sources,
+ * layers and sink), without the checks `GenStage.start` makes at a user's call, and
+ * returns its handle at once: `init` runs as the stage's first message, and an `init`
+ * that throws or rejects exits the stage with its error, which the caller learns by
+ * monitoring the stage (`monitorStage`). The dispatcher must be a new instance.
+ */
+export function startBuiltStage(stage: StageCallbacks<unknown, unknown>, options: BuiltStageOptions): Stage<unknown> {
+  return startBuilt(stage, options);
+}
+
+/** The subscription options `subscribeBuilt` takes: made by the library, already right. */
+export interface BuiltSubscription {
+  maxDemand?: number;
+  minDemand?: number;
+  cancel?: CancelMode;
+  [option: string]: unknown;
+}
+
+/**
+ * Subscribes `consumer` to `producer` with options the library made and knows to be
+ * valid (a flow's links), as `consumer.subscribe(producer, options)` would but without
+ * its checks and without a promise: the subscription is a message in the consumer's
+ * mailbox, behind what is already there. `options` is kept (frozen) as the
+ * subscription's options; the defaults are `subscribe`'s. Nothing happens if the consumer
+ * has exited by then.
+ */
+export function subscribeBuilt(consumer: Stage<unknown>, producer: Stage<unknown>, options: BuiltSubscription): void {
+  const maxDemand = options.maxDemand ?? 1000;
+  const c = processOfHandle(consumer) as StageProcess;
+  const sub = new Subscription(processOfHandle(producer) as StageProcess, c, maxDemand, options.minDemand ?? Math.floor(maxDemand / 2), options.cancel ?? 'permanent', Object.freeze(options));
+  c.post(M.subscribeTo(sub, ignore, ignore));
+}
+
+function ignore(): void {}
 
 // ------------------------------------------------------------------ demand and buffers
 

@@ -10,7 +10,7 @@ import { MapReducerStage } from './map-reducer.js';
 import { newLayer, type Plan } from './plan.js';
 import { ChunkHandoff, DONE } from '../io/chunks.js';
 import { SinkConsumer } from '../stage/sink.js';
-import { isOwnProducerSide } from '../core/internal.js';
+import { isOwnProducerSide, startBuiltStage } from '../core/internal.js';
 
 let sinkNames = 1;
 
@@ -34,11 +34,12 @@ export async function runToSink(
   const { run, built } = await materialize(plan);
   onRun(run);
   try {
-    const sink = await GenStage.start(new SinkConsumer<unknown>(onEvents, built.group.length), { clock: run.clock, runtime: run.runtime, name: `flow:sink#${sinkNames++}` });
+    const sink = startBuiltStage(new SinkConsumer<unknown>(onEvents, built.group.length), { clock: run.clock, runtime: run.runtime, name: `flow:sink#${sinkNames++}` });
     run.own(sink);
+    run.built.add(sink);
     const subscribe: SubscribeOptions = { cancel: 'temporary', ...options };
     const links: Link[] = [...built.links, ...built.group.map((producer) => ({ consumer: sink, producer, options: subscribe }))];
-    await connect(links);
+    await connect(links, run.built);
   } catch (error) {
     // A stage that failed while the flow was still connecting stops the rest, and a
     // later subscribe then fails: the stage's own error is the one to report.

@@ -1,6 +1,5 @@
 import { GenStage } from '../io/gen-stage.js';
-import { startIterable } from '../io/from-iterable.js';
-import { checkFromIterable } from '../io/iteration-options.js';
+import { startBuiltIterable } from '../io/from-iterable.js';
 import type { Stage } from '../stage/handle.js';
 import type { SubscribeOptions } from '../stage/types.js';
 import type { Dispatcher } from '../stage/dispatcher.js';
@@ -12,7 +11,7 @@ import { Runtime } from '../runtime/runtime.js';
 import { MapReducerStage } from './map-reducer.js';
 import { claimIterable, claimStage } from './one-shot.js';
 import { KeyDispatcher } from './key-dispatcher.js';
-import { abortStage, monitorStage, whenExited } from '../core/internal.js';
+import { abortStage, monitorStage, startBuiltStage, subscribeBuilt, whenExited } from '../core/internal.js';
 import { startSource } from '../io/source.js';
 import { DEFAULT_MAX_DEMAND, checkWindowUsed, isPassThrough, newLayer, type LayerSpec, type Plan, type Routing } from './plan.js';
 
@@ -23,6 +22,16 @@ import { DEFAULT_MAX_DEMAND, checkWindowUsed, isPassThrough, newLayer, type Laye
  * made from the last stage back to the sources, so nothing produces before its
  * whole path downstream exists (and no short stage can end before its consumer
  * has subscribed).
+ *
+ * The stages the flow makes itself (an iterable's producer, a layer's map-reducer
+ * without workers, the sink) start without `GenStage.start`'s checks and without
+ * waiting for each `init` (`startBuiltStage`), and when every link is between such
+ * stages they are all sent in one go (`subscribeBuilt`): each is a message behind the
+ * consumer's `init`, the consumers' `init`s are synchronous and on one scheduler,
+ * and the scheduler runs processes in the order their mail arrived, so every consumer
+ * has subscribed (sent its subscription upstream) before the stage it subscribes to
+ * has handled its own subscription, let alone received an event. A short flow thus
+ * starts in one pass of the scheduler (issue 14, short flows).
  * @internal
  */
 
@@ -31,6 +40,8 @@ export class FlowRun {
   readonly stages: Stage<unknown>[] = [];
   /** The subscriptions between the flow's stages (set once built), to find what feeds a stage. */
   links: readonly Link[] = [];
+  /** The stages started with `startBuiltStage` (see above); links between two of them are sent in one go. */
+  readonly built = new Set<Stage<unknown>>();
   private failure: { reason: unknown } | undefined;
   private aborted = false;
 
@@ -162,27 +173,27 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
     case 'iterables':
       for (const iterable of source.sources) {
         claimIterable(iterable);
-        const stage = await startIterable(iterable, checkFromIterable(iterable, {
+        const stage = startBuiltIterable<unknown>(iterable, {
           dispatcher: dispatcherFor(routingInto(0), countOf(0)),
           clock: run.clock,
           runtime: run.runtime,
           name: `flow${flowId}:source#${group.length}`,
-        }));
+        });
         run.own(stage);
+        run.built.add(stage);
         group.push({ stage, side: undefined, routing: routingInto(0) });
       }
       break;
     case 'source': {
       const shape = source.shape;
       claimIterable(shape.kind === 'iterable' ? shape.iterable : shape.kind === 'stream' ? shape.stream : shape.observable);
-      const stage = await startSource(shape, {
-        dispatcher: dispatcherFor(routingInto(0), countOf(0)),
-        clock: run.clock,
-        runtime: run.runtime,
-        name: `flow${flowId}:source#0`,
-        bounds: source.bounds,
-      });
+      const options = { dispatcher: dispatcherFor(routingInto(0), countOf(0)), clock: run.clock, runtime: run.runtime, name: `flow${flowId}:source#0` };
+      // An iterable's producer is the flow's own (`fromIterable`'s); an observable's or a stream's starts as any stage.
+      const stage = shape.kind === 'iterable'
+        ? startBuiltIterable(shape.iterable, options)
+        : await startSource(shape, { ...options, bounds: source.bounds });
       run.own(stage);
+      if (shape.kind === 'iterable') run.built.add(stage);
       group.push({ stage, side: undefined, routing: routingInto(0) });
       break;
     }
@@ -268,19 +279,30 @@ async function startLayer(
     : new MapReducerStage(layer, index, count, producers, run.clock, () => {
       if (self.stage !== undefined) run.stopUpstreamOf(self.stage);
     });
-  const stage = await GenStage.start(impl, {
-    dispatcher: dispatcherFor(out, outCount),
-    clock: run.clock,
-    runtime: run.runtime,
-    name,
-  });
+  const options = { dispatcher: dispatcherFor(out, outCount), clock: run.clock, runtime: run.runtime, name };
+  // A layer of the flow's own map-reducer, unless its init waits for worker threads.
+  const built = layer.stage === undefined && layer.worker === undefined;
+  const stage = built ? startBuiltStage(impl, options) : await GenStage.start(impl, options);
   self.stage = stage;
   run.own(stage);
+  if (built) run.built.add(stage);
   return stage;
 }
 
-/** Makes the subscriptions, from the last ones back to the sources. */
-export async function connect(links: readonly Link[]): Promise<void> {
+/**
+ * Makes the subscriptions, from the last ones back to the sources. When both ends of
+ * every link are in `built` (started with `startBuiltStage`), they are sent at once,
+ * in that order (see the top of this file); otherwise one after the other, each
+ * waited for.
+ */
+export async function connect(links: readonly Link[], built?: ReadonlySet<Stage<unknown>>): Promise<void> {
+  if (built !== undefined && links.every((link) => built.has(link.consumer) && built.has(link.producer))) {
+    for (let i = links.length - 1; i >= 0; i--) {
+      const link = links[i] as Link;
+      if (link.consumer.alive) subscribeBuilt(link.consumer, link.producer, link.options);
+    }
+    return;
+  }
   for (let i = links.length - 1; i >= 0; i--) {
     const link = links[i] as Link;
     // Stopped while connecting (a `take` satisfied early, or a failure that stopped

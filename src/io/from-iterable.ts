@@ -4,7 +4,8 @@ import type { Stage } from '../stage/handle.js';
 import type { CancelReason } from '../stage/types.js';
 import { show } from '../runtime/validate.js';
 import { startStage } from '../stage/gen-stage.js';
-import { consumerCount, macrotask, stopWhenDrained } from '../core/internal.js';
+import { consumerCount, macrotask, startBuiltStage, stopWhenDrained } from '../core/internal.js';
+import type { BuiltStageOptions } from '../stage/gen-stage.js';
 import type { CheckedFromIterable } from './iteration-options.js';
 
 /** A `next()` left pending by a batch emitted early has settled: read on. */
@@ -236,6 +237,15 @@ export function startIterable<T>(source: Iterable<T> | AsyncIterable<T>, checked
     name: `fromIterable#${nextName++}`,
     ...checked.startOptions,
   });
+}
+
+/**
+ * A flow's producer over `source` (already checked by `Flow.from`), started by the
+ * library with options it made (`startBuiltStage`): the handle at once, `init` as the
+ * stage's first message. `onCancel` is `'continue'`, as `fromIterable`'s default.
+ */
+export function startBuiltIterable<T>(source: Iterable<T> | AsyncIterable<T>, options: BuiltStageOptions): Stage<T> {
+  return startBuiltStage(new IterableProducer<T>(source, 'continue'), options);
 }
 
 let nextName = 1;

@@ -47,6 +47,28 @@ export function startStage(stage: StageProcess): Promise<void> {
   });
 }
 
+/**
+ * Posts `init` as `stage`'s first piece of work, with nobody waiting on it (a stage the
+ * library built and starts with others, see `startBuilt`): an `init` that throws or
+ * rejects exits the stage with that error, which whoever monitors the stage receives.
+ * No promise and no closure per start (issue 14, short flows).
+ */
+export function initInTurn(stage: StageProcess): void {
+  stage.post(M.query(runInit, ignore));
+}
+
+function runInit(stage: StageProcess): unknown {
+  stage.callback = 'init';
+  const result = stage.impl.init?.();
+  if (!isPromiseLike(result)) {
+    publishStart(stage);
+    return undefined;
+  }
+  return Promise.resolve(result).then(() => publishStart(stage));
+}
+
+function ignore(): void {}
+
 function publishStart(stage: StageProcess): void {
   if (stageStartChannel.hasSubscribers) {
     const dispatcher = stage.dispatcher === undefined ? undefined : (stage.dispatcher as object).constructor.name;
