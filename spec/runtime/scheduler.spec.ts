@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createHook } from 'node:async_hooks';
 import { scheduler, type Runnable } from '../../src/runtime/scheduler.js';
 import { Consumer, GenStage, Producer, type CallResult } from '../../src/index.js';
 import { settle } from '../../src/testing/index.js';
@@ -156,6 +157,40 @@ describe('runtime: scheduler', () => {
     release();
     await settle();
     expect(log).to.deep.equal(['waiter block', 'other 1', 'other 2', 'waiter after']);
+  });
+  it('should resume a busy pipeline on microtasks without making an async resource for each (issue 14)', async () => {
+    // Node's queueMicrotask makes an AsyncResource (type 'Microtask') per call: the loop
+    // resumes on a microtask every few turns, so a busy pipeline made thousands of them.
+    class Numbers extends Producer<number> {
+      private n = 0;
+      handleDemand(demand: number): number[] {
+        const out: number[] = [];
+        for (let i = 0; i < demand && this.n < 20_000; i++) out.push(this.n++);
+        if (this.n >= 20_000) this.stop('normal');
+        return out;
+      }
+    }
+    class Total extends Consumer<number> {
+      total = 0;
+      handleEvents(events: number[]): void {
+        for (const e of events) this.total += e;
+      }
+    }
+    const made: string[] = [];
+    const hook = createHook({ init: (_id, type) => void (type === 'Microtask' && made.push(type)) });
+    const slices = scheduler.slices;
+    const total = new Total();
+    hook.enable();
+    try {
+      const producer = await GenStage.start(new Numbers());
+      const consumer = await GenStage.start(total, { subscribeTo: [{ to: producer, maxDemand: 10 }] });
+      await consumer.done;
+    } finally {
+      hook.disable();
+    }
+    expect(total.total).to.equal((20_000 * 19_999) / 2);
+    expect(scheduler.slices - slices).to.be.greaterThan(100);
+    expect(made).to.deep.equal([]);
   });
   describe('continuations during a busy pipeline (issue 14)', () => {
     class Endless extends Producer<number> {

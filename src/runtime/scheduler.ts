@@ -37,7 +37,16 @@ const now: () => number =
 // The host's task primitives live in host-tasks.ts (the virtual clock uses them too,
 // and it may not import the scheduler); re-exported here for the kernel.
 export { hostMacrotask, macrotask, microtask, type MacrotaskHost } from './host-tasks.js';
-import { macrotask, microtask } from './host-tasks.js';
+import { macrotask } from './host-tasks.js';
+
+/**
+ * The loop resumes on a reaction to this settled promise rather than with the host's
+ * `queueMicrotask`: Node's makes an `AsyncResource` (and runs the async hooks) per call,
+ * and the loop resumes on a microtask every few turns of a busy pipeline; the objects
+ * it makes also die at each full GC, and Node's code specialised on them with them
+ * (issue 14, docs/performance.md). The order is the same: a microtask either way.
+ */
+const resumed = Promise.resolve();
 
 /** The scheduler whose loop is running now, if any (loops never nest: each starts on its own task). */
 let active: Scheduler | null = null;
@@ -90,7 +99,7 @@ export class Scheduler {
 
   private kick(): void {
     this.kicked = true;
-    if (now() - this.lastYield < SLICE_MS) microtask(this.runFromMicrotask);
+    if (now() - this.lastYield < SLICE_MS) void resumed.then(this.runFromMicrotask);
     else macrotask(this.runFromMacrotask);
   }
 
@@ -139,7 +148,7 @@ export class Scheduler {
       if (this.head < this.queue.length) {
         if (!this.kicked) {
           this.kicked = true;
-          if (pause && !yieldRequested) microtask(this.runFromMicrotask);
+          if (pause && !yieldRequested) void resumed.then(this.runFromMicrotask);
           else macrotask(this.runFromMacrotask);
         }
       } else if (this.idleWaiters.length > 0) {
