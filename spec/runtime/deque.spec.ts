@@ -92,4 +92,29 @@ describe('runtime: Deque', () => {
     d.push(7);
     expect([...d]).to.deep.equal([7]);
   });
+  it('should shift many items at once, oldest first, and only as many as it holds', () => {
+    const d = new Deque<number>();
+    d.pushAll([1, 2, 3, 4, 5]);
+    d.shift();
+    expect(d.shiftMany(2)).to.deep.equal([2, 3]);
+    expect(d.length).to.equal(2);
+    expect(d.peek()).to.equal(4);
+    expect(d.shiftMany(10)).to.deep.equal([4, 5]);
+    expect(d.length).to.equal(0);
+    expect(d.shiftMany(3)).to.deep.equal([]);
+    d.push(6);
+    expect([...d]).to.deep.equal([6]);
+  });
+
+  it('should keep order when shifting many items across its compaction (3,000 items taken 700 at a time, one pushed after each take)', () => {
+    const d = new Deque<number>();
+    d.pushAll(Array.from({ length: 3000 }, (_, i) => i));
+    const taken: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      taken.push(...d.shiftMany(700));
+      d.push(3000 + round);
+    }
+    expect(taken).to.deep.equal([...Array.from({ length: 3000 }, (_, i) => i), 3000, 3001, 3002, 3003]);
+    expect([...d]).to.deep.equal([3004]);
+  });
 });

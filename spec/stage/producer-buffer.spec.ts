@@ -68,6 +68,23 @@ describe('producer-buffer: offering events to the dispatcher (no stage)', () => 
     expect(buffer.takeEvents(10)).to.deep.equal([2, 3]);
   });
 
+  it('R5/R12: should take events up to an info, then after it, and all at once once an overflow has pushed the info out', () => {
+    const { dispatcher, log } = recording(() => 10);
+    const buffer = new EventBuffer<unknown>(3, 'last');
+    buffer.store([1, 2], dispatcher);
+    buffer.pushInfo('after-2');
+    buffer.store([3], dispatcher);
+    expect(buffer.takeEvents(5)).to.deep.equal([1, 2]);
+    buffer.takeInfos(dispatcher);
+    expect(buffer.takeEvents(5)).to.deep.equal([3]);
+    buffer.store([4], dispatcher);
+    buffer.pushInfo('after-4');
+    buffer.store([5, 6, 7, 8], dispatcher);
+    expect(log).to.deep.equal([['info', 'after-2'], ['info', 'after-4']]);
+    expect(buffer.takeEvents(5)).to.deep.equal([6, 7, 8]);
+    expect([buffer.eventCount, buffer.isEmpty]).to.deep.equal([0, true]);
+  });
+
   it('R5: should warn about discarded events unless formatDiscarded returns false', () => {
     const loud = new FakeCore('loud', {});
     reportDiscarded(loud, 3);

@@ -42,6 +42,25 @@ export class Deque<T> {
     return item;
   }
 
+  /** Removes and returns the `count` oldest items (fewer if it holds fewer), oldest first: one copy, not one shift each. */
+  shiftMany(count: number): T[] {
+    const head = this.head;
+    const end = Math.min(head + count, this.items.length);
+    const out = this.items.slice(head, end) as T[];
+    if (end === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else {
+      this.items.fill(undefined, head, end);
+      this.head = end;
+      if (end >= 1024 && end * 2 >= this.items.length) {
+        this.items = this.items.slice(end);
+        this.head = 0;
+      }
+    }
+    return out;
+  }
+
   /** Removes and returns every item, oldest first. */
   drain(): T[] {
     const out = this.items.slice(this.head) as T[];

@@ -19,6 +19,8 @@ class InfoMark {
 export class EventBuffer<T> {
   private readonly entries = new Deque<T | InfoMark>();
   private events = 0;
+  /** InfoMarks among `entries`: while there are none, events are taken in one copy. */
+  private infos = 0;
 
   constructor(
     readonly size: number,
@@ -55,7 +57,10 @@ export class EventBuffer<T> {
     let discarded = 0;
     while (this.events > this.size) {
       const entry = this.entries.shift();
-      if (entry instanceof InfoMark) target.info(entry.message);
+      if (entry instanceof InfoMark) {
+        this.infos--;
+        target.info(entry.message);
+      }
       else {
         this.events--;
         discarded++;
@@ -74,10 +79,16 @@ export class EventBuffer<T> {
 
   pushInfo(message: unknown): void {
     this.entries.push(new InfoMark(message));
+    this.infos++;
   }
 
   /** Takes up to `count` events from the front, stopping at the first info. */
   takeEvents(count: number): T[] {
+    if (this.infos === 0) {
+      const taken = this.entries.shiftMany(count) as T[];
+      this.events -= taken.length;
+      return taken;
+    }
     const out: T[] = [];
     while (out.length < count) {
       const entry = this.entries.peek();
@@ -93,6 +104,7 @@ export class EventBuffer<T> {
   takeInfos(target: InfoTarget): void {
     for (let entry = this.entries.peek(); entry instanceof InfoMark; entry = this.entries.peek()) {
       this.entries.shift();
+      this.infos--;
       target.info(entry.message);
     }
   }
@@ -100,5 +112,6 @@ export class EventBuffer<T> {
   clear(): void {
     this.entries.clear();
     this.events = 0;
+    this.infos = 0;
   }
 }
