@@ -120,7 +120,9 @@ export const suites: Suite[] = [
   {
     name: 'short-flows',
     title: 'Short-lived flows: 10,000 flows of 100 events, one after another',
-    about: 'Each flow is a new pipeline over an array of 100 numbers → map(x * 2) → sum. Median of 3 interleaved rounds after 1 warm-up round.',
+    about:
+      'Each flow is a new pipeline over an array of 100 numbers → map(x * 2) → sum. Median of 3 interleaved rounds after 1 warm-up round. ' +
+      'The genstage rows run src/ bundled by esbuild without keepNames, as published (not through tsx); GENSTAGE_BENCH_ROOT=<checkout> bundles another checkout.',
     run: async (quick) => {
       const { shortFlowsBench } = await import('./short-flows.js');
       return shortFlowsBench(quick ? 1_000 : 10_000, quick ? 1 : 3);
