@@ -1,7 +1,7 @@
 export { GenStage } from './io/gen-stage.js';
 export type { OutputOf } from './stage/gen-stage.js';
 export { Producer, ProducerConsumer, Consumer, StageCallbacks } from './stage/stage.js';
-export { Stage } from './stage/handle.js';
+export { ActorHandle, Stage } from './stage/handle.js';
 export type { InteropObservable, InteropObserver, InteropSubscription } from './io/observable.js';
 export { Subscription } from './stage/subscription.js';
 export type { FromIterableOptions, StreamOptions } from './io/iteration-options.js';

@@ -52,6 +52,7 @@ const NOT_CALLABLE: Record<string, string> = {
   'index:GenStage': 'not constructible (private constructor); its static methods have rows',
   'index:Flow': 'not constructible (private constructor); its static methods have rows',
   'index:Window': 'not constructible (private constructor); its static methods have rows',
+  'index:ActorHandle': 'abstract base of Stage and the supervisors (@internal constructor); only getters',
   'index:Stage': 'constructed by GenStage.start only (@internal constructor); its methods have rows',
   'index:Subscription': 'constructed by subscribe only (@internal constructor)',
   'index:Task': 'constructed by TaskSupervisor#async only (@internal constructor); its methods have rows',

@@ -36,10 +36,7 @@ export interface SubscriptionStartMessage {
  * is the consumer's exit reason). A producer that exits publishes `stage:exit`, not
  * one cancel per subscription.
  */
-export interface SubscriptionCancelMessage {
-  readonly subscription: Subscription<unknown>;
-  readonly producer: Stage<unknown>;
-  readonly consumer: Stage<unknown>;
+export interface SubscriptionCancelMessage extends SubscriptionStartMessage {
   readonly reason: unknown;
   readonly down: boolean;
 }
@@ -56,10 +53,7 @@ export interface DemandMessage {
  * events from `subscription` (one message per `handleEvents` call, after it returned
  * or its promise resolved).
  */
-export interface EventsMessage {
-  readonly stage: Stage<unknown>;
-  readonly subscription: Subscription<unknown>;
-  readonly count: number;
+export interface EventsMessage extends DemandMessage {
   /**
    * Milliseconds from the `handleEvents` call to its return (or to its promise
    * resolving): time the stage was blocked in the callback. Measured only while the

@@ -28,45 +28,83 @@ export function processOfStage(stage: Stage<unknown>): StageProcess {
   return readProcess(stage);
 }
 
+/** @internal What a handle shows of the actor behind it (a stage's or a supervisor's process). */
+export interface Actor {
+  readonly name: string;
+  readonly alive: boolean;
+  readonly done: Promise<unknown>;
+  /** Counts a crash as observed by the reader of `done` (see `ActorHandle#done`). */
+  markObserved(): void;
+}
+
+let actorOf: (handle: ActorHandle) => Actor;
+
+/**
+ * What every handle on a running actor shows, whichever it is (a `Stage`, a
+ * `DynamicSupervisor`, `ConsumerSupervisor` or `TaskSupervisor`): its name, whether it
+ * is alive, and its exit reason. The actor itself is not reachable from the handle.
+ */
+export abstract class ActorHandle {
+  readonly #actor: Actor;
+
+  /**
+   * @internal `of`: the actor, or another handle on the same actor (a
+   * `ConsumerSupervisor` is a handle on its stage's process, a `TaskSupervisor` on its
+   * `DynamicSupervisor`'s).
+   */
+  constructor(of: Actor | ActorHandle) {
+    this.#actor = of instanceof ActorHandle ? of.#actor : of;
+  }
+
+  static {
+    actorOf = (handle) => handle.#actor;
+  }
+
+  /** Its `name` start option, or the name made for it (`'DynamicSupervisor#3'`...): what logs call it. */
+  get name(): string {
+    return this.#actor.name;
+  }
+
+  /** False once it has begun to exit. */
+  get alive(): boolean {
+    return this.#actor.alive;
+  }
+
+  /**
+   * Resolves with the exit reason exactly as given (`'normal'`, `'shutdown'`, an
+   * `Error`...; a supervisor whose restarts ran out exits `'shutdown'`); never rejects.
+   * Reading it counts as observing a crash, which is then not reported to the logger:
+   * this getter is the one public read with that effect, on purpose (`void stage.done`
+   * takes ownership of a crash's report). The library itself never reads it for the
+   * effect.
+   */
+  get done(): Promise<unknown> {
+    this.#actor.markObserved();
+    return this.#actor.done;
+  }
+}
+
 /**
  * A running stage, as seen from outside. Every method sends a message: nothing runs
  * inside the stage's callbacks from here. `Out` is the type of the events it emits.
  */
-export class Stage<Out = unknown> {
-  readonly #process: StageProcess;
-
+export class Stage<Out = unknown> extends ActorHandle {
   /** @internal */
   constructor(process: StageProcess) {
-    this.#process = process;
+    super(process);
   }
 
   static {
     readProcess = (stage) => stage.#process;
   }
 
-  get name(): string {
-    return this.#process.name;
+  /** The process is the actor the base class holds (one field per handle, not two). */
+  get #process(): StageProcess {
+    return actorOf(this) as StageProcess;
   }
 
   get kind(): StageKind {
     return this.#process.kind;
-  }
-
-  /** False once the stage has begun to exit. */
-  get alive(): boolean {
-    return this.#process.alive;
-  }
-
-  /**
-   * Resolves with the exit reason exactly as given (`'normal'`, `'shutdown'`, an
-   * `Error`...); never rejects. Reading it counts as observing a crash, which is then
-   * not reported to the logger: this getter is the one public read with that effect,
-   * on purpose (`void stage.done` takes ownership of a crash's report). The library
-   * itself never reads it for the effect.
-   */
-  get done(): Promise<unknown> {
-    this.#process.markObserved();
-    return this.#process.done;
   }
 
   /**
@@ -188,7 +226,7 @@ export class Stage<Out = unknown> {
     return exited.then(() => undefined);
   }
 
-  toString(): string {
+  override toString(): string {
     return `Stage(${this.name})`;
   }
 

@@ -1,7 +1,7 @@
 import { rangeError, typeError } from '../runtime/errors.js';
 import { Consumer } from '../stage/stage.js';
 import { GenStage } from '../io/gen-stage.js';
-import type { Stage } from '../stage/handle.js';
+import { ActorHandle, type Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CallResult, CancelMode, CancelReason, SubscribeOptions, SubscribeTo } from '../stage/types.js';
 import type { Clock } from '../runtime/clock.js';
@@ -240,11 +240,12 @@ let nextName = 1;
  * await printers.done; // 'normal', once the last printer finished
  * ```
  */
-export class ConsumerSupervisor<T> {
+export class ConsumerSupervisor<T> extends ActorHandle {
   private constructor(
     /** The consumer stage itself. */
     readonly stage: Stage<never>,
   ) {
+    super(stage);
     // A DynamicSupervisor holding this supervisor as a child finds its process here.
     bindHandle(this, processBehind(stage)!);
   }
@@ -269,19 +270,6 @@ export class ConsumerSupervisor<T> {
       runtime: c.runtime,
       name: c.name ?? `ConsumerSupervisor#${nextName++}`,
     }).then((stage) => new ConsumerSupervisor<T>(stage));
-  }
-
-  get name(): string {
-    return this.stage.name;
-  }
-
-  get alive(): boolean {
-    return this.stage.alive;
-  }
-
-  /** Resolves with the exit reason (`'shutdown'` when restarts ran out); never rejects. */
-  get done(): Promise<unknown> {
-    return this.stage.done;
   }
 
   /** Subscribes to one more producer (at most `maxDemand` of its children at once). */
@@ -315,7 +303,7 @@ export class ConsumerSupervisor<T> {
     return this.stage.stop(reason, Infinity); // its children are bounded by their own shutdown
   }
 
-  toString(): string {
+  override toString(): string {
     return `ConsumerSupervisor(${this.name})`;
   }
 }

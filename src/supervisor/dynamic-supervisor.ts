@@ -10,6 +10,7 @@ import type { Child, ChildCounts, ChildInfo } from './child.js';
 import { StartChildError } from './errors.js';
 import { SupervisorProcess } from './supervisor-process.js';
 import { bindHandle, processBehind } from '../core/internal.js';
+import { ActorHandle } from '../stage/handle.js';
 
 /** Options of `DynamicSupervisor.start`. */
 export interface DynamicSupervisorOptions {
@@ -89,10 +90,11 @@ export function checkChildTarget(target: unknown): number | ProcessHandle {
  * await sup.stop();
  * ```
  */
-export class DynamicSupervisor {
+export class DynamicSupervisor extends ActorHandle {
   readonly #process: SupervisorProcess;
 
   private constructor(process: SupervisorProcess) {
+    super(process);
     this.#process = process;
     processes.set(this, process);
     bindHandle(this, process);
@@ -108,21 +110,6 @@ export class DynamicSupervisor {
     const c = checkSupervisorOptions(o);
     const process = new SupervisorProcess(c.name ?? `DynamicSupervisor#${nextName++}`, c.clock, c, c.runtime);
     return Promise.resolve(new DynamicSupervisor(process));
-  }
-
-  get name(): string {
-    return this.#process.name;
-  }
-
-  /** False once the supervisor has begun to exit. */
-  get alive(): boolean {
-    return this.#process.alive;
-  }
-
-  /** Resolves with the exit reason (`'shutdown'` when restarts ran out); never rejects. Reading it counts as observing a crash, as `Stage#done` does. */
-  get done(): Promise<unknown> {
-    this.#process.markObserved();
-    return this.#process.done;
   }
 
   /**
@@ -184,7 +171,7 @@ export class DynamicSupervisor {
     return this.#process.stop(reason);
   }
 
-  toString(): string {
+  override toString(): string {
     return `DynamicSupervisor(${this.name})`;
   }
 }

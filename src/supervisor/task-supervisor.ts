@@ -6,6 +6,7 @@ import { checkShutdown, type NormalizedSpec, type ProcessHandle, type Shutdown }
 import type { Child, ChildCounts, ChildInfo, Exit } from './child.js';
 import { DynamicSupervisor, startError, supervisorProcess } from './dynamic-supervisor.js';
 import { bindHandle } from '../core/internal.js';
+import { ActorHandle } from '../stage/handle.js';
 import type { SupervisorMessage, SupervisorProcess } from './supervisor-process.js';
 import { TaskTimeoutError } from './errors.js';
 import { asyncStream, type AsyncStreamOptions } from './async-stream.js';
@@ -198,13 +199,14 @@ let nextName = 1;
  * await tasks.stop();
  * ```
  */
-export class TaskSupervisor {
+export class TaskSupervisor extends ActorHandle {
   private constructor(
     /** The DynamicSupervisor that holds the tasks. */
     readonly supervisor: DynamicSupervisor,
     /** @internal */ readonly clock: Clock,
     private readonly shutdownPolicy: Shutdown,
   ) {
+    super(supervisor);
     // A DynamicSupervisor holding this supervisor as a child finds its process here.
     bindHandle(this, supervisorProcess(supervisor));
   }
@@ -223,18 +225,6 @@ export class TaskSupervisor {
       ...(o.runtime === undefined ? {} : { runtime: o.runtime as Runtime }),
     });
     return start.then((sup) => new TaskSupervisor(sup, supervisorProcess(sup).clock, shutdown));
-  }
-
-  get name(): string {
-    return this.supervisor.name;
-  }
-
-  get alive(): boolean {
-    return this.supervisor.alive;
-  }
-
-  get done(): Promise<unknown> {
-    return this.supervisor.done;
   }
 
   /** @internal The spec of a temporary task child running `fn`. */
@@ -306,7 +296,7 @@ export class TaskSupervisor {
     return this.supervisor.stop(reason);
   }
 
-  toString(): string {
+  override toString(): string {
     return `TaskSupervisor(${this.name}, ${show(this.shutdownPolicy)})`;
   }
 }
