@@ -12,7 +12,7 @@
  *
  * Run alone: npx tsx bench/short-flows.ts [--quick]
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { from as rxFrom, map as rxMap, reduce as rxReduce } from 'rxjs';
@@ -42,7 +42,11 @@ export function builtLibrary(): Promise<Library> {
       bundle: true, format: 'esm', platform: 'node', target: 'es2022', outfile, logLevel: 'warning',
       external: ['rxjs', 'rxjs/*', 'ix', 'ix/*', 'redis', '@redis/*'],
     });
-    return (await import(pathToFileURL(outfile).href)) as Library;
+    try {
+      return (await import(pathToFileURL(outfile).href)) as Library;
+    } finally {
+      rmSync(outfile, { force: true }); // loaded: the file is not needed again
+    }
   })();
   return built;
 }
