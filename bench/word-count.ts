@@ -1,15 +1,18 @@
 /**
  * Word count: 200,000 lines of 10 words drawn by a seeded generator from a
  * 5,000-word vocabulary, counted into a Map. Words per second for a hand-written
- * loop, genstage's Flow (one stage; two partitions by word), RxJS and IxJS, in the
- * same process, best of several rounds.
+ * loop, genstage's Flow (one stage; two partitions by word; two worker threads, the
+ * recipe of docs/workers.md), RxJS and IxJS, in the same process, best of several rounds.
+ * The worker row starts its two threads in every round (start-up is part of its time),
+ * and its threads load genstage's TypeScript sources through tsx, as the bench runs
+ * from them (slower to start than the built package).
  *
  * Run alone: npx tsx bench/word-count.ts
  */
 import { from as rxFrom, mergeMap, reduce as rxReduce, lastValueFrom } from 'rxjs';
 import { from as ixFrom, reduce as ixReduce } from 'ix/iterable';
 import { flatMap as ixFlatMap } from 'ix/iterable/operators';
-import { Flow, flatMap, partition, reduce } from '../src/index.js';
+import { Flow, flatMap, inWorkers, partition, reduce } from '../src/index.js';
 
 export interface WordCountRow {
   name: string;
@@ -57,6 +60,12 @@ export function generateLines(lines = LINES, seed = 42): string[] {
 
 type Counter = (lines: string[]) => Promise<Map<string, number> | [string, number][]>;
 
+/** The worker module of examples/parallel-word-count.ts: split and count in the thread, partial counts out at the end. */
+const COUNT_WORDS = new URL('../examples/count-words.worker.ts', import.meta.url);
+/** The bench runs genstage from its TypeScript sources: its worker threads load them through tsx's require hook. */
+const TSX = { execArgv: ['--require', 'tsx/cjs'] } as const;
+const sum = (acc: Map<string, number>, [word, n]: [string, number]): Map<string, number> => acc.set(word, (acc.get(word) ?? 0) + n);
+
 const count = (acc: Map<string, number>, word: string): Map<string, number> => acc.set(word, (acc.get(word) ?? 0) + 1);
 
 const contenders: [string, Counter][] = [
@@ -78,6 +87,14 @@ const contenders: [string, Counter][] = [
         flatMap((line: string) => line.split(' ')),
         partition({ stages: 2, key: (word: string) => word }),
         reduce(() => new Map<string, number>(), (word: string, acc) => count(acc, word)),
+      )
+      .toArray()],
+  ['genstage Flow, 2 worker threads', (lines) =>
+    Flow.from(lines, { stages: 2 })
+      .pipe(
+        inWorkers<string, [string, number]>(COUNT_WORDS, 'countWords', TSX),
+        partition({ stages: 2, key: ([word]: [string, number]) => word }),
+        reduce(() => new Map<string, number>(), (pair: [string, number], acc) => sum(acc, pair)),
       )
       .toArray()],
   ['RxJS mergeMap + reduce', (lines) =>
