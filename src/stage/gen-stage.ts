@@ -10,7 +10,7 @@ import { show } from '../runtime/validate.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Dispatcher } from './dispatcher.js';
-import { initInTurn } from './lifecycle.js';
+import { initInTurn, startAndSubscribe } from './lifecycle.js';
 
 /** The type of events a stage implementation emits. */
 export type OutputOf<S> = S extends StageCallbacks<unknown, infer O> ? O : S extends StageCallbacks<never, infer O> ? O : unknown;
@@ -89,13 +89,7 @@ export function startStage<S extends StageCallbacks<never, unknown> | StageCallb
   // Only a dispatcher the caller passed can be passed again; the default one is ours alone
   // (no WeakMap entry per producer: issue 14, short flows).
   if (o.dispatcher !== undefined) claimDispatcher(o.dispatcher, process.name);
-  return process.start().then(() => {
-    // subscribeWith rejects only when the stage is no longer running: it stopped in
-    // init (this.stop), and its exit reason reaches `done` and its monitors. There is
-    // nothing left to subscribe for, and no second report to make.
-    for (const sub of subscriptions) process.handle.subscribeWith(sub).catch(() => {});
-    return process.handle;
-  });
+  return startAndSubscribe(process, subscriptions);
 }
 
 let nextName = 1;

@@ -4,6 +4,8 @@ import { KILLED, NOPROC, StageExitError, describeReason, isNormalReason } from '
 import type { StageCalls } from './calls.js';
 import * as M from './messages.js';
 import type { StageProcess } from './stage-process.js';
+import type { Stage } from './handle.js';
+import type { Subscription } from './subscription.js';
 
 
 /**
@@ -11,8 +13,15 @@ import type { StageProcess } from './stage-process.js';
  * on exit `terminate` (skipped after a kill) and the disposers registered with `onStop`.
  */
 
-/** Runs `init` as `stage`'s first piece of work; resolves or rejects with it. */
-export function startStage(stage: StageProcess): Promise<void> {
+/**
+ * Runs `init` as `stage`'s first piece of work; resolves with the stage's handle once it
+ * has run, or rejects with its error. Then, in the same turn (or once an async `init`
+ * settles), the stage sends `subscriptions` (its `subscribeTo`), behind whatever `init`
+ * sent itself: a subscription the stage can no longer make (it stopped in `init`) is
+ * dropped, as its exit reason reaches `done` and its monitors already. One promise and
+ * one closure per start (issue 14, short flows).
+ */
+export function startAndSubscribe(stage: StageProcess, subscriptions: readonly Subscription[]): Promise<Stage<unknown>> {
   return new Promise((resolve, reject) => {
     stage.post(
       M.query(() => {
@@ -29,8 +38,8 @@ export function startStage(stage: StageProcess): Promise<void> {
         if (isPromiseLike(result)) {
           return Promise.resolve(result).then(
             () => {
-              publishStart(stage);
-              resolve();
+              started(stage, subscriptions);
+              resolve(stage.handle);
             },
             (error: unknown) => {
               stage.markObserved();
@@ -39,12 +48,23 @@ export function startStage(stage: StageProcess): Promise<void> {
             },
           );
         }
-        publishStart(stage);
-        resolve();
+        started(stage, subscriptions);
+        resolve(stage.handle);
         return undefined;
-      }, () => {}),
+      }, ignore),
     );
   });
+}
+
+/** Runs `init` as `stage`'s first piece of work; resolves once it has run, or rejects with its error. */
+export function startStage(stage: StageProcess): Promise<void> {
+  return startAndSubscribe(stage, []).then(ignore);
+}
+
+/** After `init`: the start is published, the subscriptions sent (unless `init` stopped the stage). */
+function started(stage: StageProcess, subscriptions: readonly Subscription[]): void {
+  publishStart(stage);
+  for (const sub of subscriptions) stage.post(M.subscribeTo(sub, ignore, ignore));
 }
 
 /**
