@@ -35,12 +35,16 @@ export abstract class Process<M> implements Runnable {
   private exitReason: unknown = undefined;
   private monitors: ((reason: unknown) => void)[] | null = null;
   private observed = false;
-  private resolveDone!: (reason: unknown) => void;
-  private readonly donePromise: Promise<unknown>;
+  // The fields below are declared, not defined: each is created by its one store in the
+  // constructor, so a new map never sees it hold `undefined` first (issue 14, docs/performance.md).
+  declare readonly runtime: Runtime;
+  private declare resolveDone: (reason: unknown) => void;
+  private declare readonly donePromise: Promise<unknown>;
   /** The runtime's scheduler, set once (the hot path reads this field, not the runtime). */
-  private readonly scheduler: Scheduler;
+  private declare readonly scheduler: Scheduler;
 
-  constructor(readonly runtime: Runtime = Runtime.default) {
+  constructor(runtime: Runtime = Runtime.default) {
+    this.runtime = runtime;
     this.scheduler = runtimeScheduler(runtime);
     this.donePromise = new Promise((resolve) => (this.resolveDone = resolve));
   }

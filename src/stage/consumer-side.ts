@@ -23,7 +23,12 @@ export class ConsumerSide {
   /** A consumer: events its callbacks returned after the first warning (-1: no warning yet). */
   private dropped = -1;
 
-  constructor(private readonly core: StageCore) {}
+  /** Declared, not defined: created by its one store in the constructor (issue 14, docs/performance.md). */
+  private declare readonly core: StageCore;
+
+  constructor(core: StageCore) {
+    this.core = core;
+  }
 
   /** `subscribe`: sends the subscription, runs `handleSubscribe`, then the first ask (automatic mode). */
   onSubscribeTo(sub: Subscription, resolve: (sub: Subscription) => void): unknown {

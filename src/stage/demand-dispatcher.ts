@@ -40,8 +40,9 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
   /** The rest of a batch this delivered part of: the producer offers it straight back (no demand is left), and that offer changes nothing. */
   private handedBack: T[] | undefined = undefined;
   private replaying = 0;
-  private maxDemand: number | undefined;
-  private shuffle: boolean;
+  // Declared, not defined: created by their one store in the constructor (issue 14, docs/performance.md).
+  private declare maxDemand: number | undefined;
+  private declare shuffle: boolean;
 
   constructor(options: DemandDispatcherOptions = {}) {
     const o = expectObject('DemandDispatcher options', options);

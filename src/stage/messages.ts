@@ -26,12 +26,18 @@ export const QUERY = 13;
 export const EXIT = 14;
 
 class Envelope<K extends number, A, B, C> {
-  constructor(
-    readonly kind: K,
-    readonly a: A,
-    readonly b: B,
-    readonly c: C,
-  ) {}
+  // Declared, not defined: each field is created by its one store in the constructor,
+  // so a new map never sees it hold `undefined` first (issue 14, docs/performance.md).
+  declare readonly kind: K;
+  declare readonly a: A;
+  declare readonly b: B;
+  declare readonly c: C;
+  constructor(kind: K, a: A, b: B, c: C) {
+    this.kind = kind;
+    this.a = a;
+    this.b = b;
+    this.c = c;
+  }
 }
 
 /**

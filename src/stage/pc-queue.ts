@@ -17,10 +17,14 @@ export class PcQueue {
   /** `onDownstreamDemand` listeners (core/internal); null until one registers. */
   private listeners: ((pending: number) => void)[] | null = null;
 
-  constructor(
-    private readonly core: StageCore,
-    private readonly consumer: ConsumerSide,
-  ) {}
+  // Declared, not defined: created by their one store in the constructor (issue 14, docs/performance.md).
+  private declare readonly core: StageCore;
+  private declare readonly consumer: ConsumerSide;
+
+  constructor(core: StageCore, consumer: ConsumerSide) {
+    this.core = core;
+    this.consumer = consumer;
+  }
 
   get length(): number {
     return this.queue.length;

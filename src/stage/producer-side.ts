@@ -32,15 +32,19 @@ export class ProducerSide implements DispatcherHost<unknown> {
   private drainReason: unknown = undefined;
   /** R4, while accumulating: demands (numbers) and emitted batches (arrays), in arrival order; see demand-mode.ts. */
   accumulated: (number | unknown[])[] | null = null;
-  demandMode: DemandMode;
+  // Declared, not defined: each is created by its one store in the constructor, so a
+  // new map never sees it hold `undefined` first (issue 14, docs/performance.md).
+  declare demandMode: DemandMode;
+  private declare readonly core: StageCore;
+  declare readonly dispatcher: Dispatcher<unknown>;
+  private declare readonly bufferSize: number;
+  private declare readonly bufferKeep: BufferKeep;
 
-  constructor(
-    private readonly core: StageCore,
-    readonly dispatcher: Dispatcher<unknown>,
-    private readonly bufferSize: number,
-    private readonly bufferKeep: BufferKeep,
-    demandMode: DemandMode,
-  ) {
+  constructor(core: StageCore, dispatcher: Dispatcher<unknown>, bufferSize: number, bufferKeep: BufferKeep, demandMode: DemandMode) {
+    this.core = core;
+    this.dispatcher = dispatcher;
+    this.bufferSize = bufferSize;
+    this.bufferKeep = bufferKeep;
     this.demandMode = demandMode;
     dispatcher.init(this);
   }

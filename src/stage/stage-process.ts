@@ -50,14 +50,16 @@ export interface StageConfig {
  */
 export class StageProcess extends StageExit implements StageCore {
   readonly id = nextId++;
-  readonly kind: StageKind;
-  readonly name: string;
-  readonly clock: Clock;
-  readonly handle: Stage<unknown>;
-  readonly impl: AnyCallbacks;
-  readonly producer: ProducerSide | undefined;
-  readonly consumer: ConsumerSide | undefined;
-  readonly queue: PcQueue | undefined;
+  // Declared, not defined: each is created by its one store in the constructor, so a
+  // new map never sees it hold `undefined` first (issue 14, docs/performance.md).
+  declare readonly kind: StageKind;
+  declare readonly name: string;
+  declare readonly clock: Clock;
+  declare readonly handle: Stage<unknown>;
+  declare readonly impl: AnyCallbacks;
+  declare readonly producer: ProducerSide | undefined;
+  declare readonly consumer: ConsumerSide | undefined;
+  declare readonly queue: PcQueue | undefined;
   callback = 'init';
 
   /**

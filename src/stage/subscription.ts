@@ -13,6 +13,15 @@ let writeCancelMode: (sub: Subscription<unknown>, mode: CancelMode) => void;
  * only the consumer's process touches them.
  */
 export class Subscription<T = unknown> {
+  // The constructor's fields are declared, not defined: each is created by its one
+  // store in the constructor, so a new map never sees it hold `undefined` first
+  // (issue 14, docs/performance.md).
+  /** @internal */ declare readonly producerProcess: StageProcess;
+  /** @internal */ declare readonly consumerProcess: StageProcess;
+  declare readonly maxDemand: number;
+  declare readonly minDemand: number;
+  /** Every option given at subscribe (including `partition`, `selector` and your own). */
+  declare readonly options: Readonly<Record<string, unknown>>;
   readonly tag: number = nextTag++;
   /** @internal */ manual = false;
   /** @internal */ pending = 0;
@@ -20,18 +29,22 @@ export class Subscription<T = unknown> {
   /** @internal Cancelled by `resubscribe`: the consumer's cancel mode does not apply. */ replaced = false;
   /** @internal Held by its producer's side (set and cleared there only): membership without a Set per stage. */ producerLinked = false;
   /** @internal Held by its consumer's side (set and cleared there only). */ consumerLinked = false;
-  /** @internal */ batchLimit: number;
+  /** @internal */ declare batchLimit: number;
 
   /** @internal */
   constructor(
-    /** @internal */ readonly producerProcess: StageProcess,
-    /** @internal */ readonly consumerProcess: StageProcess,
-    readonly maxDemand: number,
-    readonly minDemand: number,
+    producerProcess: StageProcess,
+    consumerProcess: StageProcess,
+    maxDemand: number,
+    minDemand: number,
     cancelMode: CancelMode,
-    /** Every option given at subscribe (including `partition`, `selector` and your own). */
-    readonly options: Readonly<Record<string, unknown>>,
+    options: Readonly<Record<string, unknown>>,
   ) {
+    this.producerProcess = producerProcess;
+    this.consumerProcess = consumerProcess;
+    this.maxDemand = maxDemand;
+    this.minDemand = minDemand;
+    this.options = options;
     this.batchLimit = maxDemand - minDemand;
     this.#cancelMode = cancelMode;
   }
