@@ -44,6 +44,11 @@ export class FlowRun {
   readonly built = new Set<Stage<unknown>>();
   private failure: { reason: unknown } | undefined;
   private aborted = false;
+  /** How many of the owned stages have exited, and who waits for all of them (`whenExited`). */
+  private exits = 0;
+  private exitWaiters: (() => void)[] | undefined;
+  /** True once a stage was adopted (not watched): `whenExited` then waits on each stage. */
+  private adopted = false;
 
   constructor(
     readonly clock: Clock,
@@ -58,12 +63,22 @@ export class FlowRun {
 
   own(stage: Stage<unknown>): void {
     this.stages.push(stage);
-    monitorStage(stage, (reason) => {
-      if (isNormalReason(reason)) return;
+    monitorStage(stage, this.onExit);
+  }
+
+  /** The monitor of every owned stage: one function per run, not a closure per stage (issue 14, short flows). */
+  private readonly onExit = (reason: unknown): void => {
+    this.exits++;
+    if (!isNormalReason(reason)) {
       this.failure ??= { reason };
       this.abort(reason);
-    });
-  }
+    }
+    const waiters = this.exitWaiters;
+    if (waiters !== undefined && this.exits === this.stages.length) {
+      this.exitWaiters = undefined;
+      for (const resolve of waiters) resolve();
+    }
+  };
 
   /**
    * Adds a stage to stop with the flow, without watching its exit: the flow's exit
@@ -72,6 +87,7 @@ export class FlowRun {
    */
   adopt(stage: Stage<unknown>): void {
     this.stages.push(stage);
+    this.adopted = true;
   }
 
   /**
@@ -107,7 +123,10 @@ export class FlowRun {
 
   /** Resolves once every stage of the flow has exited. */
   whenExited(): Promise<void> {
-    return Promise.all(this.stages.map((s) => whenExited(s))).then(() => undefined);
+    if (this.adopted) return Promise.all(this.stages.map((s) => whenExited(s))).then(() => undefined);
+    // Every stage is owned, so the run's own monitor counts their exits.
+    if (this.exits === this.stages.length) return Promise.resolve();
+    return new Promise((resolve) => (this.exitWaiters ??= []).push(resolve));
   }
 }
 
