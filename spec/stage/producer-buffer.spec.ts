@@ -71,9 +71,10 @@ describe('producer-buffer: offering events to the dispatcher (no stage)', () => 
   it('R5/R12: should take events up to an info, then after it, and all at once once an overflow has pushed the info out', () => {
     const { dispatcher, log } = recording(() => 10);
     const buffer = new EventBuffer<unknown>(3, 'last');
-    buffer.store([1, 2], dispatcher);
-    buffer.pushInfo('after-2');
-    buffer.store([3], dispatcher);
+    for (const [events, info] of [[[1, 2], 'after-2'], [[3], undefined]] as const) {
+      buffer.store(events, dispatcher);
+      if (info !== undefined) buffer.pushInfo(info);
+    }
     expect(buffer.takeEvents(5)).to.deep.equal([1, 2]);
     buffer.takeInfos(dispatcher);
     expect(buffer.takeEvents(5)).to.deep.equal([3]);
