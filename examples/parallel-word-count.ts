@@ -8,11 +8,12 @@
  * by word and summed, and the top 10 taken. The same count runs on the main thread
  * alone (examples/word-count.ts's flow), and both results are compared.
  *
- * Events cross threads by structured clone, so a worker stage pays for copying its
- * input, and each worker pays once for starting (a thread, and here tsx compiling
- * the module): it pays off when the work outweighs both. Here each line becomes ten
- * Map updates, so it takes a large input (and batches of 2,000 lines: `maxDemand:
- * 4000`) to win; see bench/workers.ts for CPU-heavy work.
+ * Events cross threads by structured clone (a batch of lines as one joined string),
+ * so a worker stage pays for copying its input, and each worker pays once for
+ * starting: a thread, loading genstage (~150 modules) and here tsx compiling them,
+ * which costs more than copying the lines. It pays off when the work outweighs both.
+ * Here each line becomes ten Map updates, so it takes a large input (and batches of
+ * 2,000 lines: `maxDemand: 4000`) to win; see bench/workers.ts for CPU-heavy work.
  *
  * Run: npx tsx examples/parallel-word-count.ts [lines]   (default 1,000,000 lines)
  */
