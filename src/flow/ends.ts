@@ -28,17 +28,18 @@ export interface SinkOptions {
 export async function runToSink(
   plan: Plan,
   onEvents: (events: unknown[]) => void | Promise<void>,
-  onRun: (run: FlowRun) => void = () => {},
+  onRun?: (run: FlowRun) => void,
   options: SinkOptions = {},
 ): Promise<void> {
   const { run, built } = await materialize(plan);
-  onRun(run);
+  onRun?.(run);
   try {
     const sink = startBuiltStage(new SinkConsumer<unknown>(onEvents, built.group.length), { clock: run.clock, runtime: run.runtime, name: `flow:sink#${sinkNames++}` });
     run.own(sink);
     run.built.add(sink);
     const subscribe: SubscribeOptions = { cancel: 'temporary', ...options };
-    const links: Link[] = [...built.links, ...built.group.map((producer) => ({ consumer: sink, producer, options: subscribe }))];
+    const links: Link[] = built.links.slice();
+    for (const producer of built.group) links.push({ consumer: sink, producer, options: subscribe });
     await connect(links, run.built);
   } catch (error) {
     // A stage that failed while the flow was still connecting stops the rest, and a

@@ -322,7 +322,7 @@ function startLayer(
  * waited for.
  */
 export async function connect(links: readonly Link[], built?: ReadonlySet<Stage<unknown>>): Promise<void> {
-  if (built !== undefined && links.every((link) => built.has(link.consumer) && built.has(link.producer))) {
+  if (built !== undefined && allBuilt(links, built)) {
     for (let i = links.length - 1; i >= 0; i--) {
       const link = links[i] as Link;
       if (link.consumer.alive) subscribeBuilt(link.consumer, link.producer, link.options);
@@ -341,6 +341,11 @@ export async function connect(links: readonly Link[], built?: ReadonlySet<Stage<
       if (!(error instanceof StageExitError)) throw error;
     });
   }
+}
+
+function allBuilt(links: readonly Link[], built: ReadonlySet<Stage<unknown>>): boolean {
+  for (const link of links) if (!built.has(link.consumer) || !built.has(link.producer)) return false;
+  return true;
 }
 
 /** Builds `plan` for a consumer that wants `out` routing into `outCount` stages. */
