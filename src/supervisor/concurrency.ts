@@ -74,6 +74,9 @@ export function poolOf(fn: unknown, checked: CheckedConcurrency, where: string):
 /** @internal A result that yields nothing (a failure `onError` took, a task skipped on timeout). */
 export const SKIP: unique symbol = Symbol('skip');
 
+/** A place of `ConcurrencyWindow`'s ordered ring with no result yet. */
+const EMPTY: unique symbol = Symbol('empty');
+
 /**
  * @internal The bounded-concurrency engine under `superviseStage`, the Flow
  * `supervise` operator and `TaskSupervisor.asyncStream`: it counts the slots in use
@@ -93,13 +96,21 @@ export class ConcurrencyWindow<R> {
   private busy = 0;
   private nextSeq = 0;
   private nextOut = 0;
-  /** Ordered: finished results waiting for an earlier one, by sequence number. */
-  private readonly finished = new Map<number, R | typeof SKIP>();
+  /**
+   * Ordered: finished results waiting for an earlier one, input `seq` at
+   * `seq % finished.length` (`EMPTY`: still running). Inputs from `nextOut` on hold
+   * their slots, so `max` places suffice while the drivers keep to the window; it
+   * grows if one does not. An array, not a Map: a Map's set, has, get and delete per
+   * result were a measurable part of a short task's cost.
+   */
+  private finished: unknown[];
 
   constructor(
     readonly max: number,
     readonly ordered: boolean,
-  ) {}
+  ) {
+    this.finished = ordered ? new Array<unknown>(max).fill(EMPTY) : [];
+  }
 
   /** Slots free now. */
   get free(): number {
@@ -134,14 +145,25 @@ export class ConcurrencyWindow<R> {
       if (value !== SKIP) out.push(value);
       return 1;
     }
-    this.finished.set(seq, value);
+    if (seq - this.nextOut >= this.finished.length) this.grow(seq - this.nextOut + 1);
+    const ring = this.finished;
+    ring[seq % ring.length] = value;
     let completed = 0;
-    while (this.finished.has(this.nextOut)) {
-      const next = this.finished.get(this.nextOut)!;
-      this.finished.delete(this.nextOut++);
+    for (let at = this.nextOut % ring.length; ring[at] !== EMPTY; at = this.nextOut % ring.length) {
+      const next = ring[at] as R | typeof SKIP;
+      ring[at] = EMPTY;
+      this.nextOut++;
       completed++;
       if (next !== SKIP) out.push(next);
     }
     return completed;
+  }
+
+  /** Room for `needed` inputs from `nextOut` on, each at its place in a longer ring. */
+  private grow(needed: number): void {
+    const old = this.finished;
+    const ring = new Array<unknown>(Math.max(needed, 2 * old.length)).fill(EMPTY);
+    for (let seq = this.nextOut; seq < this.nextOut + old.length; seq++) ring[seq % ring.length] = old[seq % old.length];
+    this.finished = ring;
   }
 }
