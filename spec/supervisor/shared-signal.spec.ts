@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ConsumerSupervisor, Flow, GenStage, StageExitError, TaskSupervisor, superviseStage, supervise } from '../../src/index.js';
 import { settle, VirtualClock } from '../../src/testing/index.js';
-import { SharedSignal } from '../../src/supervisor/child.js';
+import { GENERATION_SIZE, SharedSignal } from '../../src/supervisor/child.js';
 import { ConcurrencyWindow, SKIP } from '../../src/supervisor/concurrency.js';
 import { Numbers, Sink, Tasks } from './support.js';
 
@@ -31,9 +31,11 @@ describe('task signals: one per task only where a task is stopped alone', () => 
       expect(shared.take().controller.signal.aborted).to.equal(true); // a task started after the stop
     });
 
-    it('should make a new signal every 256 starts, and not abort a generation whose tasks have all ended', () => {
+    it('should make a new signal every GENERATION_SIZE (1024) starts, and not abort a generation whose tasks have all ended', () => {
+      expect(GENERATION_SIZE).to.equal(1024);
       const shared = new SharedSignal();
-      const first = Array.from({ length: 256 }, () => shared.take());
+      const first = Array.from({ length: GENERATION_SIZE }, () => shared.take());
+      expect(new Set(first.map((g) => g.controller.signal)).size).to.equal(1);
       const next = shared.take();
       expect(next.controller.signal).not.to.equal(first[0]!.controller.signal);
       for (const g of first) shared.release(g);
@@ -44,7 +46,7 @@ describe('task signals: one per task only where a task is stopped alone', () => 
 
     it('should drop a generation whose tasks all ended before the next generation was made', () => {
       const shared = new SharedSignal();
-      const first = Array.from({ length: 256 }, () => shared.take());
+      const first = Array.from({ length: GENERATION_SIZE }, () => shared.take());
       for (const g of first) shared.release(g);
       const next = shared.take();
       shared.abort();
@@ -62,7 +64,7 @@ describe('task signals: one per task only where a task is stopped alone', () => 
       };
       try {
         const shared = new SharedSignal();
-        const generations = new Set(Array.from({ length: 4 * 256 }, () => shared.take().controller.signal));
+        const generations = new Set(Array.from({ length: 4 * GENERATION_SIZE }, () => shared.take().controller.signal));
         expect(generations.size).to.equal(4);
       } finally {
         Object.defineProperty(process, 'getBuiltinModule', original);
