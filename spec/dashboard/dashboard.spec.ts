@@ -213,7 +213,12 @@ describe('dashboard (headless Chromium)', function () {
     });
     await open();
     stages = await pipeline([name, 'xss-relay', '<b>bold</b>']);
-    await page.waitForFunction((n) => document.querySelector(`g.node[data-name="${CSS.escape(n)}"]`) !== null, name);
+    // Wait for all three: the page may draw a snapshot taken while the later stages were still starting.
+    await page.waitForFunction(
+      (ns) => ns.every((n) => document.querySelector(`g.node[data-name="${CSS.escape(n)}"]`) !== null),
+      [name, 'xss-relay', '<b>bold</b>'],
+    );
+    await page.waitForFunction(() => document.querySelectorAll('#stages td.name').length === 3);
     expect(await page.$$eval('g.node .name', (ts) => ts.map((t) => t.textContent).sort())).to.deep.equal(['<b>bold</b>', '<img src=x onerror=alert(1)>', 'xss-relay']);
     expect(await page.$$eval('g.node > title', (ts) => ts.map((t) => t.textContent).sort())).to.deep.equal(['<b>bold</b>', '<img src=x onerror=alert(1)>', 'xss-relay']);
     expect(await page.$$eval('#stages td.name', (ts) => ts.map((t) => t.textContent).sort())).to.deep.equal(['<b>bold</b>', '<img src=x onerror=alert(1)>', 'xss-relay']);
