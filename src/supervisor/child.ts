@@ -42,6 +42,8 @@ const NEVER = new Promise<Exit>(() => {});
 /** One `AbortController` of a `SharedSignal`, and the children that hold its signal. */
 export interface SignalGeneration {
   readonly controller: AbortController;
+  /** `controller.signal`, read once (the getter is not free on Node 20). */
+  readonly signal: AbortSignal;
   /** Task incarnations started with this signal and not ended yet. */
   users: number;
 }
@@ -98,7 +100,7 @@ export class SharedSignal {
       // The outgoing generation is dropped now if its tasks have all ended (release
       // keeps the current one, which may still be handed out).
       if (this.current !== undefined && this.current.users === 0) this.live.delete(this.current);
-      this.current = { controller, users: 0 };
+      this.current = { controller, signal: controller.signal, users: 0 };
       this.starts = 0;
     }
     this.starts++;

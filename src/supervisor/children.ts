@@ -36,7 +36,17 @@ export type ExitOutcome =
 
 const STALE: ExitOutcome = { kind: 'stale' };
 
-export function shouldRestart(mode: RestartMode, reason: unknown): boolean {
+export /**
+ * `start(...args, signal)`, without the array that a spread followed by one more
+ * argument makes on every call when the child has one argument (each child of a
+ * `superviseStage`, `supervise` or `asyncStream`: its event).
+ */
+function startWithSignal(child: Child, signal: AbortSignal): unknown {
+  const args = child.args;
+  return args.length === 1 ? child.spec.start(args[0], signal) : child.spec.start(...args, signal);
+}
+
+function shouldRestart(mode: RestartMode, reason: unknown): boolean {
   return mode === 'permanent' || (mode === 'transient' && !isNormalReason(reason));
 }
 
@@ -130,12 +140,12 @@ export class ChildSet {
     let controller: AbortController | undefined;
     try {
       if (generation !== undefined) {
-        result = child.spec.start(...child.args, generation.controller.signal);
+        result = startWithSignal(child, generation.signal);
       } else if (child.spec.noSignal === true) {
         result = child.spec.start(...child.args);
       } else {
         controller = new AbortController();
-        result = child.spec.start(...child.args, controller.signal);
+        result = startWithSignal(child, controller.signal);
       }
     } catch (error) {
       if (child.spec.throwIsExit !== true) {
