@@ -9,6 +9,7 @@ import type { BatchFn, Head, HeadHost, LayerSpec } from './plan.js';
 import { Window } from './window.js';
 import { WindowState, type WindowHost } from './window-state.js';
 import type { LayerWorkerPort } from './plan.js';
+import { buildFlowAnchors } from './anchors.js';
 
 class HeadMessage {
   constructor(readonly message: unknown) {}
@@ -36,6 +37,8 @@ type Out = unknown[] | undefined | Promise<unknown[] | undefined>;
 export class MapReducerStage extends ProducerConsumer<unknown, unknown> {
   /** A join's stages learn the side of each subscription from this option. */
   static readonly subscriptionOptions = ['side'];
+  /** Dormant stages that keep this class's hot-path maps across full GCs (anchors.ts); built at load. */
+  static readonly anchors: readonly unknown[] = buildFlowAnchors(this);
   private head: Head | undefined;
   private pre: BatchFn[] = [];
   private post: BatchFn[] = [];
