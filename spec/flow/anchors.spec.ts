@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { MapReducerStage } from '../../src/flow/map-reducer.js';
+import { processOfInstance } from '../../src/stage/stage.js';
+import { Flow, map, onTrigger, reduce } from '../../src/index.js';
+
+// The flow's hot-path anchors (src/flow/anchors.ts, issue 14): dormant map-reducer
+// stages that keep the flow's hidden classes alive across full GCs. They must not be
+// seen anywhere, and must not change what a flow computes.
+
+const root = resolve(import.meta.dirname, '../..');
+
+const CHANNELS = [
+  'genstage:stage:start', 'genstage:stage:exit', 'genstage:subscription:start', 'genstage:subscription:cancel',
+  'genstage:demand', 'genstage:events', 'genstage:buffer:discard', 'genstage:produce', 'genstage:supervisor:child',
+];
+
+async function runChild(name: string, source: string, flags: string[]): Promise<unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'genstage-flow-anchors-'));
+  try {
+    const program = join(dir, name);
+    writeFileSync(program, source);
+    const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', program], { cwd: root, timeout: 30_000 });
+    return JSON.parse(stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('flow: hot-path anchors', function () {
+  this.timeout(60_000);
+
+  it('should hold three map-reducer stages that were never started (no process bound to them)', () => {
+    const stages = MapReducerStage.anchors;
+    expect(stages.map((s) => s instanceof MapReducerStage)).to.deep.equal([true, true, true]);
+    expect(stages.map((s) => processOfInstance(s as MapReducerStage))).to.deep.equal([undefined, undefined, undefined]);
+  });
+
+  it('should leave what a flow computes unchanged: map → reduce → onTrigger', async () => {
+    const sums = await Flow.from([1, 2, 3, 4])
+      .pipe(map((x: number) => x * 10), reduce(() => 0, (x: number, acc: number) => acc + x), onTrigger((acc: number) => [[acc], acc]))
+      .toArray();
+    expect(sums).to.deep.equal([100]);
+  });
+
+  it('should publish nothing, run no slice, hold no timer or handle, and let a fresh process exit, once the flow layer is loaded', async () => {
+    const result = await runChild(
+      'load.mts',
+      `import dc from 'node:diagnostics_channel';
+const seen = [];
+for (const name of ${JSON.stringify(CHANNELS)}) dc.subscribe(name, () => seen.push(name));
+const before = process.getActiveResourcesInfo();
+const { scheduler } = await import(${JSON.stringify(join(root, 'src/runtime/scheduler.ts'))});
+const { MapReducerStage } = await import(${JSON.stringify(join(root, 'src/flow/map-reducer.ts'))});
+await import(${JSON.stringify(join(root, 'src/index.ts'))});
+await new Promise((resolve) => setImmediate(resolve));
+const after = process.getActiveResourcesInfo();
+for (const r of before) after.splice(after.indexOf(r), 1);
+console.log(JSON.stringify({
+  anchors: MapReducerStage.anchors.length,
+  seen, slices: scheduler.slices, turns: scheduler.turns, busy: scheduler.busy, blocked: scheduler.blocked, resources: after,
+}));
+`,
+      [],
+    );
+    expect(result).to.deep.equal({ anchors: 3, seen: [], slices: 0, turns: 0, busy: false, blocked: 0, resources: [] });
+  });
+
+  it("should keep a flow's optimized handleEvents and reduceRaw across a full GC that collects the flow", async () => {
+    // Optimized synchronously (--no-concurrent-recompilation) with the feedback of real
+    // flows (Flow.from(generator) → map → reduce, new closures per flow); the flows' stages
+    // die in the GC. Without the anchors both were thrown away ('weak objects'): they were
+    // specialised on the maps of the dead MapReducerStage, WindowState and window objects.
+    const result = await runChild(
+      'reduce.mts',
+      `const { WindowState } = await import(${JSON.stringify(join(root, 'src/flow/window-state.ts'))});
+const { MapReducerStage } = await import(${JSON.stringify(join(root, 'src/flow/map-reducer.ts'))});
+const { Flow, map, reduce, onTrigger } = await import(${JSON.stringify(join(root, 'src/index.ts'))});
+const reduceRaw = WindowState.prototype['reduceRaw'];
+const handleEvents = MapReducerStage.prototype.handleEvents;
+const optimized = () => [reduceRaw, handleEvents].map((f) => (eval('%GetOptimizationStatus(f)') & 16) !== 0);
+function* ints(n) { for (let i = 0; i < n; i++) yield i; }
+async function run() {
+  const [sum] = await Flow.from(ints(20000)).pipe(map((x) => x * 2), reduce(() => 0, (x, acc) => acc + x), onTrigger((acc) => [[acc], acc])).toArray();
+  return sum;
+}
+await run();
+eval('%PrepareFunctionForOptimization(reduceRaw)');
+eval('%PrepareFunctionForOptimization(handleEvents)');
+await run();
+eval('%OptimizeFunctionOnNextCall(reduceRaw)');
+eval('%OptimizeFunctionOnNextCall(handleEvents)');
+const sum = await run();
+const before = optimized();
+globalThis.gc();
+globalThis.gc();
+console.log(JSON.stringify({ sum, before, afterGc: optimized() }));
+`,
+      ['--allow-natives-syntax', '--no-concurrent-recompilation', '--expose-gc'],
+    );
+    expect(result).to.deep.equal({ sum: 19_999 * 20_000, before: [true, true], afterGc: [true, true] });
+  });
+});
