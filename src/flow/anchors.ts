@@ -21,7 +21,7 @@ import { Window } from './window.js';
  * They are built and initialized only: no batch goes through them. Running batches
  * through them at load (to warm the loops, or to make the calls into the mappers and the
  * step megamorphic) made every flow slower warm (Flow.from(generator) → map → reduce
- * 40 → 55-90 ms per million events): the call sites and the mappers' output arrays then
+ * 37-49 → 52-91 ms per million events): the call sites and the mappers' output arrays then
  * carry the anchors' feedback too.
  *
  * They are never visible: the stages are not started (no process, no handle, no
