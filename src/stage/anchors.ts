@@ -7,7 +7,6 @@ import type { StageConfig, StageProcess } from './stage-process.js';
 import { Consumer, Producer, ProducerConsumer } from './stage.js';
 import { Subscription } from './subscription.js';
 import type { StageKind } from './types.js';
-import { callHandleDemand, callHandleEvents, type AnyCallbacks } from './role.js';
 
 /**
  * Long-lived objects of every class on the stage hot path, kept for the life of the
@@ -84,33 +83,6 @@ function link(sub: Subscription): void {
 }
 
 /**
- * Makes the kernel's calls into `handleEvents` and `handleDemand` (role.ts) megamorphic:
- * six classes, each made by its own evaluation of the class expression, called often
- * enough that V8 records their feedback. Their callbacks do nothing.
- */
-function feedCallbackSites(from: Subscription): void {
-  const impls: AnyCallbacks[] = [];
-  for (let i = 0; i < 6; i++) {
-    const Dormant = class extends ProducerConsumer<unknown, unknown> {
-      handleEvents(): undefined {
-        return undefined;
-      }
-      handleDemand(): undefined {
-        return undefined;
-      }
-    };
-    impls.push(new Dormant());
-  }
-  const none: unknown[] = [];
-  for (let round = 0; round < 100; round++) {
-    for (const impl of impls) {
-      callHandleEvents(impl, none, from);
-      callHandleDemand(impl, 0);
-    }
-  }
-}
-
-/**
  * Builds the anchors. Called once, by `StageProcess`'s static initializer (the class is
  * passed in: this module cannot import it as a value without a cycle), which keeps what
  * this returns in a static field: a class member, so no bundler drops it.
@@ -155,8 +127,6 @@ export function buildAnchors(Process: StageProcessClass): readonly unknown[] {
   buffer.store(batch, source.producer!.dispatcher);
   buffer.pushInfo(batch);
   buffer.takeEvents(1);
-
-  feedCallbackSites(downstream);
 
   return [source, relay, sink, upstream, downstream, messages, deque, buffer];
 }

@@ -4,7 +4,7 @@ import { isPromiseLike, show } from '../runtime/validate.js';
 import { eventsChannel } from '../runtime/diagnostics.js';
 import * as M from './messages.js';
 import type { PcQueue } from './pc-queue.js';
-import { andThen, callHandleEvents, ExitMarker, type StageCore } from './role.js';
+import { andThen, ExitMarker, type StageCore } from './role.js';
 import type { Subscription } from './subscription.js';
 
 /**
@@ -102,7 +102,7 @@ export class ConsumerSide {
       offset += chunk.length;
       const started = eventsChannel.hasSubscribers ? performance.now() : -1;
       core.callback = 'handleEvents';
-      const out = callHandleEvents(core.impl, chunk, sub);
+      const out = (core.impl.handleEvents as (e: unknown[], f: Subscription) => unknown)(chunk, sub);
       if (isPromiseLike(out)) {
         return Promise.resolve(out).then((value) => {
           this.afterChunk(sub, chunk.length, value, started);

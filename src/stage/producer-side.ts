@@ -7,7 +7,7 @@ import { EventBuffer } from './buffer.js';
 import * as M from './messages.js';
 import type { PcQueue } from './pc-queue.js';
 import { offer, reportDiscarded, reportHeldAtExit, serveFromBuffer } from './producer-buffer.js';
-import { andThen, callHandleDemand, ExitMarker, isExitMarker, type StageCore } from './role.js';
+import { andThen, ExitMarker, isExitMarker, type StageCore } from './role.js';
 import type { Subscription } from './subscription.js';
 import type { BufferKeep, DemandMode } from './types.js';
 
@@ -175,7 +175,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
     const core = this.core;
     const started = produceChannel.hasSubscribers ? performance.now() : -1;
     core.callback = 'handleDemand';
-    const out = callHandleDemand(core.impl, demand);
+    const out = (core.impl.handleDemand as (n: number) => unknown)(demand);
     if (isPromiseLike(out)) {
       return Promise.resolve(out).then((events) => {
         core.emit(events, 'handleDemand');

@@ -45,22 +45,6 @@ export type AnyCallbacks = StageCallbacks<unknown, unknown> & {
 };
 
 /**
- * The kernel's calls into a stage's per-batch callbacks, each one call site. The anchors
- * (anchors.ts) make both megamorphic at load with dormant classes of their own, so
- * optimized kernel code that calls through them never inlines a user's method nor embeds
- * its class's map: that code is not thrown away when a pipeline's objects die in a full GC
- * (issue 14, docs/performance.md, finding 3). The user's method is optimized on its own.
- */
-export function callHandleEvents(impl: AnyCallbacks, events: unknown[], from: Subscription): unknown {
-  return impl.handleEvents!(events, from);
-}
-
-/** `impl.handleDemand(demand)`: see `callHandleEvents`. */
-export function callHandleDemand(impl: AnyCallbacks, demand: number): unknown {
-  return impl.handleDemand!(demand);
-}
-
-/**
  * An info that asks a producer to exit once it reaches the dispatcher (stopWhenDrained,
  * a drained stop). Kernel-only: nothing a user sends can be one.
  */
