@@ -1,35 +1,13 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { MapReducerStage } from '../../src/flow/map-reducer.js';
 import { processOfInstance } from '../../src/stage/stage.js';
 import { Flow, map, onTrigger, reduce } from '../../src/index.js';
+import { probeLoad, root, runProgram as runChild } from '../support/load-probe.js';
 
 // The flow's hot-path anchors (src/flow/anchors.ts, issue 14): dormant map-reducer
 // stages that keep the flow's hidden classes alive across full GCs. They must not be
 // seen anywhere, and must not change what a flow computes.
-
-const root = resolve(import.meta.dirname, '../..');
-
-const CHANNELS = [
-  'genstage:stage:start', 'genstage:stage:exit', 'genstage:subscription:start', 'genstage:subscription:cancel',
-  'genstage:demand', 'genstage:events', 'genstage:buffer:discard', 'genstage:produce', 'genstage:supervisor:child',
-];
-
-async function runChild(name: string, source: string, flags: string[]): Promise<unknown> {
-  const dir = mkdtempSync(join(tmpdir(), 'genstage-flow-anchors-'));
-  try {
-    const program = join(dir, name);
-    writeFileSync(program, source);
-    const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', program], { cwd: root, timeout: 30_000 });
-    return JSON.parse(stdout);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('flow: hot-path anchors', function () {
   this.timeout(60_000);
@@ -48,25 +26,7 @@ describe('flow: hot-path anchors', function () {
   });
 
   it('should publish nothing, run no slice, hold no timer or handle, and let a fresh process exit, once the flow layer is loaded', async () => {
-    const result = await runChild(
-      'load.mts',
-      `import dc from 'node:diagnostics_channel';
-const seen = [];
-for (const name of ${JSON.stringify(CHANNELS)}) dc.subscribe(name, () => seen.push(name));
-const before = process.getActiveResourcesInfo();
-const { scheduler } = await import(${JSON.stringify(join(root, 'src/runtime/scheduler.ts'))});
-const { MapReducerStage } = await import(${JSON.stringify(join(root, 'src/flow/map-reducer.ts'))});
-await import(${JSON.stringify(join(root, 'src/index.ts'))});
-await new Promise((resolve) => setImmediate(resolve));
-const after = process.getActiveResourcesInfo();
-for (const r of before) after.splice(after.indexOf(r), 1);
-console.log(JSON.stringify({
-  anchors: MapReducerStage.anchors.length,
-  seen, slices: scheduler.slices, turns: scheduler.turns, busy: scheduler.busy, blocked: scheduler.blocked, resources: after,
-}));
-`,
-      [],
-    );
+    const result = await probeLoad('src/flow/map-reducer.ts', 'MapReducerStage', 'Anchored.anchors.length');
     expect(result).to.deep.equal({ anchors: 3, seen: [], slices: 0, turns: 0, busy: false, blocked: 0, resources: [] });
   });
 

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+// Helpers for specs that load the library in a fresh process (the hot-path anchors'
+// specs): write a program to a temporary folder, run it under tsx, read its JSON.
+
+export const root = resolve(import.meta.dirname, '../..');
+
+/** Every diagnostics channel the library publishes on. */
+export const CHANNELS = [
+  'genstage:stage:start', 'genstage:stage:exit', 'genstage:subscription:start', 'genstage:subscription:cancel',
+  'genstage:demand', 'genstage:events', 'genstage:buffer:discard', 'genstage:produce', 'genstage:supervisor:child',
+];
+
+/** Runs `source` as `name` in a child process with `flags` and parses what it printed as JSON. */
+export async function runProgram(name: string, source: string, flags: string[] = []): Promise<unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'genstage-probe-'));
+  try {
+    const program = join(dir, name);
+    writeFileSync(program, source);
+    const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', program], { cwd: root, timeout: 30_000 });
+    return JSON.parse(stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Loads the library in a fresh process and reports what loading it did: the channels it
+ * published on, the scheduler's slices, turns, busy and blocked counts, the handles it
+ * left, and `anchors`, the value of `count` (an expression over `Anchored`, the export
+ * `exportName` of `modulePath`, a path from the repository's root).
+ */
+export function probeLoad(modulePath: string, exportName: string, count: string): Promise<unknown> {
+  return runProgram(
+    'load.mts',
+    `import dc from 'node:diagnostics_channel';
+const seen = [];
+for (const name of ${JSON.stringify(CHANNELS)}) dc.subscribe(name, () => seen.push(name));
+const before = process.getActiveResourcesInfo();
+const { scheduler } = await import(${JSON.stringify(join(root, 'src/runtime/scheduler.ts'))});
+const { ${exportName}: Anchored } = await import(${JSON.stringify(join(root, modulePath))});
+await import(${JSON.stringify(join(root, 'src/index.ts'))});
+await new Promise((resolve) => setImmediate(resolve));
+const after = process.getActiveResourcesInfo();
+for (const r of before) after.splice(after.indexOf(r), 1);
+console.log(JSON.stringify({
+  anchors: ${count},
+  seen, slices: scheduler.slices, turns: scheduler.turns, busy: scheduler.busy, blocked: scheduler.blocked, resources: after,
+}));
+`,
+  );
+}
