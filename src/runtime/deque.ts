@@ -29,16 +29,11 @@ export class Deque<T> {
   }
 
   shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head];
-    this.items[this.head++] = undefined;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    const head = this.head;
+    if (head >= this.items.length) return undefined;
+    const item = this.items[head];
+    this.items[head] = undefined;
+    this.moveHead(head + 1);
     return item;
   }
 
@@ -47,18 +42,22 @@ export class Deque<T> {
     const head = this.head;
     const end = Math.min(head + count, this.items.length);
     const out = this.items.slice(head, end) as T[];
+    if (end < this.items.length) this.items.fill(undefined, head, end);
+    this.moveHead(end);
+    return out;
+  }
+
+  /** Moves the head to `end` (the places before it already cleared); empties or compacts the array when it can. */
+  private moveHead(end: number): void {
     if (end === this.items.length) {
       this.items.length = 0;
       this.head = 0;
+    } else if (end >= 1024 && end * 2 >= this.items.length) {
+      this.items = this.items.slice(end);
+      this.head = 0;
     } else {
-      this.items.fill(undefined, head, end);
       this.head = end;
-      if (end >= 1024 && end * 2 >= this.items.length) {
-        this.items = this.items.slice(end);
-        this.head = 0;
-      }
     }
-    return out;
   }
 
   /** Removes and returns every item, oldest first. */
