@@ -17,7 +17,7 @@ import type { StageProcess } from '../stage/stage-process.js';
 import { processOfCallbacks, processOfHandle } from '../stage/stage-process.js';
 import { setCancelMode, Subscription } from '../stage/subscription.js';
 import type { CancelMode } from '../stage/types.js';
-import { startBuilt, type BuiltStageOptions } from '../stage/gen-stage.js';
+import { startBuilt, type BuiltStageOptions } from '../stage/start-built.js';
 import * as M from '../stage/messages.js';
 
 /** A stage as library code holds it: its handle, or its callbacks (`this` inside them). */

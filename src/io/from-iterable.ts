@@ -5,7 +5,7 @@ import type { CancelReason } from '../stage/types.js';
 import { show } from '../runtime/validate.js';
 import { startStage } from '../stage/gen-stage.js';
 import { consumerCount, macrotask, startBuiltStage, stopWhenDrained } from '../core/internal.js';
-import type { BuiltStageOptions } from '../stage/gen-stage.js';
+import type { BuiltStageOptions } from '../stage/start-built.js';
 import type { CheckedFromIterable } from './iteration-options.js';
 
 /** A `next()` left pending by a batch emitted early has settled: read on. */

@@ -7,10 +7,7 @@ import { checkStartOptions, claimDispatcher, resolveSubscription } from './optio
 import type { StageKind, StartOptions, SubscribeTo } from './types.js';
 import { DemandDispatcher } from './demand-dispatcher.js';
 import { show } from '../runtime/validate.js';
-import type { Clock } from '../runtime/clock.js';
-import type { Runtime } from '../runtime/runtime.js';
-import type { Dispatcher } from './dispatcher.js';
-import { initInTurn, startAndSubscribe } from './lifecycle.js';
+import { startAndSubscribe } from './lifecycle.js';
 
 /** The type of events a stage implementation emits. */
 export type OutputOf<S> = S extends StageCallbacks<unknown, infer O> ? O : S extends StageCallbacks<never, infer O> ? O : unknown;
@@ -19,7 +16,8 @@ const OPTIONAL_CALLBACKS = [
   'init', 'handleSubscribe', 'handleCancel', 'handleCall', 'handleCast', 'handleInfo', 'terminate', 'formatDiscarded',
 ] as const;
 
-function kindOf(stage: unknown): StageKind {
+/** The kind of stage an instance of the callback base classes is; a TypeError for anything else. */
+export function kindOf(stage: unknown): StageKind {
   if (stage instanceof Producer) return 'producer';
   if (stage instanceof ProducerConsumer) return 'producer_consumer';
   if (stage instanceof Consumer) return 'consumer';
@@ -93,35 +91,3 @@ export function startStage<S extends StageCallbacks<never, unknown> | StageCallb
 }
 
 let nextName = 1;
-
-/** What `startBuilt` takes: options the library made itself (nothing here comes from a user). */
-export interface BuiltStageOptions {
-  name: string;
-  clock: Clock;
-  runtime: Runtime;
-  /** A producer's dispatcher: a new instance no other stage has (default: a `DemandDispatcher`). */
-  dispatcher?: Dispatcher<unknown> | undefined;
-}
-
-/**
- * Starts a stage the library built, with options it made (a flow's sources, layers and
- * sink): the checks `startStage` makes at a user's call are left out, and the handle is
- * returned at once. `init` runs as the stage's first message; an `init` that throws or
- * rejects exits the stage with that error (the caller monitors the stage to learn it).
- * Buffer size, buffer keep and demand mode are the defaults of the stage's kind.
- */
-export function startBuilt(stage: StageCallbacks<unknown, unknown>, options: BuiltStageOptions): Stage<unknown> {
-  const kind = kindOf(stage);
-  const process = new StageProcess(stage, {
-    kind,
-    name: options.name,
-    clock: options.clock,
-    runtime: options.runtime,
-    dispatcher: kind === 'consumer' ? undefined : (options.dispatcher ?? new DemandDispatcher()),
-    bufferSize: kind === 'producer_consumer' ? Infinity : 10_000,
-    bufferKeep: 'last',
-    demand: 'forward',
-  });
-  initInTurn(process);
-  return process.handle;
-}

@@ -56,40 +56,16 @@ export function startAndSubscribe(stage: StageProcess, subscriptions: readonly S
   });
 }
 
-/** Runs `init` as `stage`'s first piece of work; resolves once it has run, or rejects with its error. */
-export function startStage(stage: StageProcess): Promise<void> {
-  return startAndSubscribe(stage, []).then(ignore);
-}
-
 /** After `init`: the start is published, the subscriptions sent (unless `init` stopped the stage). */
 function started(stage: StageProcess, subscriptions: readonly Subscription[]): void {
   publishStart(stage);
   for (const sub of subscriptions) stage.post(M.subscribeTo(sub, ignore, ignore));
 }
 
-/**
- * Posts `init` as `stage`'s first piece of work, with nobody waiting on it (a stage the
- * library built and starts with others, see `startBuilt`): an `init` that throws or
- * rejects exits the stage with that error, which whoever monitors the stage receives.
- * No promise and no closure per start (issue 14, short flows).
- */
-export function initInTurn(stage: StageProcess): void {
-  stage.post(M.query(runInit, ignore));
-}
-
-function runInit(stage: StageProcess): unknown {
-  stage.callback = 'init';
-  const result = stage.impl.init?.();
-  if (!isPromiseLike(result)) {
-    publishStart(stage);
-    return undefined;
-  }
-  return Promise.resolve(result).then(() => publishStart(stage));
-}
-
 function ignore(): void {}
 
-function publishStart(stage: StageProcess): void {
+/** Publishes the start of `stage` (its `init` has run) on `genstage:stage:start`. */
+export function publishStart(stage: StageProcess): void {
   if (stageStartChannel.hasSubscribers) {
     const dispatcher = stage.dispatcher === undefined ? undefined : (stage.dispatcher as object).constructor.name;
     stageStartChannel.publish({ stage: stage.handle, name: stage.name, kind: stage.kind, dispatcher });

@@ -12,7 +12,6 @@ import { ConsumerSide } from './consumer-side.js';
 import { ProducerSide } from './producer-side.js';
 import { PcQueue } from './pc-queue.js';
 import { setDemandMode } from './demand-mode.js';
-import { startStage } from './lifecycle.js';
 import { buildAnchors } from './anchors.js';
 import { StageExit } from './stage-exit.js';
 import { declaredSubscriptionOptions, isExitMarker, type AnyCallbacks, type StageCore } from './role.js';
@@ -93,11 +92,6 @@ export class StageProcess extends StageExit implements StageCore {
   /** The subscription option keys this stage's class declares it reads (`static subscriptionOptions = ['tag']`). */
   get subscriptionOptions(): readonly string[] {
     return declaredSubscriptionOptions(this.impl);
-  }
-
-  /** Runs `init` as this process's first piece of work; resolves or rejects with it. */
-  start(): Promise<void> {
-    return startStage(this);
   }
 
   // ---------------------------------------------------------------- messages
