@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createHook } from 'node:async_hooks';
 import { Process } from '../../src/runtime/process.js';
 import { setLogger } from '../../src/runtime/logger.js';
 import { settle } from '../../src/testing/index.js';
@@ -360,4 +361,51 @@ describe('runtime: crashes nobody observes', () => {
       expect(logs.errors).to.deep.equal([]);
     });
   }
+});
+
+describe('runtime: a process\'s done promise (issue 14: made on first read)', () => {
+  it('should make no promise for a process whose done is never read, from its start to its exit', async () => {
+    const made: string[] = [];
+    const hook = createHook({ init: (_id, type) => void (type === 'PROMISE' && made.push(type)) });
+    let p: Probe;
+    hook.enable();
+    try {
+      p = new Probe('unread');
+      p.post('a');
+      p.post('b');
+      p.exit('normal');
+    } finally {
+      hook.disable();
+    }
+    expect(p.received).to.deep.equal([]);
+    expect(p.steps).to.deep.equal(['cleanup normal', 'dead a', 'dead b', 'afterExit normal']);
+    expect(made).to.deep.equal([]);
+  });
+
+  it('should resolve done read before the exit, and done read after it, with the exit reason, one promise for every read', async () => {
+    const early = new Probe('early');
+    const before = early.done;
+    expect(early.done).to.equal(before);
+    const reason = new Error('boom');
+    early.markObserved();
+    early.exit(reason);
+    expect(await before).to.equal(reason);
+    const late = new Probe('late');
+    late.exit('shutdown');
+    const after = late.done;
+    expect(late.done).to.equal(after);
+    expect(await after).to.equal('shutdown');
+  });
+
+  it('should resolve done with the reason a kill gives while cleanup is pending', async () => {
+    let finishCleanup = (): void => {};
+    const p = new Probe('slow cleanup');
+    p.cleanupResult = () => new Promise<void>((resolve) => (finishCleanup = resolve));
+    p.markObserved();
+    p.exit('normal');
+    const done = p.done;
+    p.kill('killed');
+    expect(await done).to.equal('killed');
+    finishCleanup();
+  });
 });

@@ -38,15 +38,18 @@ export abstract class Process<M> implements Runnable {
   // The fields below are declared, not defined: each is created by its one store in the
   // constructor, so a new map never sees it hold `undefined` first (issue 14, docs/performance.md).
   declare readonly runtime: Runtime;
-  private declare resolveDone: (reason: unknown) => void;
-  private declare readonly donePromise: Promise<unknown>;
+  /** `done`, made on its first read (most processes are never asked: issue 14, idle heap and short flows). */
+  private declare donePromise: Promise<unknown> | undefined;
+  /** Resolves `donePromise` when it was made before the exit. */
+  private declare resolveDone: ((reason: unknown) => void) | undefined;
   /** The runtime's scheduler, set once (the hot path reads this field, not the runtime). */
   private declare readonly scheduler: Scheduler;
 
   constructor(runtime: Runtime = Runtime.default) {
     this.runtime = runtime;
     this.scheduler = runtimeScheduler(runtime);
-    this.donePromise = new Promise((resolve) => (this.resolveDone = resolve));
+    this.donePromise = undefined;
+    this.resolveDone = undefined;
   }
 
   /** Where this process reports: its runtime's logger. */
@@ -58,8 +61,15 @@ export abstract class Process<M> implements Runnable {
     return !this.exiting;
   }
 
-  /** The promise of the exit reason. Reading it observes nothing: see `markObserved`. */
+  /**
+   * The promise of the exit reason. Reading it observes nothing: see `markObserved`.
+   * Made on the first read: settled at once when the process has already exited, else
+   * when it does.
+   */
   get done(): Promise<unknown> {
+    if (this.donePromise === undefined) {
+      this.donePromise = this.finished ? Promise.resolve(this.exitReason) : new Promise((resolve) => (this.resolveDone = resolve));
+    }
     return this.donePromise;
   }
 
@@ -273,7 +283,8 @@ export abstract class Process<M> implements Runnable {
       if (reason instanceof Error) this.logger.error(`${this.describe()} exited and nobody observed it`, reason);
       else this.logger.error(`${this.describe()} exited with ${describeReason(reason)} and nobody observed it`, reason);
     }
-    this.resolveDone(reason);
+    this.resolveDone?.(reason);
+    this.resolveDone = undefined;
     if (monitors) for (const m of monitors) m(reason);
     const watchers = this.watchers;
     this.watchers = null;
