@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import { Runtime, runtimeScheduler } from './runtime.js';
 import { describeReason, isNormalReason } from './reason.js';
 import { isPromiseLike } from './validate.js';
+import { removeItem } from './lists.js';
 
 /**
  * An actor: private state, a FIFO mailbox, one message at a time.
@@ -92,7 +93,7 @@ export abstract class Process<M> implements Runnable {
     const list = (this.monitors ??= []);
     list.push(onExit);
     return () => {
-      if (this.monitors === list) removeFrom(list, onExit); // not once the exit is telling them
+      if (this.monitors === list) removeItem(list, onExit); // not once the exit is telling them
     };
   }
 
@@ -105,7 +106,7 @@ export abstract class Process<M> implements Runnable {
     const list = (this.watchers ??= []);
     list.push(onExit);
     return () => {
-      if (this.watchers === list) removeFrom(list, onExit);
+      if (this.watchers === list) removeItem(list, onExit);
     };
   }
 
@@ -311,9 +312,4 @@ export abstract class Process<M> implements Runnable {
     return false;
   }
   abstract describe(): string;
-}
-
-function removeFrom<T>(list: T[], item: T): void {
-  const i = list.indexOf(item);
-  if (i >= 0) list.splice(i, 1);
 }

@@ -2,6 +2,7 @@ import { typeError } from '../runtime/errors.js';
 import { ALREADY_SUBSCRIBED, isNormalReason, NOPROC, UNKNOWN_SUBSCRIPTION } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
 import { eventsChannel } from '../runtime/diagnostics.js';
+import { removeItem } from '../runtime/lists.js';
 import * as M from './messages.js';
 import type { PcQueue } from './pc-queue.js';
 import { andThen, ExitMarker, type StageCore } from './role.js';
@@ -143,7 +144,7 @@ export class ConsumerSide {
   onCancel(sub: Subscription, reason: unknown, down: boolean): unknown {
     if (!sub.consumerLinked) return undefined;
     sub.consumerLinked = false;
-    this.producers.splice(this.producers.indexOf(sub), 1);
+    removeItem(this.producers, sub);
     const result = this.core.invokeOptional('handleCancel', down ? { down: reason } : { cancel: reason }, sub);
     return andThen(result, (out: unknown) => {
       if (out !== undefined) this.core.emit(out, 'handleCancel');

@@ -2,6 +2,7 @@ import { typeError } from '../runtime/errors.js';
 import { DUPLICATED_SUBSCRIPTION, UNKNOWN_SUBSCRIPTION } from '../runtime/reason.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
 import { demandChannel, produceChannel, subscriptionCancelChannel, subscriptionStartChannel } from '../runtime/diagnostics.js';
+import { removeItem } from '../runtime/lists.js';
 import type { Dispatcher, DispatcherHost, SubscribeRefusal } from './dispatcher.js';
 import { EventBuffer } from './buffer.js';
 import * as M from './messages.js';
@@ -137,7 +138,7 @@ export class ProducerSide implements DispatcherHost<unknown> {
   onCancel(sub: Subscription, reason: unknown, down: boolean): unknown {
     if (!sub.producerLinked) return undefined;
     sub.producerLinked = false;
-    this.consumers.splice(this.consumers.indexOf(sub), 1);
+    removeItem(this.consumers, sub);
     const core = this.core;
     if (!down) sub.consumerProcess.post(M.consumerCancel(sub, reason, false));
     if (subscriptionCancelChannel.hasSubscribers) {
