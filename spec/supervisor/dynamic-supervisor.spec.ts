@@ -200,6 +200,23 @@ describe('DynamicSupervisor', () => {
     expect(clock.pendingTimers).to.equal(0);
   });
 
+  it('should keep its children in start order as the first, a middle and the last of them end, and find the rest by id', async () => {
+    const tasks = new Tasks();
+    const sup = await DynamicSupervisor.start();
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await sup.startChild({ start: tasks.task, restart: 'temporary' }, name);
+    for (const i of [0, 2, 4]) tasks.runs[i]!.finish(); // a, c, e
+    await settle();
+    const ids = async (): Promise<[number, unknown][]> => (await sup.whichChildren()).map((c) => [c.id, c.args[0]]);
+    expect(await ids()).to.deep.equal([[2, 'b'], [4, 'd']]);
+    expect(await sup.countChildren()).to.deep.equal({ specs: 2, active: 2, workers: 2, supervisors: 0 });
+    expect(await sup.terminateChild(3)).to.equal(false); // c has ended
+    expect(await sup.terminateChild(4)).to.equal(true);
+    await sup.startChild({ start: tasks.task, restart: 'temporary' }, 'f');
+    expect(await ids()).to.deep.equal([[2, 'b'], [6, 'f']]);
+    await sup.stop();
+    expect(tasks.aborted).to.deep.equal(['d', 'f', 'b']);
+  });
+
   it("should refuse a child past maxChildren with StartChildError 'max_children'", async () => {
     const tasks = new Tasks();
     const sup = await DynamicSupervisor.start({ maxChildren: 2 });

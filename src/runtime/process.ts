@@ -147,11 +147,11 @@ export abstract class Process<M> implements Runnable {
     if (!this.blocked && !this.exiting && this.mailbox.length > 0) this.scheduler.enqueue(this);
   }
 
-  /** Runs `work` as if it were a message: errors and promises handled the same way. */
-  protected dispatchNow(work: () => unknown): void {
+  /** Handles `message` now, as if it had been the next one: errors and promises handled the same way. */
+  protected dispatchNow(message: M): void {
     let result: unknown;
     try {
-      result = work();
+      result = this.receive(message);
     } catch (error) {
       this.crash(error);
       return;

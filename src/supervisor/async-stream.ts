@@ -47,6 +47,9 @@ interface Entry {
   /** When the task times out, on the supervisor's clock. */
   readonly deadline: number;
   task: Task<unknown> | undefined;
+  /** Its neighbours in the list of running entries (start order). */
+  prev: Entry | undefined;
+  next: Entry | undefined;
 }
 
 const KEYS = ['maxConcurrency', 'ordered', 'timeout', 'onTimeout', 'workers', 'signal'] as const;
@@ -85,7 +88,27 @@ export function asyncStream<T>(
       const window = new ConcurrencyWindow<unknown>(max, ordered);
       /** Results released by the window, for the loop to take. */
       const ready = new Deque<unknown>();
-      const running = new Set<Entry>();
+      // The running entries in start order, a list through Entry.prev/next (a Set's
+      // add and delete per task rehashed its table as tasks came and went).
+      let first: Entry | undefined;
+      let last: Entry | undefined;
+      let runningCount = 0;
+      const addRunning = (entry: Entry): void => {
+        entry.prev = last;
+        if (last === undefined) first = entry;
+        else last.next = entry;
+        last = entry;
+        runningCount++;
+      };
+      const removeRunning = (entry: Entry): void => {
+        if (entry.prev === undefined) first = entry.next;
+        else entry.prev.next = entry.next;
+        if (entry.next === undefined) last = entry.prev;
+        else entry.next.prev = entry.prev;
+        entry.prev = undefined;
+        entry.next = undefined;
+        runningCount--;
+      };
       let sourceDone = false;
       let failure: { error: unknown } | undefined;
       let wake: (() => void) | undefined;
@@ -95,7 +118,7 @@ export function asyncStream<T>(
         w?.();
       };
       // Tasks share one timeout, so deadlines follow start order: one timer, set for
-      // the oldest running task, serves them all (`running` keeps start order).
+      // the oldest running task, serves them all (the running list keeps start order).
       let timer: TimerHandle | undefined;
       const stopTimer = (): void => {
         if (timer !== undefined) clock.clearTimeout(timer);
@@ -103,14 +126,14 @@ export function asyncStream<T>(
       };
       const armTimer = (): void => {
         if (timer !== undefined || timeout === Infinity || failure !== undefined) return;
-        const oldest = running.values().next();
-        if (oldest.done === true) return;
-        timer = clock.setTimeout(onTimer, Math.max(0, oldest.value.deadline - clock.now()));
+        if (first === undefined) return;
+        timer = clock.setTimeout(onTimer, Math.max(0, first.deadline - clock.now()));
       };
       const onTimer = (): void => {
         timer = undefined;
         const now = clock.now();
-        for (const entry of running) {
+        for (let entry = first, next; entry !== undefined; entry = next) {
+          next = entry.next; // expire takes entry (and only it) off the list
           if (entry.deadline > now || failure !== undefined) break;
           expire(entry);
         }
@@ -118,8 +141,8 @@ export function asyncStream<T>(
       };
       const finish = (entry: Entry, value: unknown): void => {
         entry.running = false;
-        running.delete(entry);
-        if (running.size === 0) stopTimer();
+        removeRunning(entry);
+        if (runningCount === 0) stopTimer();
         const before = ready.length;
         const completed = window.settle(entry.seq, value, ready);
         // A skipped entry gives its slot back now; a result, once the loop takes it.
@@ -162,9 +185,9 @@ export function asyncStream<T>(
         spec.shared = new SharedSignal(() => fail(exitError(Reasons.SHUTDOWN)));
       }
       const launch = (item: T): void => {
-        const entry: Entry = { item, seq: window.start(), running: true, deadline: timeout === Infinity ? Infinity : clock.now() + timeout, task: undefined };
+        const entry: Entry = { item, seq: window.start(), running: true, deadline: timeout === Infinity ? Infinity : clock.now() + timeout, task: undefined, prev: undefined, next: undefined };
         window.reserve(1);
-        running.add(entry);
+        addRunning(entry);
         entry.task = owner.spawnTask(spec, [item], onExit(entry));
         armTimer();
       };
@@ -190,11 +213,12 @@ export function asyncStream<T>(
         }
       } finally {
         stopTimer();
-        for (const entry of running) {
+        for (let entry = first; entry !== undefined; entry = entry.next) {
           entry.running = false;
           void entry.task?.shutdown();
         }
-        running.clear();
+        first = last = undefined;
+        runningCount = 0;
         try {
           if (!sourceDone) await iterator.return?.();
         } finally {

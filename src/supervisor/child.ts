@@ -101,11 +101,11 @@ export class SharedSignal {
       // keeps the current one, which may still be handed out).
       if (this.current !== undefined && this.current.users === 0) this.live.delete(this.current);
       this.current = { controller, signal: controller.signal, users: 0 };
+      this.live.add(this.current); // the current generation stays in `live` until replaced
       this.starts = 0;
     }
     this.starts++;
     this.current.users++;
-    this.live.add(this.current);
     return this.current;
   }
 
@@ -134,6 +134,10 @@ export class Child {
   exited: Promise<Exit> = NEVER;
   /** Called once, when the child leaves the supervisor for good. */
   onExit: ((exit: Exit) => void) | undefined = undefined;
+  /** Its place in its `ChildSet`'s list (start order), while it is held there. */
+  prev: Child | undefined = undefined;
+  next: Child | undefined = undefined;
+  linked = false;
   constructor(
     readonly id: number,
     readonly spec: NormalizedSpec,
@@ -153,8 +157,8 @@ export class Child {
   }
 }
 
-/** @internal An exit of one incarnation, delivered through the host's mailbox. */
-export class ChildExit {
+/** @internal An exit of one incarnation, delivered through the host's mailbox; also the `Exit` its `exited` and `onExit` see. */
+export class ChildExit implements Exit {
   constructor(
     readonly child: Child,
     readonly gen: number,

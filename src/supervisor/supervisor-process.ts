@@ -78,7 +78,7 @@ export class SupervisorProcess extends Process<SupervisorMessage> {
    */
   runOrPost(message: SupervisorMessage): void {
     if (this.working || this.mailbox.length > 0 || !this.alive) this.post(message);
-    else this.dispatchNow(() => this.receive(message));
+    else this.dispatchNow(message);
   }
 
   protected receive(message: SupervisorMessage): unknown {

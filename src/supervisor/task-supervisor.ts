@@ -200,6 +200,9 @@ let nextName = 1;
  * ```
  */
 export class TaskSupervisor extends ActorHandle {
+  /** The actor behind `supervisor`, looked up once (a task starts through it). */
+  readonly #process: SupervisorProcess;
+
   private constructor(
     /** The DynamicSupervisor that holds the tasks. */
     readonly supervisor: DynamicSupervisor,
@@ -207,8 +210,9 @@ export class TaskSupervisor extends ActorHandle {
     private readonly shutdownPolicy: Shutdown,
   ) {
     super(supervisor);
+    this.#process = supervisorProcess(supervisor);
     // A DynamicSupervisor holding this supervisor as a child finds its process here.
-    bindHandle(this, supervisorProcess(supervisor));
+    bindHandle(this, this.#process);
   }
 
   /** Starts a task supervisor. Options are checked here and throw. */
@@ -240,7 +244,7 @@ export class TaskSupervisor extends ActorHandle {
   /** @internal As `spawn`, with a spec several tasks may share (`asyncStream`). */
   spawnTask(spec: NormalizedSpec, args: unknown[], onExit: (exit: Exit) => void): Task<unknown> {
     const task = new Task<unknown>(this, spec);
-    const process = supervisorProcess(this.supervisor);
+    const process = this.#process;
     process.runOrPost(new SpawnMessage(process, task, spec, args, onExit));
     return task;
   }

@@ -1,0 +1,95 @@
+// W3 in CPU time: the four genstage runners of bench/supervision.ts and the promise pool, each run `rounds`
+// times in turn in one process, reporting the median CPU time per run (`process.cpuUsage`, all threads, so the
+// garbage collector is in it) and the median wall time. CPU time is what a loaded machine disturbs least; the
+// wall-time rows of `npm run bench` move by 20% between runs of the same tree when others share the cores.
+// Run: npx tsx bench/w3-cpu.ts [path to a checkout; default: this one] [rounds, default 9]
+// FAST=1 replaces the 1 ms timer by a resolved promise: the supervisors' own per-task cost, magnified.
+// The bench/RESULTS.md figures come from this file bundled by esbuild against each checkout's src/ (no tsx
+// at run time): sed the import to <checkout>/src/index.ts, then
+// npx esbuild w3.mts --bundle --platform=node --format=esm --outfile=w3.mjs && node w3.mjs 9
+import { resolve } from 'node:path';
+import type * as Genstage from '../src/index.js';
+
+const root = resolve(process.argv[2] ?? new URL('..', import.meta.url).pathname);
+const rounds = Number(process.argv[3] ?? 9);
+const { Consumer, ConsumerSupervisor, Flow, GenStage, TaskSupervisor, supervise, superviseStage } = (await import(`${root}/src/index.ts`)) as typeof Genstage;
+
+const EVENTS = 20_000;
+const CONCURRENCY = 100;
+const tick = process.env.FAST ? (): Promise<number> => Promise.resolve(1) : (): Promise<number> => new Promise((resolve) => setTimeout(() => resolve(1), 1));
+const range = (): number[] => Array.from({ length: EVENTS }, (_, i) => i);
+
+class Count extends Consumer<number> {
+  n = 0;
+  handleEvents(events: number[]): void {
+    this.n += events.length;
+  }
+}
+
+// The same runners as bench/supervision.ts, restated: they must use the classes of the checkout measured.
+const runners: Record<string, () => Promise<number>> = {
+  async superviseStage() {
+    const source = await GenStage.fromIterable(range());
+    const middle = await GenStage.start(superviseStage(() => tick(), { maxConcurrency: CONCURRENCY }), { subscribeTo: [source] });
+    const sink = new Count();
+    const end = await GenStage.start(sink, { subscribeTo: [{ to: middle, maxDemand: 1000 }] });
+    await end.done;
+    return sink.n;
+  },
+  async flowSupervise() {
+    const results = await Flow.from(range()).pipe(supervise(() => tick(), { maxConcurrency: CONCURRENCY })).toArray();
+    return results.reduce((a, b) => a + b, 0);
+  },
+  async consumerSupervisor() {
+    const source = await GenStage.fromIterable(range());
+    let n = 0;
+    const sup = await ConsumerSupervisor.start<number>({
+      child: async () => {
+        const v = await tick(); // read n after the await: `n += await tick()` reads it before
+        n += v;
+      },
+      subscribeTo: [{ to: source, maxDemand: CONCURRENCY }],
+    });
+    await sup.done;
+    return n;
+  },
+  async asyncStream() {
+    const tasks = await TaskSupervisor.start();
+    let n = 0;
+    for await (const v of tasks.asyncStream(range(), () => tick(), { maxConcurrency: CONCURRENCY, ordered: false })) n += v;
+    await tasks.stop();
+    return n;
+  },
+  async promisePool() {
+    const items = range();
+    let next = 0;
+    let n = 0;
+    const worker = async (): Promise<void> => {
+      while (next < items.length) {
+        next++;
+        const v = await tick();
+        n += v;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    return n;
+  },
+};
+
+const cpu: Record<string, number[]> = {};
+const wall: Record<string, number[]> = {};
+for (let r = 0; r < rounds; r++) {
+  for (const [name, run] of Object.entries(runners)) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    if ((await run()) !== EVENTS) throw new Error(`${name}: expected ${EVENTS} results`);
+    const c = process.cpuUsage(c0);
+    (cpu[name] ??= []).push((c.user + c.system) / 1000);
+    (wall[name] ??= []).push(performance.now() - t0);
+  }
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+for (const name of Object.keys(runners)) {
+  const c = cpu[name]!;
+  console.log(`${name.padEnd(20)} cpu ms ${median(c).toFixed(0).padStart(5)} (${Math.min(...c).toFixed(0)}-${Math.max(...c).toFixed(0)})  wall ms ${median(wall[name]!).toFixed(0)}`);
+}
