@@ -6,13 +6,17 @@
  *
  * The worker row measures what users run: the built package. Its flow comes from
  * `dist/index.js` and its threads run `dist/runtime/worker-entry.js` with a plain `.mjs`
- * worker module (bench/count-words.worker.mjs) that imports the package by name, so no
- * thread loads a TypeScript loader. Through tsx (the other rows run genstage's
- * TypeScript sources) every thread compiles the library's modules again: about 1 s of
- * CPU per thread start against about 0.2 s for dist/ (docs/workers.md, "Start-up"),
- * which users never pay. It starts its two threads in every round (start-up is part of
- * its time). It needs `npm run build` first: when dist/ is missing or older than a file
- * of src/, the row runs from the sources through tsx instead and its name says so.
+ * worker module (bench/count-words.worker.mjs) that imports `genstage/worker` by the
+ * package's name, so no thread loads a TypeScript loader. Through tsx (the other rows
+ * run genstage's TypeScript sources) every thread compiles the library's modules again:
+ * about 1 s of CPU per thread start, against 0.2 s for a module importing `genstage`
+ * from dist/ and 0.08 s for `genstage/worker` (docs/workers.md, "Start-up"); users pay
+ * neither tsx's cost nor this bench's. It starts its two threads in every round
+ * (start-up is part of its time). It needs `npm run build` first: when dist/ is missing
+ * or older than a file of src/, the row runs from the sources through tsx instead and
+ * its name says so. The reference row does the same count on two threads by hand (half
+ * the lines to each in one message): the ceiling of two threads at that moment, since
+ * other processes share the machine's cores.
  *
  * Run alone: npx tsx bench/word-count.ts
  */
@@ -22,6 +26,7 @@ import { flatMap as ixFlatMap } from 'ix/iterable/operators';
 import { readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Flow, flatMap, inWorkers, partition, reduce } from '../src/index.js';
 
@@ -118,6 +123,39 @@ const sum = (acc: Map<string, number>, [word, n]: [string, number]): Map<string,
 
 const count = (acc: Map<string, number>, word: string): Map<string, number> => acc.set(word, (acc.get(word) ?? 0) + 1);
 
+/** What each thread of the by-hand reference runs: count the lines of one message, answer with the counts. */
+const COUNT_BY_HAND = `const { parentPort } = require('node:worker_threads');
+parentPort.once('message', (lines) => {
+  const acc = new Map();
+  for (let i = 0; i < lines.length; i++) {
+    const words = lines[i].split(' ');
+    for (let j = 0; j < words.length; j++) acc.set(words[j], (acc.get(words[j]) ?? 0) + 1);
+  }
+  parentPort.postMessage(acc);
+});`;
+
+/**
+ * The ceiling of two threads on this machine at this moment: half the lines to each of
+ * two new threads in one message, their counts back in one message, summed. No demand,
+ * no batches, no library; thread start-up included, as in the genstage worker row.
+ */
+async function byHandTwoThreads(lines: string[]): Promise<Map<string, number>> {
+  const half = Math.ceil(lines.length / 2);
+  const workers = [0, 1].map(() => new Worker(COUNT_BY_HAND, { eval: true }));
+  try {
+    const parts = await Promise.all(workers.map((w, i) => new Promise<Map<string, number>>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+      w.postMessage(lines.slice(i * half, (i + 1) * half));
+    })));
+    const acc = new Map<string, number>();
+    for (const part of parts) for (const [word, n] of part) acc.set(word, (acc.get(word) ?? 0) + n);
+    return acc;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
 const contenders = (built: Library | undefined): [string, Counter][] => [
   ['hand-written Map loop', async (lines) => {
     const acc = new Map<string, number>();
@@ -142,6 +180,7 @@ const contenders = (built: Library | undefined): [string, Counter][] => [
   built !== undefined
     ? ['genstage Flow, 2 worker threads (dist/)', inTwoWorkers(built, COUNT_WORDS_JS, {})]
     : ['genstage Flow, 2 worker threads (src/ through tsx: dist/ missing or stale, run npm run build)', inTwoWorkers({ Flow, inWorkers, partition, reduce } as Library, COUNT_WORDS_TS, TSX)],
+  ['reference: 2 threads by hand, one message each way', byHandTwoThreads],
   ['RxJS mergeMap + reduce', (lines) =>
     lastValueFrom(rxFrom(lines).pipe(mergeMap((line) => line.split(' ')), rxReduce(count, new Map<string, number>())))],
   ['IxJS flatMap + reduce (sync)', async (lines) =>
