@@ -23,12 +23,13 @@
 import { from as rxFrom, mergeMap, reduce as rxReduce, lastValueFrom } from 'rxjs';
 import { from as ixFrom, reduce as ixReduce } from 'ix/iterable';
 import { flatMap as ixFlatMap } from 'ix/iterable/operators';
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Flow, flatMap, inWorkers, partition, reduce } from '../src/index.js';
+import { newestMtime } from './lib.js';
 
 export interface WordCountRow {
   name: string;
@@ -85,15 +86,6 @@ const TSX = { execArgv: ['--require', 'tsx/cjs'] } as const;
 
 type Library = typeof import('../src/index.js');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 /** The built package (dist/index.js) when it is newer than every file of src/, else `undefined`. */
 export async function freshBuild(): Promise<Library | undefined> {
