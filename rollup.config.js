@@ -14,7 +14,7 @@
 // scripts/build-plugins.mjs): the program of genstage's worker threads
 // (dist/runtime/worker-entry.js, no export: worker-thread.js starts it by file) and
 // `genstage/worker` (dist/worker.js, what a worker module imports), so that a worker
-// thread loads two files, not ~150 (docs/workers.md, "Start-up").
+// thread loads two files, not the 113 of genstage (docs/workers.md, "Start-up").
 import { builtinModules } from 'node:module';
 import { readFileSync, rmSync } from 'node:fs';
 import { ONE_FILE_ENTRIES, internalNames, oneFile, typeScriptModules } from './scripts/build-plugins.mjs';

@@ -6,7 +6,7 @@
  *
  * With the installed package this is a plain .mjs module that imports
  * 'genstage/worker' (one file: a thread loads it in a fraction of the time of the
- * ~150 modules of 'genstage'; docs/workers.md, "Start-up"). This one is TypeScript and
+ * 113 modules of 'genstage'; docs/workers.md, "Start-up"). This one is TypeScript and
  * imports the same entry from the sources, loaded through tsx because the example runs
  * under tsx.
  */

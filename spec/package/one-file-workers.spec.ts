@@ -9,8 +9,8 @@ import { Flow, inWorkers } from '../../src/index.js';
 import config from '../../rollup.config.js';
 
 // A worker thread is a new V8 instance that loads its modules again, and it pays per
-// module file: a thread whose module imports `genstage` (~150 files) took 220 ms of CPU
-// to be ready, the same code as one file 84 ms (docs/workers.md, "Start-up"). So the
+// module file: a thread whose module imports `genstage` (113 files) took 205 ms of CPU
+// to be ready, one importing `genstage/worker` (one file) 73 ms (docs/workers.md, "Start-up"). So the
 // worker threads' program and `genstage/worker` (what a worker module imports) are each
 // built as one self-contained file. These build them in memory with the build's own
 // config and look at what comes out.

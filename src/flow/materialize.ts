@@ -300,10 +300,10 @@ function compile(all: readonly LayerSpec[], external: boolean): LayerSpec[] {
 
 /** The stages of `starts` in order, once every start has settled; the first failure, if any. */
 async function allStarted(starts: readonly (Stage<unknown> | Promise<Stage<unknown>>)[]): Promise<Stage<unknown>[]> {
-  const settled = await Promise.allSettled(starts.map((s) => (s instanceof Promise ? s : Promise.resolve(s))));
-  const failed = settled.find((s) => s.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<Stage<unknown>>).value);
+  let failed: [unknown] | undefined;
+  const stages = await Promise.all(starts.map((s) => Promise.resolve(s).catch((error: unknown) => void (failed ??= [error]))));
+  if (failed !== undefined) throw failed[0];
+  return stages as Stage<unknown>[];
 }
 
 /** Starts one stage of `layer`: at once for the flow's own map-reducer, else a promise (`GenStage.start`). */
