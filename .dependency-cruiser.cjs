@@ -58,6 +58,7 @@ const ENTRIES = [
   '^src/connectors/redis/index\\.ts$',
   '^src/testing/index\\.ts$',
   '^src/dashboard/index\\.ts$',
+  '^src/worker\\.ts$',
 ];
 const BARRELS = ['^src/(flow|supervisor|supervision|workers)/index\\.ts$'];
 

@@ -9,9 +9,15 @@
 // The entries are read from package.json's `exports`: adding an entry is one line
 // there (`"./name": { "types": "./dist/x.d.ts", "default": "./dist/x.js" }` for
 // `src/x.ts`).
+//
+// Two files are built whole instead, each one self-contained file (ONE_FILE_ENTRIES in
+// scripts/build-plugins.mjs): the program of genstage's worker threads
+// (dist/runtime/worker-entry.js, no export: worker-thread.js starts it by file) and
+// `genstage/worker` (dist/worker.js, what a worker module imports), so that a worker
+// thread loads two files, not the 113 of genstage (docs/workers.md, "Start-up").
 import { builtinModules } from 'node:module';
 import { readFileSync, rmSync } from 'node:fs';
-import { internalNames, typeScriptModules } from './scripts/build-plugins.mjs';
+import { ONE_FILE_ENTRIES, internalNames, oneFile, typeScriptModules } from './scripts/build-plugins.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -23,14 +29,19 @@ const external = (id) =>
   id.startsWith('node:') || builtinModules.includes(id) ||
   /^(rxjs|ix|redis)(\/|$)/.test(id);
 
-rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
+// dist/ is emptied when the build starts, not when this file loads: a spec imports the
+// config to build the one-file entries in memory (spec/package/one-file-workers.spec.ts).
+const emptyDist = {
+  name: 'empty-dist',
+  buildStart() {
+    rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
+  },
+};
 
-export default {
-  // The program of genstage's worker threads is no export: it is started by file
-  // (dist/runtime/worker-entry.js, next to worker-thread.js that starts it).
-  input: [...entries, 'src/runtime/worker-entry.ts'],
+export default [{
+  input: entries.filter((entry) => !(entry in ONE_FILE_ENTRIES)),
   external,
-  plugins: [typeScriptModules(), internalNames()],
+  plugins: [emptyDist, typeScriptModules(), internalNames()],
   output: {
     dir: 'dist',
     format: 'es',
@@ -39,4 +50,4 @@ export default {
     entryFileNames: '[name].js',
     sourcemap: true,
   },
-};
+}, ...Object.entries(ONE_FILE_ENTRIES).map(([input, file]) => oneFile(input, file, external))];

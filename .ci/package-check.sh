@@ -5,6 +5,7 @@
 #    snippet as written) with TypeScript 6 and 7, moduleResolution nodenext and bundler
 #    (TypeScript 7 with nodenext also checks the package's own .d.ts files);
 #  - require()s every entry (ES modules only: Node >= 20.19 loads them synchronously);
+#  - runs a flow with worker threads whose worker module imports genstage/worker;
 #  - loads every entry without its optional peers: the core, web, node and testing load,
 #    and rxjs, ix and redis fail naming the package to install.
 # Uses dist/ as built (builds it if absent) and the npm cache; about a minute.
@@ -58,6 +59,10 @@ node --input-type=commonjs -e '
   }
   console.log("require() loaded " + (Object.keys(exports).length - 1) + " entries");
 '
+
+echo "== runtime: a flow with worker threads, its worker module importing genstage/worker ($SECONDS s)"
+cp "$root/test-package/worker-flow.mjs" "$root/test-package/count-words.worker.mjs" .
+node worker-flow.mjs
 
 echo "== runtime: every entry without the optional peers ($SECONDS s)"
 mkdir "$work/bare"

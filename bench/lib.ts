@@ -3,9 +3,23 @@
  * formatting, heap measurement after a full collection, a markdown table printer and
  * a line describing the machine.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+
+// ------------------------------------------------------------------ files
+
+/** The latest modification time (ms) of the files under `dir`: is a build older than its sources? */
+export function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
 
 // ------------------------------------------------------------------ timing
 

@@ -61,7 +61,9 @@ export const suites: Suite[] = [
   {
     name: 'word-count',
     title: 'Word count: 200,000 lines × 10 words',
-    about: 'Best of 5 interleaved rounds; ratio against the hand-written loop.',
+    about:
+      'Best of 5 interleaved rounds; ratio against the hand-written loop. The worker row runs the built package (dist/, its worker module importing genstage/worker; ' +
+      'run npm run build first, else it runs src/ through tsx and says so); the reference row counts on two threads by hand, the ceiling of two threads at that moment.',
     run: async (quick) => {
       const { wordCount } = await import('./word-count.js');
       return wordCount(quick ? 1 : 5);

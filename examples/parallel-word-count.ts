@@ -10,10 +10,15 @@
  *
  * Events cross threads by structured clone (a batch of lines as one joined string),
  * so a worker stage pays for copying its input, and each worker pays once for
- * starting: a thread, loading genstage (~150 modules) and here tsx compiling them,
- * which costs more than copying the lines. It pays off when the work outweighs both.
- * Here each line becomes ten Map updates, so it takes a large input (and batches of
- * 2,000 lines: `maxDemand: 4000`) to win; see bench/workers.ts for CPU-heavy work.
+ * starting: a thread and its modules. With the built package that is about 80 ms of
+ * CPU per thread (the worker module imports 'genstage/worker', one file); run from the
+ * sources as here, tsx compiles genstage's modules in each thread, about 1 s more,
+ * which users of the package do not pay: the W2 bench row (bench/word-count.ts) runs
+ * this recipe from dist/. It pays off when the work outweighs both; each line here
+ * becomes ten Map updates, so the input must be large. Batches stay at the default
+ * (500 lines): larger ones (maxDemand 4,000 and 16,000) measured slower, their joined
+ * strings and word arrays costing the worker more GC. See bench/workers.ts for
+ * CPU-heavy work.
  *
  * Run: npx tsx examples/parallel-word-count.ts [lines]   (default 1,000,000 lines)
  */
@@ -30,7 +35,7 @@ const byCount = (a: [string, number], b: [string, number]): number => b[1] - a[1
 const sum = (acc: Map<string, number>, [word, n]: [string, number]): Map<string, number> => acc.set(word, (acc.get(word) ?? 0) + n);
 
 async function inTwoWorkers(): Promise<[string, number][]> {
-  const [top] = await Flow.from(lines, { stages: 2, maxDemand: 4000 })
+  const [top] = await Flow.from(lines, { stages: 2 })
     .pipe(
       inWorkers<string, [string, number]>(COUNTER, 'countWords', { execArgv: ['--require', 'tsx/cjs'] }),
       partition({ stages: 2, key: ([word]: [string, number]) => word }),

@@ -1,6 +1,6 @@
 // The two steps rollup.config.js runs over each source module: TypeScript to JavaScript,
-// then the internal property names renamed. Kept out of the config, which empties dist/
-// when it loads, so that a spec can run them on one module (spec/package/internal-names.spec.ts).
+// then the internal property names renamed. Kept out of the config so that a spec can run
+// them on one module (spec/package/internal-names.spec.ts).
 import { readFileSync } from 'node:fs';
 import { transform } from 'esbuild';
 
@@ -51,3 +51,20 @@ export function internalNames() {
   };
 }
 
+
+// Modules a worker thread loads are built as one file each (`oneFile`): a thread is a new
+// V8 instance that loads its modules again, and it pays per module file far more than per
+// byte (docs/workers.md, "Start-up"). The program of the threads (src/runtime/worker-entry.ts)
+// and `genstage/worker` (src/worker.ts, what a worker module imports) are built so.
+export const ONE_FILE_ENTRIES = { 'src/runtime/worker-entry.ts': 'dist/runtime/worker-entry.js', 'src/worker.ts': 'dist/worker.js' };
+
+// The rollup options that build `input` into the single file `file`: every module it
+// reaches inlined (dynamic imports too), only Node built-ins and the peers left as imports.
+export function oneFile(input, file, external) {
+  return {
+    input,
+    external,
+    plugins: [typeScriptModules(), internalNames()],
+    output: { file, format: 'es', inlineDynamicImports: true, sourcemap: true },
+  };
+}

@@ -10,7 +10,7 @@ const fail = (message) => {
   process.exitCode = 1;
 };
 
-for (const entry of ['genstage', 'genstage/web', 'genstage/node', 'genstage/testing', 'genstage/dashboard']) {
+for (const entry of ['genstage', 'genstage/web', 'genstage/node', 'genstage/testing', 'genstage/dashboard', 'genstage/worker']) {
   const imported = await import(entry);
   if (require(entry) !== imported) fail(`require('${entry}') is not the module import('${entry}') gives`);
 }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
+import { newestMtime } from '../../bench/lib.js';
 
 /**
  * Where the browser specs take genstage from: the built package (`dist/`, through
@@ -20,15 +21,6 @@ export const ENTRIES = {
 } as const;
 
 export type Subpath = keyof typeof ENTRIES;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 /** The file an `exports` target resolves to for a browser bundler (browser, import, default). */
 function pick(target: unknown): string | undefined {

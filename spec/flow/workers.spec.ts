@@ -289,6 +289,46 @@ describe('inWorkers', function () {
     });
   });
 
+  describe('start-up', () => {
+    // Each thread of GATE says 'loading' and waits for 'go' before it is ready. Started
+    // one after the other, the second thread would start only once the first is ready:
+    // the spec lets them go after 10 s anyway, and fails.
+    const GATE = new URL('../fixtures/workers/gate.mjs', import.meta.url);
+
+    it('should start the threads of a layer\'s stages together, not one after the other', async () => {
+      const channel = new BroadcastChannel('genstage-spec:worker-start');
+      let loading = 0;
+      let released = false;
+      let bothLoading!: () => void;
+      const both = new Promise<void>((resolve) => (bothLoading = resolve));
+      channel.onmessage = (event: MessageEvent) => {
+        if (event.data !== 'loading') return;
+        loading++;
+        if (released) channel.postMessage('go');
+        else if (loading === 2) bothLoading();
+      };
+      const out = Flow.from(range(6), { stages: 2 }).pipe(inWorkers<number, number>(GATE, 'double')).toArray();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([both, new Promise<void>((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+      clearTimeout(timer);
+      const loadingAtOnce = loading;
+      released = true;
+      channel.postMessage('go');
+      try {
+        expect(sorted(await out)).to.deep.equal([2, 4, 6, 8, 10, 12]);
+      } finally {
+        channel.close();
+      }
+      expect(loadingAtOnce, 'threads loading at the same time').to.equal(2);
+    });
+
+    it('should reject the flow with the error of a stage that failed to start, and end the threads of the others', async () => {
+      const error = await failure(Flow.from(range(6), { stages: 3 }).pipe(inWorkers(WORK, 'tripple')).toArray());
+      expect(error).to.be.instanceOf(TypeError);
+      expect(error.message).to.match(/^inWorkers: worker module file:.*work\.mjs has no export "tripple" \(its exports: /);
+    });
+  });
+
   describe('lifetime', () => {
     it('should end the workers when the loop over the flow breaks early', async () => {
       let n = 0;

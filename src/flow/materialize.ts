@@ -245,11 +245,20 @@ export async function build(plan: Plan, run: FlowRun, out: Routing, outCount: nu
     const layer = layers[i] as LayerSpec;
     const next: typeof group = [];
     const aligned = layer.routing.kind === 'aligned' && group.length === layer.stages;
+    const starts: (Stage<unknown> | Promise<Stage<unknown>>)[] = [];
     for (let index = 0; index < layer.stages; index++) {
       const feeding = aligned ? [group[index]!] : group;
-      const started = startLayer(layer, index, layer.stages, feeding.length, run, routingInto(i + 1), countOf(i + 1), `flow${flowId}:${layer.name}${i}#${index}`);
-      // No await for a stage the flow started itself (one microtask and promise fewer per layer).
-      const stage = started instanceof Promise ? await started : started;
+      starts.push(startLayer(layer, index, layer.stages, feeding.length, run, routingInto(i + 1), countOf(i + 1), `flow${flowId}:${layer.name}${i}#${index}`));
+    }
+    // The stages of a layer start together: a worker layer's threads load at the same
+    // time, not one after the other (each takes tens of ms, more on a loaded machine).
+    // Every start settles before a failure is thrown, so each stage that did start is
+    // owned by the run and stopped with it. No await for a stage the flow started itself
+    // (one microtask and promise fewer per layer).
+    const stages = starts.some((s) => s instanceof Promise) ? await allStarted(starts) : (starts as Stage<unknown>[]);
+    for (let index = 0; index < layer.stages; index++) {
+      const feeding = aligned ? [group[index]!] : group;
+      const stage = stages[index] as Stage<unknown>;
       for (const producer of feeding) {
         links.push({ consumer: stage, producer: producer.stage, options: subscribeOptions(layer, index, producer.side, producer.routing) });
       }
@@ -287,6 +296,14 @@ function compile(all: readonly LayerSpec[], external: boolean): LayerSpec[] {
     else layers.push(layer);
   });
   return layers;
+}
+
+/** The stages of `starts` in order, once every start has settled; the first failure, if any. */
+async function allStarted(starts: readonly (Stage<unknown> | Promise<Stage<unknown>>)[]): Promise<Stage<unknown>[]> {
+  let failed: [unknown] | undefined;
+  const stages = await Promise.all(starts.map((s) => Promise.resolve(s).catch((error: unknown) => void (failed ??= [error]))));
+  if (failed !== undefined) throw failed[0];
+  return stages as Stage<unknown>[];
 }
 
 /** Starts one stage of `layer`: at once for the flow's own map-reducer, else a promise (`GenStage.start`). */
