@@ -4,8 +4,33 @@ import { isPromiseLike, show } from '../runtime/validate.js';
 import { eventsChannel } from '../runtime/diagnostics.js';
 import * as M from './messages.js';
 import type { PcQueue } from './pc-queue.js';
-import { andThen, ExitMarker, type StageCore } from './role.js';
+import { andThen, ExitMarker, type AnyCallbacks, type StageCore } from './role.js';
 import type { Subscription } from './subscription.js';
+
+type HandleEvents = (impl: AnyCallbacks, events: unknown[], from: Subscription) => unknown;
+
+/**
+ * The kernel's call into a consumer's `handleEvents`; `handleEventsOfRelay` is the same call for
+ * producer-consumers. Two functions, one per kind of consuming stage, reached from `consume`
+ * through one field (`deliver`), so that `consume`'s call site sees two targets and V8 never
+ * inlines either into it (issue 14, docs/performance.md, "the call sites"):
+ *
+ * - each of these small functions, once optimized, inlines the user's `handleEvents` (its load
+ *   of `impl.handleEvents` sees only the classes of one kind of stage), so a user's loop runs in
+ *   regular optimized code, never in the loop-only (OSR) code V8 can otherwise keep for a method
+ *   called on its own, which ran W1 three times slower in a third of the processes;
+ * - when a full GC collects a pipeline's objects, only these two functions, which embed the
+ *   user's classes' maps, are thrown away; `consume` and the rest of the kernel keep their
+ *   optimized code for the next pipeline.
+ */
+function handleEventsOfConsumer(impl: AnyCallbacks, events: unknown[], from: Subscription): unknown {
+  return impl.handleEvents!(events, from);
+}
+
+/** `handleEventsOfConsumer`, for producer-consumers (its own function: see there). */
+function handleEventsOfRelay(impl: AnyCallbacks, events: unknown[], from: Subscription): unknown {
+  return impl.handleEvents!(events, from);
+}
 
 /**
  * The consumer side of a stage (consumers and producer-consumers): its subscriptions to
@@ -25,9 +50,21 @@ export class ConsumerSide {
 
   /** Declared, not defined: created by its one store in the constructor (issue 14, docs/performance.md). */
   private declare readonly core: StageCore;
+  /**
+   * How `consume` calls `handleEvents`: `handleEventsOfConsumer`, or `handleEventsOfRelay` once
+   * a producer-consumer's queue is attached. See `handleEventsOfConsumer` for why there are two.
+   */
+  private declare deliver: HandleEvents;
 
   constructor(core: StageCore) {
     this.core = core;
+    this.deliver = handleEventsOfConsumer;
+  }
+
+  /** A producer-consumer: its upstream queue, set once right after construction. */
+  attachQueue(queue: PcQueue): void {
+    this.queue = queue;
+    this.deliver = handleEventsOfRelay;
   }
 
   /** `subscribe`: sends the subscription, runs `handleSubscribe`, then the first ask (automatic mode). */
@@ -102,7 +139,7 @@ export class ConsumerSide {
       offset += chunk.length;
       const started = eventsChannel.hasSubscribers ? performance.now() : -1;
       core.callback = 'handleEvents';
-      const out = (core.impl.handleEvents as (e: unknown[], f: Subscription) => unknown)(chunk, sub);
+      const out = this.deliver(core.impl, chunk, sub);
       if (isPromiseLike(out)) {
         return Promise.resolve(out).then((value) => {
           this.afterChunk(sub, chunk.length, value, started);
