@@ -4,33 +4,11 @@ import { isPromiseLike, show } from '../runtime/validate.js';
 import { eventsChannel } from '../runtime/diagnostics.js';
 import * as M from './messages.js';
 import type { PcQueue } from './pc-queue.js';
-import { andThen, ExitMarker, type AnyCallbacks, type StageCore } from './role.js';
+import { andThen, ExitMarker, type StageCore } from './role.js';
 import type { Subscription } from './subscription.js';
 
-type HandleEvents = (impl: AnyCallbacks, events: unknown[], from: Subscription) => unknown;
-
-/**
- * The kernel's call into a consumer's `handleEvents`; `handleEventsOfRelay` is the same call for
- * producer-consumers. Two functions, one per kind of consuming stage, reached from `consume`
- * through one field (`deliver`), so that `consume`'s call site sees two targets and V8 never
- * inlines either into it (issue 14, docs/performance.md, "the call sites"):
- *
- * - each of these small functions, once optimized, inlines the user's `handleEvents` (its load
- *   of `impl.handleEvents` sees only the classes of one kind of stage), so a user's loop runs in
- *   regular optimized code, never in the loop-only (OSR) code V8 can otherwise keep for a method
- *   called on its own, which ran W1 three times slower in a third of the processes;
- * - when a full GC collects a pipeline's objects, only these two functions, which embed the
- *   user's classes' maps, are thrown away; `consume` and the rest of the kernel keep their
- *   optimized code for the next pipeline.
- */
-function handleEventsOfConsumer(impl: AnyCallbacks, events: unknown[], from: Subscription): unknown {
-  return impl.handleEvents!(events, from);
-}
-
-/** `handleEventsOfConsumer`, for producer-consumers (its own function: see there). */
-function handleEventsOfRelay(impl: AnyCallbacks, events: unknown[], from: Subscription): unknown {
-  return impl.handleEvents!(events, from);
-}
+/** `ConsumerSide.deliverChunk`'s shape. */
+type DeliverChunk = (side: ConsumerSide, sub: Subscription, chunk: unknown[], started: number) => unknown;
 
 /**
  * The consumer side of a stage (consumers and producer-consumers): its subscriptions to
@@ -51,20 +29,20 @@ export class ConsumerSide {
   /** Declared, not defined: created by its one store in the constructor (issue 14, docs/performance.md). */
   private declare readonly core: StageCore;
   /**
-   * How `consume` calls `handleEvents`: `handleEventsOfConsumer`, or `handleEventsOfRelay` once
-   * a producer-consumer's queue is attached. See `handleEventsOfConsumer` for why there are two.
+   * How `consume` hands a chunk over: `deliverChunk` itself for a consumer, a bound copy of it
+   * for a producer-consumer (`attachQueue`). See `deliverChunk` for why there are two.
    */
-  private declare deliver: HandleEvents;
+  private declare deliver: DeliverChunk;
 
   constructor(core: StageCore) {
     this.core = core;
-    this.deliver = handleEventsOfConsumer;
+    this.deliver = ConsumerSide.deliverChunk;
   }
 
   /** A producer-consumer: its upstream queue, set once right after construction. */
   attachQueue(queue: PcQueue): void {
     this.queue = queue;
-    this.deliver = handleEventsOfRelay;
+    this.deliver = ConsumerSide.deliverChunkToRelay;
   }
 
   /** `subscribe`: sends the subscription, runs `handleSubscribe`, then the first ask (automatic mode). */
@@ -139,20 +117,46 @@ export class ConsumerSide {
       offset += chunk.length;
       const started = eventsChannel.hasSubscribers ? performance.now() : -1;
       core.callback = 'handleEvents';
-      const out = this.deliver(core.impl, chunk, sub);
-      if (isPromiseLike(out)) {
-        return Promise.resolve(out).then((value) => {
+      const pending = this.deliver(this, sub, chunk, started);
+      if (pending !== undefined) {
+        return Promise.resolve(pending).then((value) => {
           this.afterChunk(sub, chunk.length, value, started);
           if (core.stopping) return undefined;
           return this.consume(sub, events, offset, resumeQueue);
         });
       }
-      this.afterChunk(sub, chunk.length, out, started);
       if (core.stopping) return undefined;
     }
     if (resumeQueue && this.queue !== null && this.queue.length > 0) return this.queue.take();
     return undefined;
   }
+
+  /**
+   * One chunk into the stage's `handleEvents`: then `afterChunk` (its events, the demand it
+   * frees), or, when it returned a promise, that promise, which `consume` waits for.
+   *
+   * `consume` reaches it through a field (`deliver`) that holds this function for consumers and
+   * a bound copy of it for producer-consumers: `consume`'s call site sees two targets, so V8
+   * never inlines this function, nor through it the user's `handleEvents`, into `consume`
+   * (issue 14, docs/performance.md, ninth part):
+   *
+   * - once optimized, this function inlines the user's `handleEvents`, so the user's loop runs
+   *   in regular optimized code. Called on its own instead (as with one megamorphic call site
+   *   for every class), a user's method can be left running its loop in the loop-only (OSR)
+   *   code V8 compiled for it, entered from unoptimized code at every call and never replaced:
+   *   W1 ran three times slower in a third of the processes that way;
+   * - when a full GC collects a pipeline's objects, only this function, which embeds the maps
+   *   of the user's classes, is thrown away; `consume` keeps its optimized code.
+   */
+  private static deliverChunk(side: ConsumerSide, sub: Subscription, chunk: unknown[], started: number): unknown {
+    const out = side.core.impl.handleEvents!(chunk, sub);
+    if (isPromiseLike(out)) return out;
+    side.afterChunk(sub, chunk.length, out, started);
+    return undefined;
+  }
+
+  /** `deliverChunk` as a second call target for `consume` (same code, same feedback). */
+  private static readonly deliverChunkToRelay: DeliverChunk = ConsumerSide.deliverChunk.bind(undefined);
 
   /** `started`: when handleEvents was called (performance.now()), -1 when nobody listened then. */
   private afterChunk(sub: Subscription, count: number, out: unknown, started: number): void {
