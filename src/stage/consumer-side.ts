@@ -4,11 +4,39 @@ import { isPromiseLike, show } from '../runtime/validate.js';
 import { eventsChannel } from '../runtime/diagnostics.js';
 import * as M from './messages.js';
 import type { PcQueue } from './pc-queue.js';
-import { andThen, ExitMarker, type StageCore } from './role.js';
+import { andThen, ExitMarker, type AnyCallbacks, type StageCore } from './role.js';
 import type { Subscription } from './subscription.js';
 
-/** `ConsumerSide.deliverChunk`'s shape. */
+/** How `consume` hands a chunk over: `toConsumer` or `toRelay`. */
 type DeliverChunk = (side: ConsumerSide, sub: Subscription, chunk: unknown[], started: number) => unknown;
+
+/**
+ * One chunk into a consumer's `handleEvents`, then `afterChunk` (its events, the demand it frees),
+ * or, when it returned a promise, that promise, which `consume` waits for. `toRelay` does the same
+ * for producer-consumers.
+ *
+ * Two functions, one per kind of consuming stage, reached from `consume` through one field
+ * (`deliver`): `consume`'s call site sees two targets, so V8 never inlines either into it
+ * (issue 14, docs/performance.md, ninth part):
+ *
+ * - once optimized, each inlines the user's `handleEvents` (its load of `impl.handleEvents` sees
+ *   only the classes of one kind of stage), so the user's loop runs in regular optimized code.
+ *   Called on its own instead (one megamorphic call site for every class), a user's method can be
+ *   left running its loop in the loop-only (OSR) code V8 compiled for it, entered from unoptimized
+ *   code at every call and never replaced: W1 ran three times slower in a third of the processes;
+ * - when a full GC collects a pipeline's objects, only these two functions, which embed the maps
+ *   of the user's classes, are thrown away; `consume` keeps its optimized code.
+ */
+function toConsumer(side: ConsumerSide, sub: Subscription, chunk: unknown[], started: number): unknown {
+  const out = side.impl.handleEvents!(chunk, sub);
+  return isPromiseLike(out) ? out : side.afterChunk(sub, chunk.length, out, started);
+}
+
+/** `toConsumer` for producer-consumers: its own function, with its own feedback (see there). */
+function toRelay(side: ConsumerSide, sub: Subscription, chunk: unknown[], started: number): unknown {
+  const out = side.impl.handleEvents!(chunk, sub);
+  return isPromiseLike(out) ? out : side.afterChunk(sub, chunk.length, out, started);
+}
 
 /**
  * The consumer side of a stage (consumers and producer-consumers): its subscriptions to
@@ -28,21 +56,18 @@ export class ConsumerSide {
 
   /** Declared, not defined: created by its one store in the constructor (issue 14, docs/performance.md). */
   private declare readonly core: StageCore;
-  /**
-   * How `consume` hands a chunk over: `deliverChunk` itself for a consumer, a bound copy of it
-   * for a producer-consumer (`attachQueue`). See `deliverChunk` for why there are two.
-   */
+  /** How `consume` hands a chunk over: `toConsumer`, or `toRelay` once a queue is attached (see there). */
   private declare deliver: DeliverChunk;
 
   constructor(core: StageCore) {
     this.core = core;
-    this.deliver = ConsumerSide.deliverChunk;
+    this.deliver = toConsumer;
   }
 
   /** A producer-consumer: its upstream queue, set once right after construction. */
   attachQueue(queue: PcQueue): void {
     this.queue = queue;
-    this.deliver = ConsumerSide.deliverChunkToRelay;
+    this.deliver = toRelay;
   }
 
   /** `subscribe`: sends the subscription, runs `handleSubscribe`, then the first ask (automatic mode). */
@@ -131,35 +156,16 @@ export class ConsumerSide {
     return undefined;
   }
 
-  /**
-   * One chunk into the stage's `handleEvents`: then `afterChunk` (its events, the demand it
-   * frees), or, when it returned a promise, that promise, which `consume` waits for.
-   *
-   * `consume` reaches it through a field (`deliver`) that holds this function for consumers and
-   * a bound copy of it for producer-consumers: `consume`'s call site sees two targets, so V8
-   * never inlines this function, nor through it the user's `handleEvents`, into `consume`
-   * (issue 14, docs/performance.md, ninth part):
-   *
-   * - once optimized, this function inlines the user's `handleEvents`, so the user's loop runs
-   *   in regular optimized code. Called on its own instead (as with one megamorphic call site
-   *   for every class), a user's method can be left running its loop in the loop-only (OSR)
-   *   code V8 compiled for it, entered from unoptimized code at every call and never replaced:
-   *   W1 ran three times slower in a third of the processes that way;
-   * - when a full GC collects a pipeline's objects, only this function, which embeds the maps
-   *   of the user's classes, is thrown away; `consume` keeps its optimized code.
-   */
-  private static deliverChunk(side: ConsumerSide, sub: Subscription, chunk: unknown[], started: number): unknown {
-    const out = side.core.impl.handleEvents!(chunk, sub);
-    if (isPromiseLike(out)) return out;
-    side.afterChunk(sub, chunk.length, out, started);
-    return undefined;
+  /** The stage's callbacks (for `toConsumer` and `toRelay`). */
+  get impl(): AnyCallbacks {
+    return this.core.impl;
   }
 
-  /** `deliverChunk` as a second call target for `consume` (same code, same feedback). */
-  private static readonly deliverChunkToRelay: DeliverChunk = ConsumerSide.deliverChunk.bind(undefined);
-
-  /** `started`: when handleEvents was called (performance.now()), -1 when nobody listened then. */
-  private afterChunk(sub: Subscription, count: number, out: unknown, started: number): void {
+  /**
+   * After `handleEvents` returned `out` for `count` events: its events, then the demand they free.
+   * `started`: when handleEvents was called (performance.now()), -1 when nobody listened then.
+   */
+  afterChunk(sub: Subscription, count: number, out: unknown, started: number): void {
     if (eventsChannel.hasSubscribers) {
       const duration = started < 0 ? 0 : performance.now() - started;
       eventsChannel.publish({ stage: this.core.handle, subscription: sub, count, duration });
