@@ -54,3 +54,31 @@ console.log(JSON.stringify({
 `,
   );
 }
+
+/**
+ * Whether functions keep their optimized code across a full GC that collects what they ran on.
+ * In a fresh process (--allow-natives-syntax, --no-concurrent-recompilation, --expose-gc), runs
+ * `setup`, which defines `run()` (one workload resolving to a checksum) and whatever `targets`
+ * (an expression: an array of functions) names; then `warm` runs, each target prepared, one run,
+ * each optimized on its next call, one run, and gc() twice. Resolves to `{ result, before,
+ * afterGc }`: the last run's checksum, and whether each target was optimized before and after.
+ */
+export function optimizedAcrossGc(setup: string, targets: string, warm = 1): Promise<unknown> {
+  return runProgram(
+    'optimized.mts',
+    `${setup}
+const targets = ${targets};
+const optimized = () => targets.map((f) => (eval('%GetOptimizationStatus(f)') & 16) !== 0);
+for (let i = 0; i < ${warm}; i++) await run();
+for (const f of targets) eval('%PrepareFunctionForOptimization(f)');
+await run();
+for (const f of targets) eval('%OptimizeFunctionOnNextCall(f)');
+const result = await run();
+const before = optimized();
+globalThis.gc();
+globalThis.gc();
+console.log(JSON.stringify({ result, before, afterGc: optimized() }));
+`,
+    ['--allow-natives-syntax', '--no-concurrent-recompilation', '--expose-gc'],
+  );
+}

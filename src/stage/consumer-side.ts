@@ -5,8 +5,39 @@ import { eventsChannel } from '../runtime/diagnostics.js';
 import { removeItem } from '../runtime/lists.js';
 import * as M from './messages.js';
 import type { PcQueue } from './pc-queue.js';
-import { andThen, ExitMarker, type StageCore } from './role.js';
+import { andThen, ExitMarker, type AnyCallbacks, type StageCore } from './role.js';
 import type { Subscription } from './subscription.js';
+
+/** How `consume` hands a chunk over: `toConsumer` or `toRelay`. */
+type DeliverChunk = (side: ConsumerSide, sub: Subscription, chunk: unknown[], started: number) => unknown;
+
+/**
+ * One chunk into a consumer's `handleEvents`, then `afterChunk` (its events, the demand it frees),
+ * or, when it returned a promise, that promise, which `consume` waits for. `toRelay` does the same
+ * for producer-consumers.
+ *
+ * Two functions, one per kind of consuming stage, reached from `consume` through one field
+ * (`deliver`): `consume`'s call site sees two targets, so V8 never inlines either into it
+ * (issue 14, docs/performance.md, tenth part):
+ *
+ * - once optimized, each inlines the user's `handleEvents` (its load of `impl.handleEvents` sees
+ *   only the classes of one kind of stage), so the user's loop runs in regular optimized code.
+ *   Called on its own instead (one megamorphic call site for every class), a user's method can be
+ *   left running its loop in the loop-only (OSR) code V8 compiled for it, entered from unoptimized
+ *   code at every call and never replaced: W1 ran three times slower in a third of the processes;
+ * - when a full GC collects a pipeline's objects, only these two functions, which embed the maps
+ *   of the user's classes, are thrown away; `consume` keeps its optimized code.
+ */
+function toConsumer(side: ConsumerSide, sub: Subscription, chunk: unknown[], started: number): unknown {
+  const out = side.impl.handleEvents!(chunk, sub);
+  return isPromiseLike(out) ? out : side.afterChunk(sub, chunk.length, out, started);
+}
+
+/** `toConsumer` for producer-consumers: its own function, with its own feedback (see there). */
+function toRelay(side: ConsumerSide, sub: Subscription, chunk: unknown[], started: number): unknown {
+  const out = side.impl.handleEvents!(chunk, sub);
+  return isPromiseLike(out) ? out : side.afterChunk(sub, chunk.length, out, started);
+}
 
 /**
  * The consumer side of a stage (consumers and producer-consumers): its subscriptions to
@@ -26,9 +57,18 @@ export class ConsumerSide {
 
   /** Declared, not defined: created by its one store in the constructor (issue 14, docs/performance.md). */
   private declare readonly core: StageCore;
+  /** How `consume` hands a chunk over: `toConsumer`, or `toRelay` once a queue is attached (see there). */
+  private declare deliver: DeliverChunk;
 
   constructor(core: StageCore) {
     this.core = core;
+    this.deliver = toConsumer;
+  }
+
+  /** A producer-consumer: its upstream queue, set once right after construction. */
+  attachQueue(queue: PcQueue): void {
+    this.queue = queue;
+    this.deliver = toRelay;
   }
 
   /** `subscribe`: sends the subscription, runs `handleSubscribe`, then the first ask (automatic mode). */
@@ -103,23 +143,30 @@ export class ConsumerSide {
       offset += chunk.length;
       const started = eventsChannel.hasSubscribers ? performance.now() : -1;
       core.callback = 'handleEvents';
-      const out = (core.impl.handleEvents as (e: unknown[], f: Subscription) => unknown)(chunk, sub);
-      if (isPromiseLike(out)) {
-        return Promise.resolve(out).then((value) => {
+      const pending = this.deliver(this, sub, chunk, started);
+      if (pending !== undefined) {
+        return Promise.resolve(pending).then((value) => {
           this.afterChunk(sub, chunk.length, value, started);
           if (core.stopping) return undefined;
           return this.consume(sub, events, offset, resumeQueue);
         });
       }
-      this.afterChunk(sub, chunk.length, out, started);
       if (core.stopping) return undefined;
     }
     if (resumeQueue && this.queue !== null && this.queue.length > 0) return this.queue.take();
     return undefined;
   }
 
-  /** `started`: when handleEvents was called (performance.now()), -1 when nobody listened then. */
-  private afterChunk(sub: Subscription, count: number, out: unknown, started: number): void {
+  /** The stage's callbacks (for `toConsumer` and `toRelay`). */
+  get impl(): AnyCallbacks {
+    return this.core.impl;
+  }
+
+  /**
+   * After `handleEvents` returned `out` for `count` events: its events, then the demand they free.
+   * `started`: when handleEvents was called (performance.now()), -1 when nobody listened then.
+   */
+  afterChunk(sub: Subscription, count: number, out: unknown, started: number): void {
     if (eventsChannel.hasSubscribers) {
       const duration = started < 0 ? 0 : performance.now() - started;
       eventsChannel.publish({ stage: this.core.handle, subscription: sub, count, duration });

@@ -79,7 +79,10 @@ export class StageProcess extends StageExit implements StageCore {
     const producer =
       config.kind === 'consumer' ? undefined : new ProducerSide(this, config.dispatcher!, config.bufferSize, config.bufferKeep, config.demand);
     this.queue = consumer !== undefined && producer !== undefined ? new PcQueue(this, consumer) : undefined;
-    if (this.queue !== undefined) consumer!.queue = producer!.queue = this.queue;
+    if (this.queue !== undefined) {
+      consumer!.attachQueue(this.queue);
+      producer!.queue = this.queue;
+    }
     this.consumer = consumer;
     this.producer = producer;
     bindCallbacks(impl, this);
