@@ -92,6 +92,29 @@ describe('runtime: Deque', () => {
     d.push(7);
     expect([...d]).to.deep.equal([7]);
   });
+  it('should keep FIFO order when one item waits alone and more arrive behind it (unshift, peek, shiftMany, drain, iteration)', () => {
+    const d = new Deque<number>();
+    d.push(1); // alone
+    expect([d.length, d.peek()]).to.deep.equal([1, 1]);
+    d.push(2);
+    d.push(3);
+    expect([...d]).to.deep.equal([1, 2, 3]);
+    expect(d.shift()).to.equal(1);
+    d.push(4); // behind 2 and 3, not ahead of them
+    expect([...d]).to.deep.equal([2, 3, 4]);
+    d.unshift(0);
+    expect([d.length, d.peek()]).to.deep.equal([4, 0]);
+    expect(d.shiftMany(2)).to.deep.equal([0, 2]);
+    expect([d.shift(), d.shift(), d.shift()]).to.deep.equal([3, 4, undefined]);
+    d.push(5);
+    d.unshift(-1); // ahead of the lone item
+    d.push(6);
+    expect(d.drain()).to.deep.equal([-1, 5, 6]);
+    d.push(7);
+    d.clear();
+    expect([d.length, d.peek(), d.shift()]).to.deep.equal([0, undefined, undefined]);
+  });
+
   it('should shift many items at once, oldest first, and only as many as it holds', () => {
     const d = new Deque<number>();
     d.pushAll([1, 2, 3, 4, 5]);
