@@ -115,6 +115,26 @@ describe('runtime: Deque', () => {
     expect([d.length, d.peek(), d.shift()]).to.deep.equal([0, undefined, undefined]);
   });
 
+  it('should keep deques apart when an emptied array is handed from one to the next (shift, shiftMany, unshift into an empty array)', () => {
+    const a = new Deque<string>();
+    const b = new Deque<string>();
+    a.pushAll(['a1', 'a2', 'a3', 'a4']);
+    expect(a.shiftMany(4)).to.deep.equal(['a1', 'a2', 'a3', 'a4']); // a's array is emptied and handed on
+    b.pushAll(['b1', 'b2', 'b3']); // b takes it
+    a.pushAll(['a5', 'a6', 'a7']);
+    expect([...b]).to.deep.equal(['b1', 'b2', 'b3']);
+    expect([...a]).to.deep.equal(['a5', 'a6', 'a7']);
+    expect([b.shift(), b.shift(), b.shift(), b.shift()]).to.deep.equal(['b1', 'b2', 'b3', undefined]);
+    const c = new Deque<string>();
+    c.push('c2');
+    c.unshift('c1'); // the lone item spills into an array before c1 takes the front
+    c.push('c3');
+    expect([c.length, ...c]).to.deep.equal([3, 'c1', 'c2', 'c3']);
+    expect(c.shiftMany(1)).to.deep.equal(['c1']);
+    expect(c.drain()).to.deep.equal(['c2', 'c3']);
+    expect([a.shift(), a.shift(), a.shift(), a.length]).to.deep.equal(['a5', 'a6', 'a7', 0]);
+  });
+
   it('should shift many items at once, oldest first, and only as many as it holds', () => {
     const d = new Deque<number>();
     d.pushAll([1, 2, 3, 4, 5]);

@@ -3,23 +3,32 @@
  * per-element node allocation (the mailbox and the producer buffer sit on it).
  *
  * The oldest item waits in a field of its own (`first`) while the array behind it is
- * empty: a queue that holds one item at a time (a mailbox at `maxDemand: 1`, a
- * producer-consumer's upstream queue) never touches the array, so it neither allocates a
- * backing store per item nor keeps one while empty (an idle stage's mailbox holds none).
+ * empty: a queue that holds one item at a time (a mailbox at `maxDemand: 1`) never
+ * touches the array. An emptied array is not truncated (`length = 0` is a runtime call,
+ * and the store would be regrown by the next push): a small one is handed to one spare
+ * slot shared by every deque, which the next deque to need an array takes, so a
+ * mailbox that fills with two messages and empties at every turn allocates nothing,
+ * and an idle deque holds no array of its own.
  */
 export class Deque<T> {
   /** The oldest item, when the deque holds one; everything in `items` is behind it. */
   private first: T | undefined = undefined;
-  private items: (T | undefined)[] = [];
+  /** Items from `head` to `tail`; the places outside that range hold `undefined`. */
+  private items: (T | undefined)[] = NO_ITEMS;
   private head = 0;
+  private tail = 0;
 
   get length(): number {
-    return (this.first === undefined ? 0 : 1) + this.items.length - this.head;
+    return (this.first === undefined ? 0 : 1) + this.tail - this.head;
   }
 
   push(item: T): void {
-    if (this.first === undefined && this.head === this.items.length) this.first = item;
-    else this.items.push(item);
+    if (this.first === undefined && this.head === this.tail) {
+      this.first = item;
+      return;
+    }
+    if (this.items === NO_ITEMS) this.items = takeSpare();
+    this.items[this.tail++] = item; // within the array, or appended (tail never passes its length)
   }
 
   pushAll(items: readonly T[]): void {
@@ -43,7 +52,7 @@ export class Deque<T> {
       return first;
     }
     const head = this.head;
-    if (head >= this.items.length) return undefined;
+    if (head >= this.tail) return undefined;
     const item = this.items[head];
     this.items[head] = undefined;
     this.moveHead(head + 1);
@@ -54,9 +63,10 @@ export class Deque<T> {
   shiftMany(count: number): T[] {
     this.spillFirst();
     const head = this.head;
-    const end = Math.min(head + count, this.items.length);
+    const end = Math.min(head + count, this.tail);
+    if (end <= head) return [];
     const out = this.items.slice(head, end) as T[];
-    if (end < this.items.length) this.items.fill(undefined, head, end);
+    if (end < this.tail || this.items.length <= SPARE_MAX) this.items.fill(undefined, head, end);
     this.moveHead(end);
     return out;
   }
@@ -67,18 +77,25 @@ export class Deque<T> {
     if (first === undefined) return;
     this.first = undefined;
     if (this.head > 0) this.items[--this.head] = first;
-    else this.items.unshift(first);
+    else if (this.tail === 0) {
+      if (this.items === NO_ITEMS) this.items = takeSpare();
+      this.items[this.tail++] = first;
+    } else {
+      this.items.unshift(first);
+      this.tail++;
+    }
   }
 
-  /** Moves the head to `end` (the places before it already cleared); empties or compacts the array when it can. */
+  /** Moves the head to `end` (the places before it already cleared); releases or compacts the array when it can. */
   private moveHead(end: number): void {
-    if (end === this.items.length) {
-      // A new empty array, not `length = 0`: truncating goes through a runtime call
-      // (the length setter's slow path) that cost more than the small array it saves.
-      this.items = [];
-      this.head = 0;
-    } else if (end >= 1024 && end * 2 >= this.items.length) {
-      this.items = this.items.slice(end);
+    if (end === this.tail) {
+      const items = this.items;
+      this.items = NO_ITEMS;
+      this.head = this.tail = 0;
+      if (spare === null && items.length <= SPARE_MAX) spare = items;
+    } else if (end >= 1024 && end * 2 >= this.tail) {
+      this.items = this.items.slice(end, this.tail);
+      this.tail -= end;
       this.head = 0;
     } else {
       this.head = end;
@@ -88,20 +105,33 @@ export class Deque<T> {
   /** Removes and returns every item, oldest first. */
   drain(): T[] {
     this.spillFirst();
-    const out = this.items.slice(this.head) as T[];
-    this.items = [];
-    this.head = 0;
+    const out = this.items.slice(this.head, this.tail) as T[];
+    this.clear();
     return out;
   }
 
   clear(): void {
     this.first = undefined;
-    this.items = [];
-    this.head = 0;
+    this.items = NO_ITEMS;
+    this.head = this.tail = 0;
   }
 
   *[Symbol.iterator](): IterableIterator<T> {
     if (this.first !== undefined) yield this.first;
-    for (let i = this.head; i < this.items.length; i++) yield this.items[i] as T;
+    for (let i = this.head; i < this.tail; i++) yield this.items[i] as T;
   }
+}
+
+/** The array of every deque that holds none: never written (a deque takes one before it writes). */
+const NO_ITEMS: never[] = [];
+/** The largest emptied array kept as the spare (a burst's large array is left to the collector). */
+const SPARE_MAX = 32;
+/** One emptied small array (every place `undefined`), for the next deque that needs one. */
+let spare: unknown[] | null = null;
+
+function takeSpare<T>(): T[] {
+  const items = spare;
+  if (items === null) return [];
+  spare = null;
+  return items as T[];
 }
