@@ -70,7 +70,11 @@ export class Scheduler {
   private running = false;
   private yieldRequested = false;
   private lastYield = now();
-  /** When the clock was last read in the loop, and how many slice ends pass before the next read. */
+  /**
+   * When the clock was last read at a slice end (not reset by a yield: a stretch that
+   * spans a yield looks long, which only makes the next read come sooner), and how many
+   * slice ends pass before the next read.
+   */
   private lastRead = this.lastYield;
   private untimedRun = 1;
   private untimed = 0;
@@ -117,7 +121,7 @@ export class Scheduler {
   private readonly runFromMicrotask = (): void => this.run();
 
   private readonly runFromMacrotask = (): void => {
-    this.lastYield = this.lastRead = now();
+    this.lastYield = now();
     this.run();
   };
 
