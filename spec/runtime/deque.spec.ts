@@ -135,6 +135,22 @@ describe('runtime: Deque', () => {
     expect([a.shift(), a.shift(), a.shift(), a.length]).to.deep.equal(['a5', 'a6', 'a7', 0]);
   });
 
+  it('should count and keep undefined items like any other, alone or not (callers go by length: events may be undefined)', () => {
+    const d = new Deque<number | undefined>();
+    d.push(undefined); // alone
+    expect(d.length).to.equal(1);
+    d.push(1);
+    d.push(undefined);
+    expect([d.length, ...d]).to.deep.equal([3, undefined, 1, undefined]);
+    expect(d.shift()).to.equal(undefined);
+    expect(d.length).to.equal(2);
+    d.unshift(undefined);
+    expect(d.shiftMany(2)).to.deep.equal([undefined, 1]);
+    expect([d.length, d.shift(), d.length]).to.deep.equal([1, undefined, 0]);
+    d.pushAll([undefined, undefined]);
+    expect(d.drain()).to.deep.equal([undefined, undefined]);
+  });
+
   it('should shift many items at once, oldest first, and only as many as it holds', () => {
     const d = new Deque<number>();
     d.pushAll([1, 2, 3, 4, 5]);

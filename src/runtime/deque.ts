@@ -11,19 +11,19 @@
  * and an idle deque holds no array of its own.
  */
 export class Deque<T> {
-  /** The oldest item, when the deque holds one; everything in `items` is behind it. */
-  private first: T | undefined = undefined;
+  /** The oldest item, or `NONE`; everything in `items` is behind it. */
+  private first: T | typeof NONE = NONE;
   /** Items from `head` to `tail`; the places outside that range hold `undefined`. */
   private items: (T | undefined)[] = NO_ITEMS;
   private head = 0;
   private tail = 0;
 
   get length(): number {
-    return (this.first === undefined ? 0 : 1) + this.tail - this.head;
+    return (this.first === NONE ? 0 : 1) + this.tail - this.head;
   }
 
   push(item: T): void {
-    if (this.first === undefined && this.head === this.tail) {
+    if (this.first === NONE && this.head === this.tail) {
       this.first = item;
       return;
     }
@@ -42,13 +42,13 @@ export class Deque<T> {
   }
 
   peek(): T | undefined {
-    return this.first !== undefined ? this.first : this.items[this.head];
+    return this.first !== NONE ? this.first : this.items[this.head];
   }
 
   shift(): T | undefined {
     const first = this.first;
-    if (first !== undefined) {
-      this.first = undefined;
+    if (first !== NONE) {
+      this.first = NONE;
       return first;
     }
     const head = this.head;
@@ -74,8 +74,8 @@ export class Deque<T> {
   /** Moves `first` to the front of the array (before an operation on the array as a whole). */
   private spillFirst(): void {
     const first = this.first;
-    if (first === undefined) return;
-    this.first = undefined;
+    if (first === NONE) return;
+    this.first = NONE;
     if (this.head > 0) this.items[--this.head] = first;
     else if (this.tail === 0) {
       if (this.items === NO_ITEMS) this.items = takeSpare();
@@ -111,17 +111,19 @@ export class Deque<T> {
   }
 
   clear(): void {
-    this.first = undefined;
+    this.first = NONE;
     this.items = NO_ITEMS;
     this.head = this.tail = 0;
   }
 
   *[Symbol.iterator](): IterableIterator<T> {
-    if (this.first !== undefined) yield this.first;
+    if (this.first !== NONE) yield this.first;
     for (let i = this.head; i < this.tail; i++) yield this.items[i] as T;
   }
 }
 
+/** `first` when the deque holds nothing there (not `undefined`: an item may be `undefined`, and counts). */
+const NONE: unique symbol = Symbol('none');
 /** The array of every deque that holds none: never written (a deque takes one before it writes). */
 const NO_ITEMS: never[] = [];
 /** The largest emptied array kept as the spare (a burst's large array is left to the collector). */
