@@ -42,6 +42,46 @@ describe('DemandDispatcher as state transitions (fake host, no live stages)', ()
     ]);
   });
 
+  it('R9: should keep consumers ordered by outstanding demand, ties in the order they got there, as asks and deliveries move them', () => {
+    const { d, log } = rig();
+    const [a, b, c] = [sub(1), sub(2), sub(3)];
+    for (const s of [a, b, c]) d.subscribe({}, s);
+    d.ask(3, a);
+    d.ask(1, b);
+    d.ask(2, c); // a 3, c 2, b 1
+    d.ask(2, b); // b 3 goes behind a (3): a, b, c
+    expect(d.dispatch([1, 2])).to.deep.equal([]); // a 1 goes last: b 3, c 2, a 1
+    expect(d.dispatch([3, 4, 5, 6, 7, 8])).to.deep.equal([]);
+    expect(d.dispatch([9])).to.deep.equal([9]);
+    expect(log).to.deep.equal([
+      ['deliver', 1, [1, 2]],
+      ['deliver', 2, [3, 4, 5]],
+      ['deliver', 3, [6, 7]],
+      ['deliver', 1, [8]],
+    ]);
+  });
+
+  it('R9: should deliver one event at a time in turns to consumers that each ask for 1 (maxDemand 1)', () => {
+    const { d, log } = rig({ maxDemand: 1 });
+    const [a, b] = [sub(1), sub(2)];
+    d.subscribe({}, a);
+    d.subscribe({}, b);
+    expect([d.ask(1, a), d.ask(1, b)]).to.deep.equal([1, 1]);
+    expect(d.dispatch([1])).to.deep.equal([]);
+    expect(d.dispatch([2])).to.deep.equal([]);
+    expect(d.dispatch([3])).to.deep.equal([3]);
+    expect(d.ask(1, b)).to.equal(1); // the producer serves it from its buffer (the 3 handed back)
+    expect(d.dispatch([3])).to.deep.equal([]);
+    expect(d.ask(1, a)).to.equal(1);
+    expect(d.dispatch([4])).to.deep.equal([]);
+    expect(log).to.deep.equal([
+      ['deliver', 1, [1]],
+      ['deliver', 2, [2]],
+      ['deliver', 2, [3]],
+      ['deliver', 1, [4]],
+    ]);
+  });
+
   it('R9: should hand back the events no consumer wants', () => {
     const { d, log } = rig();
     const a = sub(1);

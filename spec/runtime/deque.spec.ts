@@ -92,6 +92,65 @@ describe('runtime: Deque', () => {
     d.push(7);
     expect([...d]).to.deep.equal([7]);
   });
+  it('should keep FIFO order when one item waits alone and more arrive behind it (unshift, peek, shiftMany, drain, iteration)', () => {
+    const d = new Deque<number>();
+    d.push(1); // alone
+    expect([d.length, d.peek()]).to.deep.equal([1, 1]);
+    d.push(2);
+    d.push(3);
+    expect([...d]).to.deep.equal([1, 2, 3]);
+    expect(d.shift()).to.equal(1);
+    d.push(4); // behind 2 and 3, not ahead of them
+    expect([...d]).to.deep.equal([2, 3, 4]);
+    d.unshift(0);
+    expect([d.length, d.peek()]).to.deep.equal([4, 0]);
+    expect(d.shiftMany(2)).to.deep.equal([0, 2]);
+    expect([d.shift(), d.shift(), d.shift()]).to.deep.equal([3, 4, undefined]);
+    d.push(5);
+    d.unshift(-1); // ahead of the lone item
+    d.push(6);
+    expect(d.drain()).to.deep.equal([-1, 5, 6]);
+    d.push(7);
+    d.clear();
+    expect([d.length, d.peek(), d.shift()]).to.deep.equal([0, undefined, undefined]);
+  });
+
+  it('should keep deques apart when an emptied array is handed from one to the next (shift, shiftMany, unshift into an empty array)', () => {
+    const a = new Deque<string>();
+    const b = new Deque<string>();
+    a.pushAll(['a1', 'a2', 'a3', 'a4']);
+    expect(a.shiftMany(4)).to.deep.equal(['a1', 'a2', 'a3', 'a4']); // a's array is emptied and handed on
+    b.pushAll(['b1', 'b2', 'b3']); // b takes it
+    a.pushAll(['a5', 'a6', 'a7']);
+    expect([...b]).to.deep.equal(['b1', 'b2', 'b3']);
+    expect([...a]).to.deep.equal(['a5', 'a6', 'a7']);
+    expect([b.shift(), b.shift(), b.shift(), b.shift()]).to.deep.equal(['b1', 'b2', 'b3', undefined]);
+    const c = new Deque<string>();
+    c.push('c2');
+    c.unshift('c1'); // the lone item spills into an array before c1 takes the front
+    c.push('c3');
+    expect([c.length, ...c]).to.deep.equal([3, 'c1', 'c2', 'c3']);
+    expect(c.shiftMany(1)).to.deep.equal(['c1']);
+    expect(c.drain()).to.deep.equal(['c2', 'c3']);
+    expect([a.shift(), a.shift(), a.shift(), a.length]).to.deep.equal(['a5', 'a6', 'a7', 0]);
+  });
+
+  it('should count and keep undefined items like any other, alone or not (callers go by length: events may be undefined)', () => {
+    const d = new Deque<number | undefined>();
+    d.push(undefined); // alone
+    expect(d.length).to.equal(1);
+    d.push(1);
+    d.push(undefined);
+    expect([d.length, ...d]).to.deep.equal([3, undefined, 1, undefined]);
+    expect(d.shift()).to.equal(undefined);
+    expect(d.length).to.equal(2);
+    d.unshift(undefined);
+    expect(d.shiftMany(2)).to.deep.equal([undefined, 1]);
+    expect([d.length, d.shift(), d.length]).to.deep.equal([1, undefined, 0]);
+    d.pushAll([undefined, undefined]);
+    expect(d.drain()).to.deep.equal([undefined, undefined]);
+  });
+
   it('should shift many items at once, oldest first, and only as many as it holds', () => {
     const d = new Deque<number>();
     d.pushAll([1, 2, 3, 4, 5]);

@@ -226,10 +226,10 @@ describe('runtime: scheduler', () => {
       }
     }
 
-    async function busyPipeline(): Promise<{ count: Count; stop: () => Promise<void> }> {
+    async function busyPipeline(maxDemand = 100): Promise<{ count: Count; stop: () => Promise<void> }> {
       const producer = await GenStage.start(new Endless());
       const count = new Count();
-      const consumer = await GenStage.start(count, { subscribeTo: [{ to: producer, maxDemand: 100 }] });
+      const consumer = await GenStage.start(count, { subscribeTo: [{ to: producer, maxDemand }] });
       while (count.seen === 0) await tick();
       return {
         count,
@@ -239,6 +239,13 @@ describe('runtime: scheduler', () => {
         },
       };
     }
+
+    it('should let setImmediate callbacks run while a maxDemand 1 pipeline stays busy (its short slices read the clock seldom), with events between two of them', async () => {
+      const { count, stop } = await busyPipeline(1);
+      const seen = await sampleOnTicks(10, () => count.seen);
+      await stop();
+      for (let i = 1; i < seen.length; i++) expect(seen[i]! - seen[i - 1]!).to.be.greaterThan(0);
+    });
 
     it('should run the continuation of an awaited call() before the next slice and before any other turn', async () => {
       const { count, stop } = await busyPipeline();

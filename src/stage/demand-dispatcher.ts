@@ -80,9 +80,8 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
     const i = this.indexOf(from);
     if (i < 0) return 0;
     const entry = this.demands[i] as Entry<T>;
-    this.demands.splice(i, 1);
     entry.counter += count;
-    this.insert(entry);
+    if (this.demands.length > 1) this.reinsert(i);
     const fromBuffer = Math.min(this.buffered, count);
     this.buffered -= fromBuffer;
     this.replaying += fromBuffer;
@@ -115,10 +114,7 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
       this.host.deliver(head.sub, offset === 0 && take === len ? events : events.slice(offset, offset + take));
       offset += take;
       head.counter -= take;
-      if (this.demands.length > 1) {
-        this.demands.shift();
-        this.insert(head);
-      }
+      if (this.demands.length > 1) this.reinsert(0);
     }
     if (offset === len) return NO_EVENTS;
     const left = offset === 0 ? events : (this.handedBack = events.slice(offset));
@@ -137,10 +133,19 @@ export class DemandDispatcher<T = unknown> implements Dispatcher<T> {
     return -1;
   }
 
-  private insert(entry: Entry<T>): void {
+  /**
+   * Moves the entry at `from` behind every other entry whose counter is at least its own
+   * (its place in "highest first, ties in arrival order"), shifting the others in place:
+   * no array is allocated per ask or per delivery, as `splice` would.
+   */
+  private reinsert(from: number): void {
     const demands = this.demands;
-    let i = 0;
-    while (i < demands.length && (demands[i] as Entry<T>).counter >= entry.counter) i++;
-    demands.splice(i, 0, entry);
+    const entry = demands[from] as Entry<T>;
+    const last = demands.length - 1;
+    for (let j = from; j < last; j++) demands[j] = demands[j + 1] as Entry<T>;
+    let to = 0;
+    while (to < last && (demands[to] as Entry<T>).counter >= entry.counter) to++;
+    for (let j = last; j > to; j--) demands[j] = demands[j - 1] as Entry<T>;
+    demands[to] = entry;
   }
 }
