@@ -10,7 +10,7 @@
  * Run alone: npx tsx bench/supervision.ts
  */
 import { from, lastValueFrom, mergeMap, count } from 'rxjs';
-import { Consumer, ConsumerSupervisor, Flow, GenStage, TaskSupervisor, supervise, superviseStage } from '../src/index.js';
+import * as Genstage from '../src/index.js';
 
 export interface SupervisionRow {
   name: string;
@@ -19,74 +19,83 @@ export interface SupervisionRow {
   vsFasterPeer: number;
 }
 
-const EVENTS = 20_000;
-const CONCURRENCY = 100;
-const tick = (): Promise<number> => new Promise((resolve) => setTimeout(() => resolve(1), 1));
+export const EVENTS = 20_000;
+export const CONCURRENCY = 100;
+const timerTick = (): Promise<number> => new Promise((resolve) => setTimeout(() => resolve(1), 1));
 
-class Count extends Consumer<number> {
-  n = 0;
-  handleEvents(events: number[]): void {
-    this.n += events.length;
-  }
-}
-
-function range(): number[] {
+export function range(): number[] {
   return Array.from({ length: EVENTS }, (_, i) => i);
 }
 
-async function genstageSupervise(): Promise<number> {
-  const source = await GenStage.fromIterable(range());
-  const middle = await GenStage.start(superviseStage(() => tick(), { maxConcurrency: CONCURRENCY }), { subscribeTo: [source] });
-  const sink = new Count();
-  const end = await GenStage.start(sink, { subscribeTo: [{ to: middle, maxDemand: 1000 }] });
-  await end.done;
-  return sink.n;
-}
+/** The classes the genstage runners use: this checkout's, or another's (bench/w3-cpu.ts). */
+export type SupervisionLibrary = Pick<typeof Genstage, 'Consumer' | 'ConsumerSupervisor' | 'Flow' | 'GenStage' | 'TaskSupervisor' | 'supervise' | 'superviseStage'>;
 
-async function genstageFlowSupervise(): Promise<number> {
-  const results = await Flow.from(range()).pipe(supervise(() => tick(), { maxConcurrency: CONCURRENCY })).toArray();
-  return results.reduce((a, b) => a + b, 0);
-}
-
-async function genstageConsumerSupervisor(): Promise<number> {
-  const source = await GenStage.fromIterable(range());
-  let n = 0;
-  const sup = await ConsumerSupervisor.start<number>({
-    child: async () => {
-      const v = await tick();
-      n += v;
+/**
+ * The four genstage runners and the promise pool, built on `lib` with `tick` as each
+ * task (a 1 ms timer unless given). Each returns how many results it counted.
+ */
+export function supervisionRunners(lib: SupervisionLibrary, tick: () => Promise<number> = timerTick) {
+  const { Consumer, ConsumerSupervisor, Flow, GenStage, TaskSupervisor, supervise, superviseStage } = lib;
+  class Count extends Consumer<number> {
+    n = 0;
+    handleEvents(events: number[]): void {
+      this.n += events.length;
+    }
+  }
+  return {
+    superviseStage: async (): Promise<number> => {
+      const source = await GenStage.fromIterable(range());
+      const middle = await GenStage.start(superviseStage(() => tick(), { maxConcurrency: CONCURRENCY }), { subscribeTo: [source] });
+      const sink = new Count();
+      const end = await GenStage.start(sink, { subscribeTo: [{ to: middle, maxDemand: 1000 }] });
+      await end.done;
+      return sink.n;
     },
-    subscribeTo: [{ to: source, maxDemand: CONCURRENCY }],
-  });
-  await sup.done;
-  return n;
+    flowSupervise: async (): Promise<number> => {
+      const results = await Flow.from(range()).pipe(supervise(() => tick(), { maxConcurrency: CONCURRENCY })).toArray();
+      return results.reduce((a, b) => a + b, 0);
+    },
+    consumerSupervisor: async (): Promise<number> => {
+      const source = await GenStage.fromIterable(range());
+      let n = 0;
+      const sup = await ConsumerSupervisor.start<number>({
+        child: async () => {
+          const v = await tick(); // read n after the await: `n += await tick()` reads it before
+          n += v;
+        },
+        subscribeTo: [{ to: source, maxDemand: CONCURRENCY }],
+      });
+      await sup.done;
+      return n;
+    },
+    asyncStream: async (): Promise<number> => {
+      const tasks = await TaskSupervisor.start();
+      let n = 0;
+      for await (const v of tasks.asyncStream(range(), () => tick(), { maxConcurrency: CONCURRENCY, ordered: false })) n += v;
+      await tasks.stop();
+      return n;
+    },
+    promisePool: async (): Promise<number> => {
+      const items = range();
+      let next = 0;
+      let n = 0;
+      const worker = async (): Promise<void> => {
+        while (next < items.length) {
+          next++;
+          const v = await tick();
+          n += v;
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      return n;
+    },
+  };
 }
 
-async function genstageAsyncStream(): Promise<number> {
-  const tasks = await TaskSupervisor.start();
-  let n = 0;
-  for await (const v of tasks.asyncStream(range(), () => tick(), { maxConcurrency: CONCURRENCY, ordered: false })) n += v;
-  await tasks.stop();
-  return n;
-}
+const ours = supervisionRunners(Genstage);
 
 function rxjsMergeMap(): Promise<number> {
-  return lastValueFrom(from(range()).pipe(mergeMap(() => tick(), CONCURRENCY), count()));
-}
-
-async function promisePool(): Promise<number> {
-  const items = range();
-  let next = 0;
-  let n = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      next++;
-      const v = await tick();
-      n += v;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return n;
+  return lastValueFrom(from(range()).pipe(mergeMap(() => timerTick(), CONCURRENCY), count()));
 }
 
 async function time(run: () => Promise<number>): Promise<number> {
@@ -100,18 +109,18 @@ async function time(run: () => Promise<number>): Promise<number> {
 /** Best of `rounds` for each runner, interleaved so they share the machine's state alike. */
 export async function supervisionBench(rounds = 5): Promise<SupervisionRow[]> {
   const runners: [string, () => Promise<number>][] = [
-    ['genstage superviseStage (20k × 1 ms timer, 100 at once)', genstageSupervise],
-    ['genstage Flow supervise(…, { maxConcurrency: 100 }) (same)', genstageFlowSupervise],
-    ['genstage ConsumerSupervisor, maxDemand 100 (same)', genstageConsumerSupervisor],
-    ['genstage TaskSupervisor.asyncStream (same)', genstageAsyncStream],
+    ['genstage superviseStage (20k × 1 ms timer, 100 at once)', ours.superviseStage],
+    ['genstage Flow supervise(…, { maxConcurrency: 100 }) (same)', ours.flowSupervise],
+    ['genstage ConsumerSupervisor, maxDemand 100 (same)', ours.consumerSupervisor],
+    ['genstage TaskSupervisor.asyncStream (same)', ours.asyncStream],
     ['rxjs mergeMap(…, 100) (same)', rxjsMergeMap],
-    ['promise pool of 100 (same)', promisePool],
+    ['promise pool of 100 (same)', ours.promisePool],
   ];
   const best = new Map<string, number>();
   for (let r = 0; r < rounds; r++) {
     for (const [name, run] of runners) best.set(name, Math.min(best.get(name) ?? Infinity, await time(run)));
   }
-  const peer = Math.min(...runners.filter(([, run]) => run === rxjsMergeMap || run === promisePool).map(([name]) => best.get(name)!));
+  const peer = Math.min(...runners.filter(([, run]) => run === rxjsMergeMap || run === ours.promisePool).map(([name]) => best.get(name)!));
   return runners.map(([name]) => ({ name, seconds: best.get(name)!, vsFasterPeer: best.get(name)! / peer }));
 }
 

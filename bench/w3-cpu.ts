@@ -1,4 +1,4 @@
-// W3 in CPU time: the four genstage runners of bench/supervision.ts and the promise pool, each run `rounds`
+// W3 in CPU time: the four genstage runners of bench/supervision.ts (supervisionRunners, built on the measured checkout's classes) and the promise pool, each run `rounds`
 // times in turn in one process, reporting the median CPU time per run (`process.cpuUsage`, all threads, so the
 // garbage collector is in it) and the median wall time. CPU time is what a loaded machine disturbs least; the
 // wall-time rows of `npm run bench` move by 20% between runs of the same tree when others share the cores.
@@ -9,72 +9,15 @@
 // npx esbuild w3.mts --bundle --platform=node --format=esm --outfile=w3.mjs && node w3.mjs 9
 import { resolve } from 'node:path';
 import type * as Genstage from '../src/index.js';
+import { EVENTS, supervisionRunners } from './supervision.js';
 
 const root = resolve(process.argv[2] ?? new URL('..', import.meta.url).pathname);
 const rounds = Number(process.argv[3] ?? 9);
-const { Consumer, ConsumerSupervisor, Flow, GenStage, TaskSupervisor, supervise, superviseStage } = (await import(`${root}/src/index.ts`)) as typeof Genstage;
+const lib = (await import(`${root}/src/index.ts`)) as typeof Genstage;
 
-const EVENTS = 20_000;
-const CONCURRENCY = 100;
-const tick = process.env.FAST ? (): Promise<number> => Promise.resolve(1) : (): Promise<number> => new Promise((resolve) => setTimeout(() => resolve(1), 1));
-const range = (): number[] => Array.from({ length: EVENTS }, (_, i) => i);
-
-class Count extends Consumer<number> {
-  n = 0;
-  handleEvents(events: number[]): void {
-    this.n += events.length;
-  }
-}
-
-// The same runners as bench/supervision.ts, restated: they must use the classes of the checkout measured.
-const runners: Record<string, () => Promise<number>> = {
-  async superviseStage() {
-    const source = await GenStage.fromIterable(range());
-    const middle = await GenStage.start(superviseStage(() => tick(), { maxConcurrency: CONCURRENCY }), { subscribeTo: [source] });
-    const sink = new Count();
-    const end = await GenStage.start(sink, { subscribeTo: [{ to: middle, maxDemand: 1000 }] });
-    await end.done;
-    return sink.n;
-  },
-  async flowSupervise() {
-    const results = await Flow.from(range()).pipe(supervise(() => tick(), { maxConcurrency: CONCURRENCY })).toArray();
-    return results.reduce((a, b) => a + b, 0);
-  },
-  async consumerSupervisor() {
-    const source = await GenStage.fromIterable(range());
-    let n = 0;
-    const sup = await ConsumerSupervisor.start<number>({
-      child: async () => {
-        const v = await tick(); // read n after the await: `n += await tick()` reads it before
-        n += v;
-      },
-      subscribeTo: [{ to: source, maxDemand: CONCURRENCY }],
-    });
-    await sup.done;
-    return n;
-  },
-  async asyncStream() {
-    const tasks = await TaskSupervisor.start();
-    let n = 0;
-    for await (const v of tasks.asyncStream(range(), () => tick(), { maxConcurrency: CONCURRENCY, ordered: false })) n += v;
-    await tasks.stop();
-    return n;
-  },
-  async promisePool() {
-    const items = range();
-    let next = 0;
-    let n = 0;
-    const worker = async (): Promise<void> => {
-      while (next < items.length) {
-        next++;
-        const v = await tick();
-        n += v;
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    return n;
-  },
-};
+const tick = process.env.FAST ? (): Promise<number> => Promise.resolve(1) : undefined;
+// The runners of bench/supervision.ts, built on the classes of the checkout measured.
+const runners: Record<string, () => Promise<number>> = supervisionRunners(lib, tick);
 
 const cpu: Record<string, number[]> = {};
 const wall: Record<string, number[]> = {};
