@@ -17,15 +17,32 @@ function isThenable(value: unknown): value is Thenable {
   return value !== null && typeof value === 'object' && typeof (value as Thenable).then === 'function';
 }
 
+/** What a loop's async tail does with result `r` of event `i`: every one is a plain function, so the sync loops that may call the tail capture nothing. */
+type Take = (out: unknown[], r: unknown, i: number, xs: unknown[]) => void;
+
+const takeMapped: Take = (out, r, i) => {
+  out[i] = r;
+};
+const takeKept: Take = (out, r, i, xs) => {
+  if (r) out.push(xs[i]);
+};
+const takeRejected: Take = (out, r, i, xs) => {
+  if (!r) out.push(xs[i]);
+};
+const takeFlat: Take = (out, r) => pushAll(out, r);
+const takeNothing: Take = () => undefined;
+
 /**
  * The async tail of a loop: event `i` gave the promise `first`; from there each result
  * is awaited in turn and handed to `take` with its index. Resolves with `out` once the
- * batch is done.
+ * batch is done. The loops pass their locals as arguments rather than closing over
+ * them: a closure, even on a branch never taken, would move `out` into a context and
+ * slow every iteration of the sync loop.
  */
-async function awaitEach(f: (e: unknown) => unknown, xs: unknown[], i: number, first: Thenable, out: unknown[], take: (r: unknown, i: number) => unknown): Promise<unknown[]> {
+async function awaitEach(f: (e: unknown) => unknown, xs: unknown[], i: number, first: Thenable, out: unknown[], take: Take): Promise<unknown[]> {
   let r: unknown = await first;
   for (;;) {
-    take(r, i);
+    take(out, r, i, xs);
     if (++i >= xs.length) return out;
     r = f(xs[i]);
     if (isThenable(r)) r = await r;
@@ -38,7 +55,7 @@ export function mapLoop(f: (event: unknown) => unknown): BatchFn {
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) {
       const r = f(xs[i]);
-      if (isThenable(r)) return awaitEach(f, xs, i, r, out, (v, j) => (out[j] = v));
+      if (isThenable(r)) return awaitEach(f, xs, i, r, out, takeMapped);
       out[i] = r;
     }
     return out;
@@ -53,9 +70,7 @@ export function filterLoop(f: (event: unknown) => unknown, keep: boolean): Batch
     for (let i = 0; i < n; i++) {
       const x = xs[i];
       const r = f(x);
-      if (isThenable(r)) return awaitEach(f, xs, i, r, out, (v, j) => {
-        if (!v !== keep) out.push(xs[j]);
-      });
+      if (isThenable(r)) return awaitEach(f, xs, i, r, out, keep ? takeKept : takeRejected);
       if (!r !== keep) out.push(x);
     }
     return out;
@@ -70,7 +85,7 @@ export function flatMapLoop(f: (event: unknown) => unknown): BatchFn {
       const r = f(xs[i]);
       if (Array.isArray(r)) {
         for (let j = 0; j < r.length; j++) out.push(r[j]);
-      } else if (isThenable(r)) return awaitEach(f, xs, i, r, out, (v) => pushAll(out, v));
+      } else if (isThenable(r)) return awaitEach(f, xs, i, r, out, takeFlat);
       else pushIterable(out, r);
     }
     return out;
@@ -98,7 +113,7 @@ export function tapLoop(f: (event: unknown) => unknown): BatchFn {
     const n = xs.length;
     for (let i = 0; i < n; i++) {
       const r = f(xs[i]);
-      if (isThenable(r)) return awaitEach(f, xs, i, r, xs, () => undefined);
+      if (isThenable(r)) return awaitEach(f, xs, i, r, xs, takeNothing);
     }
     return xs;
   };
