@@ -1,7 +1,7 @@
 /**
  * Before/after: the W1, W2 and W3 rows of two checkouts, measured in the same sitting.
  *
- *   npx tsx bench/ab.ts --before=<bench dir> [--after=bench] [--pairs=4] [--suites=w1,w2,w3] [--node=<node binary>]
+ *   npx tsx bench/ab.ts --before=<bench dir> [--after=bench] [--pairs=4] [--suites=w1,w2,w3] [--node=<node binary>] [--quick]
  *
  * `--before` and `--after` name a bench directory inside a checkout (its `../src` is the
  * library measured): for an older commit, a worktree with a copy of this bench in it
@@ -10,8 +10,10 @@
  * suite and side), sides alternating A B B A, so a drift of the machine's load during
  * the sitting falls on both sides alike. Every row is a ratio to a peer measured in the
  * same process: W1 (suite `pipeline`, 1,000,000 events, 7 rounds) to RxJS, W2 (`word-count`,
- * 5 rounds) to the hand-written loop, W3 (`supervision`, 5 rounds) to the promise pool
- * (its time over the pool's: lower is better). Printed per row: the median ratio of each
+ * 5 rounds, without the rows on worker threads) to the hand-written loop, W3 (`supervision`, 5 rounds) to the promise pool
+ * (its time over the pool's: lower is better). `--quick` leaves the W1 peers other than
+ * RxJS out (their rows are not compared), so a W1 process takes about 40 s instead of
+ * 4 minutes and more pairs fit in a sitting. Printed per row: the median ratio of each
  * side over its processes, their spread, and the change of the after median from the
  * before median (positive: after is better), with "within 5%" when the after side is at
  * most 5% worse.
@@ -34,18 +36,18 @@ interface Sample {
 }
 
 /** Runs the suites from the bench copy in `dir` and returns their rows as ratios. */
-async function measureIn(dir: string, suites: readonly Suite[]): Promise<Sample[]> {
+async function measureIn(dir: string, suites: readonly Suite[], quick: boolean): Promise<Sample[]> {
   const from = (file: string): string => pathToFileURL(resolve(dir, file)).href;
   const samples: Sample[] = [];
   if (suites.includes('w1')) {
     const { pipelineBench } = (await import(from('pipeline.ts'))) as typeof import('./pipeline.js');
-    for (const row of await pipelineBench({})) {
+    for (const row of await pipelineBench({ genstageAndRxjsOnly: quick })) {
       if (row.name.startsWith('genstage')) samples.push({ suite: 'w1', row: row.name, ratio: row.vsRxjs, higherIsBetter: true });
     }
   }
   if (suites.includes('w2')) {
     const { wordCount } = (await import(from('word-count.ts'))) as typeof import('./word-count.js');
-    for (const row of await wordCount(5)) {
+    for (const row of await wordCount(5, undefined, false)) {
       if (row.name.startsWith('genstage')) samples.push({ suite: 'w2', row: row.name, ratio: row.ratio, higherIsBetter: true });
     }
   }
@@ -74,9 +76,9 @@ function parseSuites(text: string): Suite[] {
 }
 
 /** One process: `node --expose-gc --import tsx/esm bench/ab.ts --child --dir=... --suites=...`. */
-function runChild(node: string, dir: string, suites: readonly Suite[]): Sample[] {
+function runChild(node: string, dir: string, suites: readonly Suite[], quick: boolean): Sample[] {
   const self = fileURLToPath(import.meta.url);
-  const out = spawnSync(node, ['--expose-gc', '--import', 'tsx/esm', self, '--child', `--dir=${dir}`, `--suites=${suites.join(',')}`], {
+  const out = spawnSync(node, ['--expose-gc', '--import', 'tsx/esm', self, '--child', `--dir=${dir}`, `--suites=${suites.join(',')}`, ...(quick ? ['--quick'] : [])], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     cwd: resolve(fileURLToPath(new URL('..', import.meta.url))),
@@ -94,7 +96,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes('--child')) {
     const dir = option(argv, 'dir');
     if (dir === undefined) throw new TypeError('--child needs --dir=<bench dir>');
-    console.log(MARK + JSON.stringify(await measureIn(dir, suites)));
+    console.log(MARK + JSON.stringify(await measureIn(dir, suites, argv.includes('--quick'))));
     return;
   }
   const before = option(argv, 'before');
@@ -111,7 +113,7 @@ async function main(argv: readonly string[]): Promise<void> {
     // A B, then B A: each side as often first as second.
     const order: ('before' | 'after')[] = p % 2 === 0 ? ['before', 'after'] : ['after', 'before'];
     for (const side of order) {
-      sides[side].push(runChild(node, side === 'before' ? before : after, suites));
+      sides[side].push(runChild(node, side === 'before' ? before : after, suites, argv.includes('--quick')));
       console.log(`- pair ${p + 1} ${side} done, load ${load()}`);
     }
   }

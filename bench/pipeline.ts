@@ -67,6 +67,8 @@ export interface PipelineOptions {
   warmup?: number;
   /** Short runs are repeated to fill a sample of at least this many ms. Default 100. */
   minSampleMs?: number;
+  /** Only the genstage rows and RxJS (the peer of every ratio), without the slower peers: a quicker table for before/after runs (bench/ab.ts `--quick`). */
+  genstageAndRxjsOnly?: boolean;
 }
 
 /** The `maxDemand` of every genstage subscription in the tuned rows. */
@@ -242,7 +244,7 @@ export async function pipelineBench(options: PipelineOptions = {}): Promise<Pipe
   const events = options.events ?? 1_000_000;
   const input = Array.from({ length: events }, (_, i) => i);
   const expected = forLoop(input);
-  const list = contenders(input);
+  const list = contenders(input).filter(({ name }) => !options.genstageAndRxjsOnly || name.startsWith('genstage') || name === RXJS_ROW);
   const times = await measure(list, { rounds: options.rounds ?? 7, warmup: options.warmup ?? 3, expected, minSampleMs: options.minSampleMs ?? 100 });
   const rate = (name: string): number => events / (times.get(name) as number);
   const genstage = rate(GENSTAGE_ROW);

@@ -185,13 +185,19 @@ function total(result: Map<string, number> | [string, number][]): number {
   return n;
 }
 
-/** Runs every contender `rounds` times (interleaved) and returns the best rate of each. */
-export async function wordCount(rounds = 5, lineCount = LINES): Promise<WordCountRow[]> {
+/**
+ * Runs every contender `rounds` times (interleaved) and returns the best rate of each.
+ * `threads: false` leaves out the two rows on worker threads: bench/ab.ts compares
+ * checkouts with it, because the worker row runs the flow's own code (another reducer
+ * through the same call sites) in the process of one side only when the other
+ * checkout has no such row.
+ */
+export async function wordCount(rounds = 5, lineCount = LINES, threads = true): Promise<WordCountRow[]> {
   if (!Number.isSafeInteger(lineCount) || lineCount < 1) throw new RangeError(`expected lineCount to be an integer >= 1, got: ${lineCount}`);
   const lines = generateLines(lineCount);
   const words = lineCount * WORDS_PER_LINE;
   const best = new Map<string, number>();
-  const runners = contenders(await freshBuild());
+  const runners = contenders(await freshBuild()).filter(([name]) => threads || !/thread/.test(name));
   for (let r = 0; r < rounds; r++) {
     for (const [name, run] of runners) {
       const t0 = performance.now();
