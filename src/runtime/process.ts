@@ -149,15 +149,7 @@ export abstract class Process<M> implements Runnable {
 
   /** Handles `message` now, as if it had been the next one: errors and promises handled the same way. */
   protected dispatchNow(message: M): void {
-    let result: unknown;
-    try {
-      result = this.receive(message);
-    } catch (error) {
-      this.crash(error);
-      return;
-    }
-    if (isPromiseLike(result)) this.block(result);
-    else this.afterHandler();
+    this.dispatch(message);
   }
 
   private dispatch(message: M): void {
