@@ -217,6 +217,24 @@ describe('DynamicSupervisor', () => {
     expect(tasks.aborted).to.deep.equal(['d', 'f', 'b']);
   });
 
+  it('should find by id the children started and ended after a first terminateChild, and no longer find the ones that ended', async () => {
+    const tasks = new Tasks();
+    const sup = await DynamicSupervisor.start();
+    for (const name of ['a', 'b', 'c']) await sup.startChild({ start: tasks.task, restart: 'temporary' }, name);
+    expect(await sup.terminateChild(2)).to.equal(true); // b: the first lookup by id
+    for (const name of ['d', 'e', 'f']) await sup.startChild({ start: tasks.task, restart: 'temporary' }, name);
+    tasks.runs[0]!.finish(); // a
+    tasks.runs[4]!.finish(); // e
+    await settle();
+    expect(await sup.terminateChild(1)).to.equal(false); // a has ended
+    expect(await sup.terminateChild(5)).to.equal(false); // e has ended
+    expect(await sup.terminateChild(6)).to.equal(true); // f, started after the first lookup
+    expect(await sup.terminateChild(2)).to.equal(false); // b, already terminated
+    expect((await sup.whichChildren()).map((c) => [c.id, c.args[0]])).to.deep.equal([[3, 'c'], [4, 'd']]);
+    await sup.stop();
+    expect(tasks.aborted).to.deep.equal(['b', 'f', 'd', 'c']);
+  });
+
   it("should refuse a child past maxChildren with StartChildError 'max_children'", async () => {
     const tasks = new Tasks();
     const sup = await DynamicSupervisor.start({ maxChildren: 2 });

@@ -63,10 +63,13 @@ export class ChildSet {
   /**
    * The children in start order, a list threaded through `Child.prev`/`next` (a
    * `Map` by id rehashed its table every few dozen starts as children came and went:
-   * about 70 ns and 100 bytes of garbage per short task). Lookups by id scan it; only
-   * `terminateChild(id)` does that.
+   * about 70 ns and 100 bytes of garbage per short task). Lookups by id (only
+   * `terminateChild(id)` makes them) go through `byId`, an index built on the first
+   * lookup and kept from then on, so a supervisor that never looks a child up by id
+   * pays nothing for it and one that does pays no scan per lookup.
    */
   private first: Child | undefined = undefined;
+  private byId: Map<number, Child> | undefined = undefined;
   private last: Child | undefined = undefined;
   private linked = 0;
   private restarts: number[] = [];
@@ -105,8 +108,12 @@ export class ChildSet {
   }
 
   get(id: number): Child | undefined {
-    for (let c = this.first; c !== undefined; c = c.next) if (c.id === id) return c;
-    return undefined;
+    let index = this.byId;
+    if (index === undefined) {
+      index = this.byId = new Map();
+      for (let c = this.first; c !== undefined; c = c.next) index.set(c.id, c);
+    }
+    return index.get(id);
   }
 
   /** The children in start order (a copy: stopping some while going through it is safe). */
@@ -123,6 +130,7 @@ export class ChildSet {
     this.last = child;
     child.linked = true;
     this.linked++;
+    this.byId?.set(child.id, child);
   }
 
   private unlink(child: Child): void {
@@ -135,6 +143,7 @@ export class ChildSet {
     child.next = undefined;
     child.linked = false;
     this.linked--;
+    this.byId?.delete(child.id);
   }
 
   /**
