@@ -27,8 +27,8 @@ describe('package: the host modules, one for Node and one for any host', functio
   this.timeout(60_000);
 
   it('should export the same names from both, but the LocalChannel only the portable one needs', () => {
-    expect(Object.keys(nodeHost).sort()).to.deep.equal(['macrotask', 'openChannel']);
-    expect(Object.keys(anyHost).sort()).to.deep.equal(['LocalChannel', 'macrotask', 'openChannel']);
+    expect(Object.keys(nodeHost).sort()).to.deep.equal(['macrotask', 'microtask', 'openChannel']);
+    expect(Object.keys(anyHost).sort()).to.deep.equal(['LocalChannel', 'macrotask', 'microtask', 'openChannel']);
   });
 
   it('should map #genstage/host to host.node.js under the node condition, to host.js otherwise, both built', () => {

@@ -5,10 +5,6 @@
  * with them.
  */
 
-/** Runs `fn` on a microtask: the host's `queueMicrotask`, as it was at load. */
-export const microtask: (fn: () => void) => void =
-  typeof queueMicrotask === 'function' ? queueMicrotask.bind(globalThis) : (fn) => void Promise.resolve().then(fn);
-
-// `macrotask` is the host's (runtime/host.ts, or runtime/host.node.ts in a build for Node).
-export { macrotask } from './host.js';
+// The host's (runtime/host.ts, or runtime/host.node.ts in a build for Node).
+export { macrotask, microtask } from './host.js';
 export { hostMacrotask, type MacrotaskHost } from './host-macrotask.js';

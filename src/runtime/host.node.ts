@@ -1,11 +1,14 @@
-import type { Channel } from 'node:diagnostics_channel';
-import { nodeBuiltin } from './builtins.js';
+import { channel } from 'node:diagnostics_channel';
 
 // runtime/host.ts for Node (and the runtimes that resolve the `node` condition and offer
-// what Node does: `setImmediate`, `node:diagnostics_channel` through
-// `process.getBuiltinModule`). The build's dist/ maps `#genstage/host` here under that
-// condition (package.json `imports`), so a bundle for Node leaves the other hosts'
-// fallbacks out. Same exports as runtime/host.ts, but `LocalChannel`.
+// what Node does: `queueMicrotask`, `setImmediate`, `node:diagnostics_channel`). The
+// build's dist/ maps `#genstage/host` here under that condition (package.json
+// `imports`), so a bundle for Node leaves the other hosts' fallbacks out; a bundler for
+// a browser never reaches this file, so it may import a Node built-in. Same exports as
+// runtime/host.ts, but `LocalChannel`.
+
+/** As runtime/host.ts's: the host's `queueMicrotask`, as it was at load. */
+export const microtask: (fn: () => void) => void = queueMicrotask.bind(globalThis);
 
 const set = setImmediate;
 const clear = clearImmediate;
@@ -17,6 +20,4 @@ export const macrotask = (fn: () => void): (() => void) => {
 };
 
 /** Node's `diagnostics_channel` channel `name`. */
-export function openChannel(name: string): Channel {
-  return nodeBuiltin('node:diagnostics_channel')!.channel(name);
-}
+export { channel as openChannel };

@@ -8,6 +8,10 @@ import { hostMacrotask } from './host-macrotask.js';
 // points the kernel's imports of this module there), so a bundle for Node carries
 // neither the other hosts' macrotasks nor the channels of our own.
 
+/** Runs `fn` on a microtask: the host's `queueMicrotask`, as it was at load. */
+export const microtask: (fn: () => void) => void =
+  typeof queueMicrotask === 'function' ? queueMicrotask.bind(globalThis) : (fn) => void Promise.resolve().then(fn);
+
 /**
  * Runs `fn` on a later turn of the event loop, after pending I/O and timers had their
  * chance, and returns a function that cancels it. `setImmediate` where the host has it
