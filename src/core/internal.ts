@@ -19,6 +19,7 @@ import { setCancelMode, Subscription } from '../stage/subscription.js';
 import type { CancelMode } from '../stage/types.js';
 import { startBuilt, type BuiltStageOptions } from '../stage/start-built.js';
 import * as M from '../stage/messages.js';
+import { ExitMarker } from '../stage/role.js';
 
 /** A stage as library code holds it: its handle, or its callbacks (`this` inside them). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any element type
@@ -133,7 +134,8 @@ export function killStage(ref: StageRef, reason: unknown): void {
  * messages already in its mailbox. Replaces `asyncInfo(new InternalInfo(...))`.
  */
 export function stopWhenDrained(self: StageCallbacks<unknown, unknown>, reason: unknown = 'normal'): void {
-  processOf(self, 'stopWhenDrained').exitWhenDrained(reason);
+  const process = processOf(self, 'stopWhenDrained');
+  process.post(process.producer !== undefined ? M.bufferedInfo(new ExitMarker(reason)) : M.exit(reason));
 }
 
 /** Registers cleanup run when the stage stops (after `terminate`). */
@@ -181,7 +183,7 @@ function ignore(): void {}
 
 /** Producer-consumer: demand its consumers have asked for and not yet received. */
 export function downstreamDemand(self: StageCallbacks<unknown, unknown>): number {
-  return processOf(self, 'downstreamDemand').downstreamDemand;
+  return processOf(self, 'downstreamDemand').queue?.counter ?? 0;
 }
 
 /** Events the producer holds in its buffer (infos not counted). */
@@ -195,17 +197,17 @@ export function bufferedCount(self: StageCallbacks<unknown, unknown>): number {
  * optional `handleDownstreamDemand` method. Returns a function that unregisters it.
  */
 export function onDownstreamDemand(self: StageCallbacks<unknown, unknown>, listener: (pending: number) => void): () => void {
-  return processOf(self, 'onDownstreamDemand').addDemandListener(listener);
+  return processOf(self, 'onDownstreamDemand').queue?.addListener(listener) ?? (() => {});
 }
 
 /** Subscriptions where the stage is the consumer (a snapshot). */
 export function producersOf<In>(self: StageCallbacks<In, unknown>): Subscription<In>[] {
-  return [...processOf(self, 'producersOf').producers] as Subscription<In>[];
+  return [...(processOf(self, 'producersOf').consumer?.producers ?? [])] as Subscription<In>[];
 }
 
 /** How many consumers are subscribed to the stage. */
 export function consumerCount(ref: StageRef): number {
-  return processOf(ref, 'consumerCount').consumers.size;
+  return processOf(ref, 'consumerCount').producer?.consumers.length ?? 0;
 }
 
 /** True when `sub` is one of this stage's subscriptions as the producer. */

@@ -5,7 +5,6 @@ import type { StageCalls } from './calls.js';
 import * as M from './messages.js';
 import type { ProducerSide } from './producer-side.js';
 import { announceExit, armStopTimeout, deadLetter, runCleanup } from './lifecycle.js';
-import { ExitMarker } from './role.js';
 import type { StageProcess } from './stage-process.js';
 
 /**
@@ -55,12 +54,6 @@ export abstract class StageExit extends Process<M.Message> {
     this.selfStop = false;
     if (!selfStop || this.producer === undefined || !isNormalReason(reason)) return false;
     return this.producer.drainThenExit(reason);
-  }
-
-  /** Exit with `reason` once what is buffered now is dispatched (a consumer: after its current mail). */
-  exitWhenDrained(reason: unknown): void {
-    if (this.producer !== undefined) this.post(M.bufferedInfo(new ExitMarker(reason)));
-    else this.post(M.exit(reason));
   }
 
   /** Exit with `reason` in this process's own turn, ahead of mail not yet started. */
