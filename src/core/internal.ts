@@ -8,6 +8,7 @@
  * itself (`this`). The API is written up in /work/notes/internal-api.md.
  */
 import { typeError } from '../runtime/errors.js';
+import { microtask } from '../runtime/scheduler.js';
 import type { Process } from '../runtime/process.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -75,7 +76,7 @@ export function monitorStage(ref: StageRef, onExit: (reason: unknown) => void): 
  * is still reported to the logger (for cleanup that only needs to know the stage went).
  */
 export function watchStage(ref: StageRef, onExit: (reason: unknown) => void): () => void {
-  return processOf(ref, 'watchStage').watch(onExit);
+  return processOf(ref, 'watchStage').monitor(onExit, false);
 }
 
 /** Resolves with the exit reason; as `monitorStage`, it counts as handling a crash. */
@@ -105,7 +106,7 @@ export function exitReason(ref: StageRef): unknown {
  * anything of the target inside the caller's call stack. Does nothing once it exited.
  */
 export function exitStage(ref: StageRef, reason: unknown): void {
-  processOf(ref, 'exitStage').postExit(reason);
+  processOf(ref, 'exitStage').postFirst(M.exit(reason));
 }
 
 /**
@@ -116,7 +117,10 @@ export function exitStage(ref: StageRef, reason: unknown): void {
  * (reported by the logger), not dispatched. `terminate` runs. Does nothing once it exited.
  */
 export function abortStage(ref: StageRef, reason: unknown): void {
-  processOf(ref, 'abortStage').abort(reason);
+  const process = processOf(ref, 'abortStage');
+  if (!process.alive) return;
+  if (process.isBlocked) microtask(() => process.exit(reason));
+  else process.postFirst(M.exit(reason));
 }
 
 /**
@@ -140,7 +144,8 @@ export function stopWhenDrained(self: StageCallbacks<unknown, unknown>, reason: 
 
 /** Registers cleanup run when the stage stops (after `terminate`). */
 export function onStageStop(ref: StageRef, dispose: () => unknown): void {
-  processOf(ref, 'onStageStop').onStop(dispose);
+  const process = processOf(ref, 'onStageStop');
+  (process.disposers ??= []).push(dispose);
 }
 
 /**

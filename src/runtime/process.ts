@@ -87,26 +87,18 @@ export abstract class Process<M> implements Runnable {
     return this.exitReason;
   }
 
-  /** Calls `onExit(reason)` when the process exits (at once, on a later turn, if it already has). */
-  monitor(onExit: (reason: unknown) => void): () => void {
-    if (this.exited) return this.tellLater(onExit);
-    const list = (this.monitors ??= []);
-    list.push(onExit);
-    return () => {
-      if (this.monitors === list) removeItem(list, onExit); // not once the exit is telling them
-    };
-  }
-
   /**
-   * As `monitor`, but the watcher does not count as observing a crash: one nobody else
-   * observes is still reported to the logger.
+   * Calls `onExit(reason)` when the process exits (at once, on a later turn, if it
+   * already has). A monitor counts as observing a crash; with `observes` false (a
+   * watcher) it does not, and a crash nobody else observes is still reported.
    */
-  watch(onExit: (reason: unknown) => void): () => void {
+  monitor(onExit: (reason: unknown) => void, observes = true): () => void {
     if (this.exited) return this.tellLater(onExit);
-    const list = (this.watchers ??= []);
+    const list = observes ? (this.monitors ??= []) : (this.watchers ??= []);
     list.push(onExit);
     return () => {
-      if (this.watchers === list) removeItem(list, onExit);
+      // not once the exit is telling them
+      if ((observes ? this.monitors : this.watchers) === list) removeItem(list, onExit);
     };
   }
 
@@ -129,7 +121,7 @@ export abstract class Process<M> implements Runnable {
   }
 
   /** As `post`, ahead of the messages not yet started (an exit signal). */
-  protected postFirst(message: M): void {
+  postFirst(message: M): void {
     if (this.exiting) {
       this.deadLetter(message);
       return;
@@ -145,19 +137,6 @@ export abstract class Process<M> implements Runnable {
       this.dispatch(message);
     }
     if (!this.blocked && !this.exiting && this.mailbox.length > 0) this.scheduler.enqueue(this);
-  }
-
-  /** Handles `message` now, as if it had been the next one: errors and promises handled the same way. */
-  protected dispatchNow(message: M): void {
-    let result: unknown;
-    try {
-      result = this.receive(message);
-    } catch (error) {
-      this.crash(error);
-      return;
-    }
-    if (isPromiseLike(result)) this.block(result);
-    else this.afterHandler();
   }
 
   private dispatch(message: M): void {
@@ -179,7 +158,7 @@ export abstract class Process<M> implements Runnable {
     this.scheduler.blocked += blocked ? 1 : -1;
   }
 
-  private block(promise: PromiseLike<unknown>): void {
+  protected block(promise: PromiseLike<unknown>): void {
     this.setBlocked(true);
     promise.then(
       () => {
@@ -194,7 +173,7 @@ export abstract class Process<M> implements Runnable {
     );
   }
 
-  private afterHandler(): void {
+  protected afterHandler(): void {
     const pending = this.pendingExit;
     if (pending !== null) {
       this.pendingExit = null;
@@ -223,7 +202,7 @@ export abstract class Process<M> implements Runnable {
   }
 
   /** True while a handler's promise is pending. */
-  protected get isBlocked(): boolean {
+  get isBlocked(): boolean {
     return this.blocked;
   }
 
