@@ -54,6 +54,9 @@ function judge(name, symbol, node) {
     const inClass = ts.isClassLike(d.parent) || (ts.isParameter(d) && ts.isConstructorDeclaration(d.parent));
     // An interface or type literal of src/: internal, since no public type names the
     // property (the API check below), and no typing outside src/ does (checked above).
+    // What this cannot see is where an object of it comes from: a name that such an
+    // interface declares for data from outside (a peer's reply, parsed JSON) must not
+    // be listed, whatever this check says (the table's note says so too).
     const inType = ts.isInterfaceDeclaration(d.parent) || ts.isTypeLiteralNode(d.parent);
     if (!inClass && !inType) return fail(name, node, 'declared by a type that is not a class or an interface of src/');
   }
