@@ -139,6 +139,19 @@ export abstract class Process<M> implements Runnable {
     if (!this.blocked && !this.exiting && this.mailbox.length > 0) this.scheduler.enqueue(this);
   }
 
+  /** Handles `message` now, as if it had been the next one: errors and promises handled the same way. */
+  protected dispatchNow(message: M): void {
+    let result: unknown;
+    try {
+      result = this.receive(message);
+    } catch (error) {
+      this.crash(error);
+      return;
+    }
+    if (isPromiseLike(result)) this.block(result);
+    else this.afterHandler();
+  }
+
   private dispatch(message: M): void {
     let result: unknown;
     try {
@@ -158,7 +171,7 @@ export abstract class Process<M> implements Runnable {
     this.scheduler.blocked += blocked ? 1 : -1;
   }
 
-  protected block(promise: PromiseLike<unknown>): void {
+  private block(promise: PromiseLike<unknown>): void {
     this.setBlocked(true);
     promise.then(
       () => {
@@ -173,7 +186,7 @@ export abstract class Process<M> implements Runnable {
     );
   }
 
-  protected afterHandler(): void {
+  private afterHandler(): void {
     const pending = this.pendingExit;
     if (pending !== null) {
       this.pendingExit = null;

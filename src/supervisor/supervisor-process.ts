@@ -81,20 +81,6 @@ export class SupervisorProcess extends Process<SupervisorMessage> {
     else this.dispatchNow(message);
   }
 
-  /** Handles `message` now, as if it had been the next one: errors and promises handled the same way. */
-  private dispatchNow(message: SupervisorMessage): void {
-    let result: unknown;
-    try {
-      result = this.receive(message);
-    } catch (error) {
-      this.crash(error);
-      return;
-    }
-    if (isPromiseLike(result)) this.block(result);
-    else this.afterHandler();
-  }
-
-
   protected receive(message: SupervisorMessage): unknown {
     this.working = true;
     let result: unknown;
