@@ -17,6 +17,7 @@
 // thread loads two files, not the 113 of genstage (docs/workers.md, "Start-up").
 import { builtinModules } from 'node:module';
 import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ONE_FILE_ENTRIES, internalNames, oneFile, typeScriptModules } from './scripts/build-plugins.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -24,6 +25,22 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 export const entries = Object.values(pkg.exports)
   .filter((target) => typeof target === 'object')
   .map((target) => target.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
+
+// The kernel reaches its host (src/runtime/host.ts: the macrotask, the diagnostics
+// channels) through package.json's `imports`, as `#genstage/host`: runtime/host.node.js
+// under the `node` condition, runtime/host.js for any other host. Both are built (see
+// `input`); a bundle for Node then carries neither the browsers' macrotask nor the
+// channels of our own (issue 12: `import { GenStage }` alone).
+const HOST = fileURLToPath(new URL('./src/runtime/host.ts', import.meta.url));
+export const HOST_MODULES = ['src/runtime/host.ts', 'src/runtime/host.node.ts'];
+const conditionalHost = {
+  name: 'conditional-host',
+  async resolveId(source, importer) {
+    if (!importer || !source.startsWith('.')) return null;
+    const resolved = await this.resolve(source, importer, { skipSelf: true });
+    return resolved?.id === HOST ? { id: '#genstage/host', external: true, moduleSideEffects: false } : null;
+  },
+};
 
 const external = (id) =>
   id.startsWith('node:') || builtinModules.includes(id) ||
@@ -39,9 +56,9 @@ const emptyDist = {
 };
 
 export default [{
-  input: entries.filter((entry) => !(entry in ONE_FILE_ENTRIES)),
+  input: [...entries.filter((entry) => !(entry in ONE_FILE_ENTRIES)), ...HOST_MODULES],
   external,
-  plugins: [emptyDist, typeScriptModules(), internalNames()],
+  plugins: [emptyDist, conditionalHost, typeScriptModules(), internalNames()],
   output: {
     dir: 'dist',
     format: 'es',

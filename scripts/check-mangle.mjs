@@ -2,8 +2,9 @@
 // (rollup.config.js). A name may be renamed only if nothing but genstage's own code can
 // read it, so for each listed name it checks, over src/ with the type checker, that:
 //  - every property access, declaration and object-literal key of that name resolves to
-//    a member declared in a class of src/ (or in the kernel's StageCore interface), never
-//    to a type of the standard library, Node or a peer, and never to nothing (`any`);
+//    a member declared in a class or an interface (or type literal) of src/, never to a
+//    type of the standard library, Node or a peer, and never to nothing (`any`); such an
+//    interface is internal, since no public type has a member of that name (below);
 //  - no typing outside src/ (lib, @types/node, rxjs, ix, redis...) declares a property
 //    of that name (so no host or peer object is read or handed one under it), unless
 //    the name is in the table's `//reviewed` list, checked by hand;
@@ -51,8 +52,13 @@ function judge(name, symbol, node) {
   for (const d of declarations) {
     if (!ours(d.getSourceFile().fileName)) return fail(name, node, `declared outside src/ (${relative(root, d.getSourceFile().fileName)})`);
     const inClass = ts.isClassLike(d.parent) || (ts.isParameter(d) && ts.isConstructorDeclaration(d.parent));
-    const inCore = ts.isInterfaceDeclaration(d.parent) && d.parent.name.text === 'StageCore';
-    if (!inClass && !inCore) return fail(name, node, 'declared by a type that is not a class of src/');
+    // An interface or type literal of src/: internal, since no public type names the
+    // property (the API check below), and no typing outside src/ does (checked above).
+    // What this cannot see is where an object of it comes from: a name that such an
+    // interface declares for data from outside (a peer's reply, parsed JSON) must not
+    // be listed, whatever this check says (the table's note says so too).
+    const inType = ts.isInterfaceDeclaration(d.parent) || ts.isTypeLiteralNode(d.parent);
+    if (!inClass && !inType) return fail(name, node, 'declared by a type that is not a class or an interface of src/');
   }
 }
 
@@ -74,7 +80,9 @@ for (const sf of program.getSourceFiles()) {
     if (ts.isPropertyAccessExpression(node) && listed.has(node.name.text)) {
       judge(node.name.text, checker.getSymbolAtLocation(node.name), node);
     } else if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node) || (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent))) && listed.has(keyOf(node))) {
-      const context = checker.getContextualType(node.parent);
+      // An optional parameter's type includes undefined: the object is read as the rest.
+      const contextual = checker.getContextualType(node.parent);
+      const context = contextual && checker.getNonNullableType(contextual);
       const property = context && checker.getPropertyOfType(context, keyOf(node));
       if (property === undefined) fail(keyOf(node), node, 'an object-literal key of no known type');
       else judge(keyOf(node), property, node);

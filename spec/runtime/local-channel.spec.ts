@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LocalChannel } from '../../src/runtime/diagnostics.js';
+import { LocalChannel } from '../../src/runtime/host.js';
 
 describe('diagnostics: the channel used where node:diagnostics_channel is absent', () => {
   it('should report hasSubscribers and deliver each message to every subscriber in subscription order, with the name', () => {

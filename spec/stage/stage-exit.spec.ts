@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { GenStage, Producer, setLogger } from '../../src/index.js';
 import { processOfStage } from '../../src/stage/handle.js';
 import { settle } from '../../src/testing/index.js';
+import { abortStage, exitStage, onStageStop } from '../../src/core/internal.js';
 
 class Idle extends Producer<number> {
   readonly log: string[] = [];
@@ -29,23 +30,22 @@ async function withLog<R>(body: (errors: string[]) => Promise<R>): Promise<R> {
 }
 
 describe('StageExit: how a stage process stops', () => {
-  it('should run terminate, then the onStop disposers in the order registered, once', async () => {
+  it('should run terminate, then the onStageStop disposers in the order registered, once', async () => {
     const impl = new Idle();
     const stage = await GenStage.start(impl);
-    const process = processOfStage(stage);
-    process.onStop(() => impl.log.push('dispose 1'));
-    process.onStop(() => impl.log.push('dispose 2'));
+    onStageStop(stage, () => impl.log.push('dispose 1'));
+    onStageStop(stage, () => impl.log.push('dispose 2'));
     await stage.stop('shutdown');
     await settle();
     expect(impl.log).to.deep.equal(['terminate shutdown', 'dispose 1', 'dispose 2']);
   });
 
-  it('should exit on postExit ahead of the mail not yet started', async () => {
+  it('should exit on exitStage ahead of the mail not yet started', async () => {
     const impl = new Idle();
     const stage = await GenStage.start(impl);
     const process = processOfStage(stage);
     stage.send('first');
-    process.postExit('shutdown');
+    exitStage(stage, 'shutdown');
     expect(await process.whenExited()).to.equal('shutdown');
     expect(impl.log).to.deep.equal(['terminate shutdown']);
   });
@@ -65,7 +65,7 @@ describe('StageExit: how a stage process stops', () => {
       const process = processOfStage(stage);
       stage.cast('go');
       await settle();
-      process.abort('shutdown');
+      abortStage(stage, 'shutdown');
       expect(await process.whenExited()).to.equal('shutdown');
       release();
       await settle();

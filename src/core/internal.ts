@@ -8,6 +8,7 @@
  * itself (`this`). The API is written up in /work/notes/internal-api.md.
  */
 import { typeError } from '../runtime/errors.js';
+import { microtask } from '../runtime/scheduler.js';
 import type { Process } from '../runtime/process.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -19,6 +20,7 @@ import { setCancelMode, Subscription } from '../stage/subscription.js';
 import type { CancelMode } from '../stage/types.js';
 import { startBuilt, type BuiltStageOptions } from '../stage/start-built.js';
 import * as M from '../stage/messages.js';
+import { ExitMarker } from '../stage/role.js';
 
 /** A stage as library code holds it: its handle, or its callbacks (`this` inside them). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any element type
@@ -74,7 +76,7 @@ export function monitorStage(ref: StageRef, onExit: (reason: unknown) => void): 
  * is still reported to the logger (for cleanup that only needs to know the stage went).
  */
 export function watchStage(ref: StageRef, onExit: (reason: unknown) => void): () => void {
-  return processOf(ref, 'watchStage').watch(onExit);
+  return processOf(ref, 'watchStage').monitor(onExit, false);
 }
 
 /** Resolves with the exit reason; as `monitorStage`, it counts as handling a crash. */
@@ -104,7 +106,7 @@ export function exitReason(ref: StageRef): unknown {
  * anything of the target inside the caller's call stack. Does nothing once it exited.
  */
 export function exitStage(ref: StageRef, reason: unknown): void {
-  processOf(ref, 'exitStage').postExit(reason);
+  processOf(ref, 'exitStage').postFirst(M.exit(reason));
 }
 
 /**
@@ -115,7 +117,10 @@ export function exitStage(ref: StageRef, reason: unknown): void {
  * (reported by the logger), not dispatched. `terminate` runs. Does nothing once it exited.
  */
 export function abortStage(ref: StageRef, reason: unknown): void {
-  processOf(ref, 'abortStage').abort(reason);
+  const process = processOf(ref, 'abortStage');
+  if (!process.alive) return;
+  if (process.isBlocked) microtask(() => process.exit(reason));
+  else process.postFirst(M.exit(reason));
 }
 
 /**
@@ -133,12 +138,14 @@ export function killStage(ref: StageRef, reason: unknown): void {
  * messages already in its mailbox. Replaces `asyncInfo(new InternalInfo(...))`.
  */
 export function stopWhenDrained(self: StageCallbacks<unknown, unknown>, reason: unknown = 'normal'): void {
-  processOf(self, 'stopWhenDrained').exitWhenDrained(reason);
+  const process = processOf(self, 'stopWhenDrained');
+  process.post(process.producer !== undefined ? M.bufferedInfo(new ExitMarker(reason)) : M.exit(reason));
 }
 
 /** Registers cleanup run when the stage stops (after `terminate`). */
 export function onStageStop(ref: StageRef, dispose: () => unknown): void {
-  processOf(ref, 'onStageStop').onStop(dispose);
+  const process = processOf(ref, 'onStageStop');
+  (process.disposers ??= []).push(dispose);
 }
 
 /**
@@ -181,7 +188,7 @@ function ignore(): void {}
 
 /** Producer-consumer: demand its consumers have asked for and not yet received. */
 export function downstreamDemand(self: StageCallbacks<unknown, unknown>): number {
-  return processOf(self, 'downstreamDemand').downstreamDemand;
+  return processOf(self, 'downstreamDemand').queue?.counter ?? 0;
 }
 
 /** Events the producer holds in its buffer (infos not counted). */
@@ -195,17 +202,17 @@ export function bufferedCount(self: StageCallbacks<unknown, unknown>): number {
  * optional `handleDownstreamDemand` method. Returns a function that unregisters it.
  */
 export function onDownstreamDemand(self: StageCallbacks<unknown, unknown>, listener: (pending: number) => void): () => void {
-  return processOf(self, 'onDownstreamDemand').addDemandListener(listener);
+  return processOf(self, 'onDownstreamDemand').queue?.addListener(listener) ?? (() => {});
 }
 
 /** Subscriptions where the stage is the consumer (a snapshot). */
 export function producersOf<In>(self: StageCallbacks<In, unknown>): Subscription<In>[] {
-  return [...processOf(self, 'producersOf').producers] as Subscription<In>[];
+  return [...(processOf(self, 'producersOf').consumer?.producers ?? [])] as Subscription<In>[];
 }
 
 /** How many consumers are subscribed to the stage. */
 export function consumerCount(ref: StageRef): number {
-  return processOf(ref, 'consumerCount').consumers.size;
+  return processOf(ref, 'consumerCount').producer?.consumers.length ?? 0;
 }
 
 /** True when `sub` is one of this stage's subscriptions as the producer. */

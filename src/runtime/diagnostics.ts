@@ -1,66 +1,18 @@
 import type { Channel } from 'node:diagnostics_channel';
-import { nodeBuiltin } from './builtins.js';
-import { macrotask } from './scheduler.js';
-
-type Subscriber = (message: unknown, name: string | symbol) => void;
-
-/**
- * A channel for runtimes without `node:diagnostics_channel` (browsers, edge runtimes):
- * `subscribe`, `unsubscribe`, `hasSubscribers` and `publish` as Node's (not its
- * `bindStore` / `runStores`, which need AsyncLocalStorage), reached through `channels`
- * only: there is no registry to subscribe to by name. A subscriber that throws does
- * not affect the stage; its error is rethrown on a later turn, where the host reports it.
- * @internal
- */
-export class LocalChannel {
-  private subscribers: Subscriber[] = [];
-  constructor(readonly name: string) {}
-
-  get hasSubscribers(): boolean {
-    return this.subscribers.length > 0;
-  }
-
-  subscribe(onMessage: Subscriber): void {
-    this.subscribers = [...this.subscribers, onMessage];
-  }
-
-  unsubscribe(onMessage: Subscriber): boolean {
-    const i = this.subscribers.indexOf(onMessage);
-    if (i < 0) return false;
-    this.subscribers = this.subscribers.filter((_, j) => j !== i);
-    return true;
-  }
-
-  publish(message: unknown): void {
-    for (const onMessage of this.subscribers) {
-      try {
-        onMessage(message, this.name);
-      } catch (error) {
-        macrotask(() => {
-          throw error;
-        });
-      }
-    }
-  }
-}
-
-/** Node's `diagnostics_channel`, or channels of our own where the runtime has none. */
-const diagnostics: { channel(name: string): Channel } = nodeBuiltin('node:diagnostics_channel') ?? {
-  channel: (name) => new LocalChannel(name) as unknown as Channel,
-};
+import { openChannel } from './host.js';
 
 // One constant per channel, read by the kernel instead of `channels.x`: a member read
 // keeps the whole `channels` object (and every channel in it) in an application bundle;
 // a constant nobody imports is dropped. `channels` is built from the same channels.
-/** @internal */ export const stageStartChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:stage:start');
-/** @internal */ export const stageExitChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:stage:exit');
-/** @internal */ export const subscriptionStartChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:subscription:start');
-/** @internal */ export const subscriptionCancelChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:subscription:cancel');
-/** @internal */ export const demandChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:demand');
-/** @internal */ export const eventsChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:events');
-/** @internal */ export const bufferDiscardChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:buffer:discard');
-/** @internal */ export const produceChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:produce');
-/** @internal */ export const supervisorChildChannel: Channel = /* @__PURE__ */ diagnostics.channel('genstage:supervisor:child');
+/** @internal */ export const stageStartChannel: Channel = /* @__PURE__ */ openChannel('genstage:stage:start');
+/** @internal */ export const stageExitChannel: Channel = /* @__PURE__ */ openChannel('genstage:stage:exit');
+/** @internal */ export const subscriptionStartChannel: Channel = /* @__PURE__ */ openChannel('genstage:subscription:start');
+/** @internal */ export const subscriptionCancelChannel: Channel = /* @__PURE__ */ openChannel('genstage:subscription:cancel');
+/** @internal */ export const demandChannel: Channel = /* @__PURE__ */ openChannel('genstage:demand');
+/** @internal */ export const eventsChannel: Channel = /* @__PURE__ */ openChannel('genstage:events');
+/** @internal */ export const bufferDiscardChannel: Channel = /* @__PURE__ */ openChannel('genstage:buffer:discard');
+/** @internal */ export const produceChannel: Channel = /* @__PURE__ */ openChannel('genstage:produce');
+/** @internal */ export const supervisorChildChannel: Channel = /* @__PURE__ */ openChannel('genstage:supervisor:child');
 
 /**
  * Instrumentation on `node:diagnostics_channel`, Node's convention for it: subscribe

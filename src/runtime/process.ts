@@ -87,26 +87,18 @@ export abstract class Process<M> implements Runnable {
     return this.exitReason;
   }
 
-  /** Calls `onExit(reason)` when the process exits (at once, on a later turn, if it already has). */
-  monitor(onExit: (reason: unknown) => void): () => void {
-    if (this.exited) return this.tellLater(onExit);
-    const list = (this.monitors ??= []);
-    list.push(onExit);
-    return () => {
-      if (this.monitors === list) removeItem(list, onExit); // not once the exit is telling them
-    };
-  }
-
   /**
-   * As `monitor`, but the watcher does not count as observing a crash: one nobody else
-   * observes is still reported to the logger.
+   * Calls `onExit(reason)` when the process exits (at once, on a later turn, if it
+   * already has). A monitor counts as observing a crash; with `observes` false (a
+   * watcher) it does not, and a crash nobody else observes is still reported.
    */
-  watch(onExit: (reason: unknown) => void): () => void {
+  monitor(onExit: (reason: unknown) => void, observes = true): () => void {
     if (this.exited) return this.tellLater(onExit);
-    const list = (this.watchers ??= []);
+    const list = observes ? (this.monitors ??= []) : (this.watchers ??= []);
     list.push(onExit);
     return () => {
-      if (this.watchers === list) removeItem(list, onExit);
+      // not once the exit is telling them
+      if ((observes ? this.monitors : this.watchers) === list) removeItem(list, onExit);
     };
   }
 
@@ -129,7 +121,7 @@ export abstract class Process<M> implements Runnable {
   }
 
   /** As `post`, ahead of the messages not yet started (an exit signal). */
-  protected postFirst(message: M): void {
+  postFirst(message: M): void {
     if (this.exiting) {
       this.deadLetter(message);
       return;
@@ -215,7 +207,7 @@ export abstract class Process<M> implements Runnable {
   }
 
   /** True while a handler's promise is pending. */
-  protected get isBlocked(): boolean {
+  get isBlocked(): boolean {
     return this.blocked;
   }
 

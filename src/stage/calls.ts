@@ -7,14 +7,15 @@ import * as M from './messages.js';
 import { andThen, type StageCore } from './role.js';
 import type { CallFrom, CallResult } from './types.js';
 
+let nextCallId = 1;
+
 /**
  * A `call` waiting for its reply: settled once, by the reply, the timeout or the exit.
  * Settling it ends the scheduler's slice after this turn, so the caller's `await`
  * resumes before any other stage runs (issue 14).
  */
 export class PendingCall implements CallFrom {
-  private static nextId = 1;
-  readonly id = PendingCall.nextId++;
+  readonly id = nextCallId++;
   settled = false;
   timer: TimerHandle | undefined;
   constructor(

@@ -27,12 +27,10 @@ export function kindOf(stage: unknown): StageKind {
 function checkCallbacks(stage: StageCallbacks<unknown, unknown>, kind: StageKind): void {
   const record = stage as unknown as Record<string, unknown>;
   const required = kind === 'producer' ? 'handleDemand' : 'handleEvents';
-  if (typeof record[required] !== 'function') {
-    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${stage.constructor.name}.${required} to be a function, got: ${show(record[required])}`);
-  }
-  for (const name of OPTIONAL_CALLBACKS) {
+  // The required callback first, then the optional ones that are defined.
+  for (const name of [required, ...OPTIONAL_CALLBACKS]) {
     const value = record[name];
-    if (value !== undefined && typeof value !== 'function') {
+    if (typeof value !== 'function' && (name === required || value !== undefined)) {
       throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${stage.constructor.name}.${name} to be a function, got: ${show(value)}`);
     }
   }

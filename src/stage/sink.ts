@@ -67,7 +67,7 @@ export class SinkConsumer<T> extends Consumer<T> {
   private finish(): void {
     const cancelling = this.cancelling;
     if (cancelling === undefined) return;
-    for (const sub of processOfCallbacks(this)?.producers ?? []) this.cancel(sub, cancelling.reason);
+    for (const sub of [...(processOfCallbacks(this)?.consumer?.producers ?? [])]) this.cancel(sub, cancelling.reason);
     this.stop('normal');
   }
   override handleCancel(reason: CancelReason): void {

@@ -1,21 +1,22 @@
 import { Process } from '../runtime/process.js';
-import { microtask } from '../runtime/scheduler.js';
 import { isNormalReason } from '../runtime/reason.js';
 import type { StageCalls } from './calls.js';
 import * as M from './messages.js';
 import type { ProducerSide } from './producer-side.js';
 import { announceExit, armStopTimeout, deadLetter, runCleanup } from './lifecycle.js';
-import { ExitMarker } from './role.js';
 import type { StageProcess } from './stage-process.js';
 
 /**
  * How a stage process stops, the part of `StageProcess` (which extends this) that the
  * message switch does not see: a callback's own `stop` (a producer holding events
- * drains first), exit when drained, exit in the stage's own turn (`postExit`, `abort`),
- * the stop timeout, and on exit the cleanup (timers, `terminate`, `onStop` disposers),
+ * drains first), the stop timeout, and on exit the cleanup (timers, `terminate`, the
+ * disposers of core/internal.ts's `onStageStop`),
  * the consumers' `down` cancels and the pending calls' rejections (lifecycle.ts), and
  * whether that counts as observing a crash. Only `StageProcess` extends it: the methods
- * that hand the stage to lifecycle.ts say so with `this: StageProcess`.
+ * that hand the stage to lifecycle.ts say so with `this: StageProcess`. What only the
+ * layers above ask of a stage (exit when drained, exit or abort in its own turn) is
+ * written in core/internal.ts's functions: a class's methods stay in every bundle that
+ * has the class, a function nobody imports does not (issue 12).
  */
 export abstract class StageExit extends Process<M.Message> {
   abstract readonly producer: ProducerSide | undefined;
@@ -24,12 +25,8 @@ export abstract class StageExit extends Process<M.Message> {
   private selfStop = false;
   /** A consumer or a pending call receives this exit's reason (see `crashObservedElsewhere`). */
   private exitObserved = false;
-  private disposers: (() => unknown)[] | undefined = undefined;
-
-  /** Registers cleanup to run when the stage stops (sockets, listeners, iterators). */
-  onStop(dispose: () => unknown): void {
-    (this.disposers ??= []).push(dispose);
-  }
+  /** @internal Cleanup to run when the stage stops (core/internal.ts `onStageStop`: sockets, listeners, iterators). */
+  disposers: (() => unknown)[] | undefined = undefined;
 
   /** Resolves with the exit reason. A monitor: it counts as observing a crash (`watch` would not). */
   whenExited(): Promise<unknown> {
@@ -55,29 +52,6 @@ export abstract class StageExit extends Process<M.Message> {
     this.selfStop = false;
     if (!selfStop || this.producer === undefined || !isNormalReason(reason)) return false;
     return this.producer.drainThenExit(reason);
-  }
-
-  /** Exit with `reason` once what is buffered now is dispatched (a consumer: after its current mail). */
-  exitWhenDrained(reason: unknown): void {
-    if (this.producer !== undefined) this.post(M.bufferedInfo(new ExitMarker(reason)));
-    else this.post(M.exit(reason));
-  }
-
-  /** Exit with `reason` in this process's own turn, ahead of mail not yet started. */
-  postExit(reason: unknown): void {
-    this.postFirst(M.exit(reason));
-  }
-
-  /**
-   * Exit with `reason` in this process's own turn, never inside the caller's call stack:
-   * an idle stage handles it ahead of its mail; a stage blocked in a callback exits
-   * without waiting for it (on a microtask), and what that callback returns or does
-   * when it resumes is not dispatched. `terminate` runs, as for any exit.
-   */
-  abort(reason: unknown): void {
-    if (!this.alive) return;
-    if (this.isBlocked) microtask(() => this.exit(reason));
-    else this.postExit(reason);
   }
 
   /**

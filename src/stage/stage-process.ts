@@ -216,28 +216,8 @@ export class StageProcess extends StageExit implements StageCore {
     this.post(M.bufferedInfo(message));
   }
 
-  /** Subscriptions where this stage is the producer (a snapshot). */
-  get consumers(): ReadonlySet<Subscription> {
-    return new Set(this.producer?.consumers);
-  }
-
-  /** Subscriptions where this stage is the consumer (a snapshot). */
-  get producers(): ReadonlySet<Subscription> {
-    return new Set(this.consumer?.producers);
-  }
-
   get dispatcher(): Dispatcher<unknown> | undefined {
     return this.producer?.dispatcher;
-  }
-
-  /** Producer-consumer: `listener(pending)` runs each time downstream demand arrives. */
-  addDemandListener(listener: (pending: number) => void): () => void {
-    return this.queue?.addListener(listener) ?? (() => {});
-  }
-
-  /** Producer-consumer: demand downstream has asked for and not yet received. */
-  get downstreamDemand(): number {
-    return this.queue?.counter ?? 0;
   }
 
   get bufferedCount(): number {
