@@ -1,6 +1,6 @@
 // W1 Flow alone: the W1 Flow rows (Flow.from(array) → map → reduce → onTrigger, 1M events, maxDemand 10,000
 // and defaults) and RxJS's row, in a process of its own, as CPU time (process.cpuUsage()) per run: the median
-// of the second half of RUNS runs (default 30). NORX=1 leaves RxJS out (for a --cpu-prof of the flow alone).
+// of the second half of RUNS runs (default 30), and its minimum (less moved by other processes' load). NORX=1 leaves RxJS out (for a --cpu-prof of the flow alone).
 // Per process the rates are bimodal (about 10 or 13 ms per flow on this machine), so compare checkouts over
 // several processes, alternating.
 // Run: npx tsx bench/flow-alone.ts [path to a checkout; default: this one]
@@ -42,5 +42,8 @@ for (let i = 0; i < runs; i++) {
 }
 const med = (a: number[]): number => a.slice(runs / 2).sort((x, y) => x - y)[Math.floor(runs / 4)]!;
 const out: Record<string, number | string> = { root };
-for (const [name, ts] of times) out[`${name}Ms`] = Number(med(ts).toFixed(2));
+for (const [name, ts] of times) {
+  out[`${name}Ms`] = Number(med(ts).toFixed(2));
+  out[`${name}MinMs`] = Number(Math.min(...ts.slice(runs / 2)).toFixed(2));
+}
 console.log(JSON.stringify(out));
