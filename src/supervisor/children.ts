@@ -63,10 +63,8 @@ export class ChildSet {
   /**
    * The children in start order, a list threaded through `Child.prev`/`next` (a
    * `Map` by id rehashed its table every few dozen starts as children came and went:
-   * about 70 ns and 100 bytes of garbage per short task). Lookups by id (only
-   * `terminateChild(id)` makes them) go through `byId`, an index built on the first
-   * lookup and kept from then on, so a supervisor that never looks a child up by id
-   * pays nothing for it and one that does pays no scan per lookup.
+   * about 70 ns and 100 bytes of garbage per short task). `byId` (for `terminateChild(id)`)
+   * is built on the first lookup by id and kept from then on.
    */
   private first: Child | undefined = undefined;
   private byId: Map<number, Child> | undefined = undefined;
@@ -108,12 +106,11 @@ export class ChildSet {
   }
 
   get(id: number): Child | undefined {
-    let index = this.byId;
-    if (index === undefined) {
-      index = this.byId = new Map();
-      for (let c = this.first; c !== undefined; c = c.next) index.set(c.id, c);
+    if (this.byId === undefined) {
+      this.byId = new Map();
+      for (let c = this.first; c !== undefined; c = c.next) this.byId.set(c.id, c);
     }
-    return index.get(id);
+    return this.byId.get(id);
   }
 
   /** The children in start order (a copy: stopping some while going through it is safe). */
@@ -174,9 +171,8 @@ export class ChildSet {
   private launchTask(child: Child): void {
     const gen = ++child.gen;
     let result: unknown;
-    // Every task function gets a signal after its arguments, whatever it declares: its
-    // own, or the one its group shares (`spec.shared`: children only stopped together),
-    // unless its spec opted out (`signal: false`).
+    // Every task function gets a signal after its arguments, whatever it declares: its own, or
+    // its group's (`spec.shared`: children only stopped together), unless `signal: false`.
     const { shared } = child.spec;
     const generation = shared?.take();
     let controller: AbortController | undefined;
