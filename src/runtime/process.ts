@@ -134,17 +134,16 @@ export abstract class Process<M> implements Runnable {
     while (budget-- > 0 && !this.blocked && !this.exiting) {
       const message = this.mailbox.shift();
       if (message === undefined) return;
-      this.dispatch(message);
+      this.dispatchNow(message);
     }
     if (!this.blocked && !this.exiting && this.mailbox.length > 0) this.scheduler.enqueue(this);
   }
 
-  /** Handles `message` now, as if it had been the next one: errors and promises handled the same way. */
+  /**
+   * Handles `message` now: the next message of a slice, or (from a subclass) one run
+   * at once as if it had been the next; errors and promises are handled the same way.
+   */
   protected dispatchNow(message: M): void {
-    this.dispatch(message);
-  }
-
-  private dispatch(message: M): void {
     let result: unknown;
     try {
       result = this.receive(message);
