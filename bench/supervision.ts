@@ -2,7 +2,8 @@
  * Supervised concurrency: 20,000 events, each a task awaiting a 1 ms timer, at most
  * 100 at once. genstage forks a supervised child per event (`superviseStage` between
  * a `fromIterable` producer and a consumer, the Flow operator `supervise`, a
- * `ConsumerSupervisor` with `maxDemand: 100`, and `TaskSupervisor.asyncStream`),
+ * `ConsumerSupervisor` with `maxDemand: 100`, once more with a child that opts out of
+ * its `AbortSignal`, and `TaskSupervisor.asyncStream`),
  * against RxJS `mergeMap(…, 100)` and a plain promise pool, in the same run. The
  * ideal is 20,000 / 100 × 1 ms = 0.2 s; timers on Node fire after at least 1 ms, so
  * every runner lands a little above it.
@@ -68,6 +69,24 @@ export function supervisionRunners(lib: SupervisionLibrary, tick: () => Promise<
       await sup.done;
       return n;
     },
+    // The same child, opted out of its signal (`signal: false`): it never reads one, and
+    // making an AbortSignal per child costs 4.5-10 µs of CPU on Node 20 (docs/performance.md).
+    consumerSupervisorNoSignal: async (): Promise<number> => {
+      const source = await GenStage.fromIterable(range());
+      let n = 0;
+      const sup = await ConsumerSupervisor.start<number>({
+        child: {
+          start: async () => {
+            const v = await tick();
+            n += v;
+          },
+          signal: false,
+        },
+        subscribeTo: [{ to: source, maxDemand: CONCURRENCY }],
+      });
+      await sup.done;
+      return n;
+    },
     asyncStream: async (): Promise<number> => {
       const tasks = await TaskSupervisor.start();
       let n = 0;
@@ -112,6 +131,7 @@ export async function supervisionBench(rounds = 5): Promise<SupervisionRow[]> {
     ['genstage superviseStage (20k × 1 ms timer, 100 at once)', ours.superviseStage],
     ['genstage Flow supervise(…, { maxConcurrency: 100 }) (same)', ours.flowSupervise],
     ['genstage ConsumerSupervisor, maxDemand 100 (same)', ours.consumerSupervisor],
+    ['genstage ConsumerSupervisor, child with signal: false (same)', ours.consumerSupervisorNoSignal],
     ['genstage TaskSupervisor.asyncStream (same)', ours.asyncStream],
     ['rxjs mergeMap(…, 100) (same)', rxjsMergeMap],
     ['promise pool of 100 (same)', ours.promisePool],
