@@ -1,6 +1,9 @@
 export { GenStage } from './io/gen-stage.js';
 export type { OutputOf } from './stage/gen-stage.js';
-export { Producer, ProducerConsumer, Consumer, StageCallbacks } from './stage/stage.js';
+export { StageCallbacks } from './stage/stage.js';
+export { Producer } from './stage/producer.js';
+export { ProducerConsumer } from './stage/producer-consumer.js';
+export { Consumer } from './stage/consumer.js';
 export { ActorHandle, Stage } from './stage/handle.js';
 export type { InteropObservable, InteropObserver, InteropSubscription } from './io/observable.js';
 export { Subscription } from './stage/subscription.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { of, from as rxFrom, Observable, firstValueFrom, toArray as rxToArray } from 'rxjs';
 import { Flow, map, reduce, onTrigger, window, Window, tap } from '../../src/flow/index.js';
 import { GenStage } from '../../src/io/gen-stage.js';
-import { Producer } from '../../src/stage/stage.js';
+import { Producer } from '../../src/stage/producer.js';
 import { VirtualClock } from '../../src/testing/virtual-clock.js';
 import { range, sorted } from './helpers.js';
 

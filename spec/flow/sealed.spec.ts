@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Flow, map } from '../../src/flow/index.js';
 import { GenStage } from '../../src/io/gen-stage.js';
-import { Consumer } from '../../src/stage/stage.js';
+import { Consumer } from '../../src/stage/consumer.js';
 import { checkStartOptions } from '../../src/stage/options.js';
 import { checkSupervisorOptions } from '../../src/supervisor/child-spec.js';
 import { toObservable } from '../../src/interop/rxjs/to-observable.js';

@@ -1,15 +1,20 @@
 import { expect } from 'chai';
 import { StageProcess } from '../../src/stage/stage-process.js';
+import { anchors } from '../../src/stage/anchors.js';
+import '../../src/index.js';
 import { scheduler } from '../../src/runtime/scheduler.js';
 import * as M from '../../src/stage/messages.js';
 import { settle } from '../../src/testing/index.js';
-import { probeLoad } from '../support/load-probe.js';
+import { probeLoad, root, runProgram } from '../support/load-probe.js';
 
 // The hot-path anchors (src/stage/anchors.ts, issue 14): long-lived dormant objects that
 // keep the kernel's hidden classes alive across full GCs. They must not be seen anywhere.
 
+/** The dormant stage of each base class loaded, without the role-less processes at the far ends of their subscriptions. */
 function anchoredProcesses(): StageProcess[] {
-  return StageProcess.anchors.filter((a): a is StageProcess => a instanceof StageProcess);
+  return anchors()
+    .filter((a): a is StageProcess => a instanceof StageProcess && a.name !== '(anchor shell)')
+    .sort((a, b) => (a.kind < b.kind ? -1 : 1));
 }
 
 describe('stage: hot-path anchors', function () {
@@ -17,7 +22,7 @@ describe('stage: hot-path anchors', function () {
 
   it('should hold a dormant producer, producer-consumer and consumer, each out of the run queue with an empty mailbox', () => {
     const processes = anchoredProcesses();
-    expect(processes.map((p) => p.kind)).to.deep.equal(['producer', 'producer_consumer', 'consumer']);
+    expect(processes.map((p) => p.kind)).to.deep.equal(['consumer', 'producer', 'producer_consumer']);
     expect(processes.map((p) => [p.queued, p.alive, p.peekMail()])).to.deep.equal([
       [true, true, undefined], [true, true, undefined], [true, true, undefined],
     ]);
@@ -25,7 +30,7 @@ describe('stage: hot-path anchors', function () {
   });
 
   it('should never be run by the scheduler: mail posted to an anchor stays in its mailbox and settle() resolves', async () => {
-    const [source] = anchoredProcesses();
+    const [, source] = anchoredProcesses();
     await settle();
     const turns = scheduler.turns;
     source!.post(M.info('stray'));
@@ -37,7 +42,20 @@ describe('stage: hot-path anchors', function () {
   });
 
   it('should publish nothing, run no slice, hold no timer or handle, and let a fresh process exit, once the library is loaded', async () => {
-    const result = await probeLoad('src/stage/stage-process.ts', 'StageProcess', 'Anchored.anchors.filter((a) => a instanceof Anchored).length');
+    const result = await probeLoad('src/stage/anchors.ts', 'anchors', "Anchored().filter((a) => typeof a?.name === 'string' && a.name.startsWith('(anchor ') && a.name !== '(anchor shell)').length");
     expect(result).to.deep.equal({ anchors: 3, seen: [], slices: 0, turns: 0, busy: false, blocked: 0, resources: [] });
+  });
+
+  it('should anchor only the kinds of stage a program loads: the kernel alone none, Consumer alone a consumer', async () => {
+    const names = (modules: string[]): Promise<unknown> =>
+      runProgram(
+        'roles.mts',
+        `${modules.map((m) => `await import(${JSON.stringify(`${root}/src/stage/${m}`)});`).join('\n')}
+const { anchors } = await import(${JSON.stringify(`${root}/src/stage/anchors.ts`)});
+console.log(JSON.stringify(anchors().filter((a) => typeof a?.name === 'string').map((a) => a.name)));
+`,
+      );
+    expect(await names(['stage-process.ts'])).to.deep.equal(['(anchor shell)', '(anchor shell)']);
+    expect(await names(['consumer.ts'])).to.deep.equal(['(anchor shell)', '(anchor shell)', '(anchor consumer)']);
   });
 });

@@ -22,6 +22,9 @@ import { startBuilt, type BuiltStageOptions } from '../stage/start-built.js';
 import * as M from '../stage/messages.js';
 import { ExitMarker } from '../stage/role.js';
 
+/** The base classes' roles for the library's own stages, which extend `StageCallbacks` (stage/producer-role.ts). */
+export { defineRole } from '../stage/role.js';
+
 /** A stage as library code holds it: its handle, or its callbacks (`this` inside them). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any element type
 export type StageRef = Stage<any> | StageCallbacks<any, any>;

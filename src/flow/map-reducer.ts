@@ -1,4 +1,4 @@
-import { ProducerConsumer } from '../stage/stage.js';
+import { ProducerConsumer } from '../stage/producer-consumer.js';
 import { bufferedCount, exitStage, handleOf, runtimeOf, stopWhenDrained } from '../core/internal.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelReason, DemandManagement } from '../stage/types.js';

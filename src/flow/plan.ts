@@ -2,7 +2,7 @@ import { typeError } from '../runtime/errors.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { Stage } from '../stage/handle.js';
-import type { ProducerConsumer } from '../stage/stage.js';
+import type { ProducerConsumer } from '../stage/producer-consumer.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { Window } from './window.js';
 import type { PushBounds, SourceShape } from '../io/source.js';

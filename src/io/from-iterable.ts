@@ -1,10 +1,11 @@
 import { typeError } from '../runtime/errors.js';
-import { Producer } from '../stage/stage.js';
+import { StageCallbacks } from '../stage/stage.js';
+import { PRODUCER_ROLE } from '../stage/producer-role.js';
 import type { Stage } from '../stage/handle.js';
 import type { CancelReason } from '../stage/types.js';
 import { show } from '../runtime/validate.js';
 import { startStage } from '../stage/gen-stage.js';
-import { consumerCount, macrotask, startBuiltStage, stopWhenDrained } from '../core/internal.js';
+import { consumerCount, defineRole, macrotask, startBuiltStage, stopWhenDrained } from '../core/internal.js';
 import type { BuiltStageOptions } from '../stage/start-built.js';
 import type { CheckedFromIterable } from './iteration-options.js';
 
@@ -48,7 +49,9 @@ interface Batch<T> {
  * settle. The iterator is closed (`return()`) if the stage stops before the source
  * ends.
  */
-class IterableProducer<T> extends Producer<T> {
+// A producer with the role of `Producer` without its class (producer-role.ts: this module
+// loads on first use, and `Producer` should not load with `GenStage` for it).
+class IterableProducer<T> extends StageCallbacks<never, T> {
   private array: readonly T[] | undefined;
   private index = 0;
   private iterator: Iterator<T> | undefined;
@@ -227,6 +230,7 @@ class IterableProducer<T> extends Producer<T> {
     return undefined;
   }
 }
+defineRole(IterableProducer, PRODUCER_ROLE);
 
 /**
  * `GenStage.fromIterable`'s producer over `source`, started with arguments that

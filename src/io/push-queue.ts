@@ -1,5 +1,5 @@
 import { typeError } from '../runtime/errors.js';
-import { Producer } from '../stage/stage.js';
+import { Producer } from '../stage/producer.js';
 import { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CallFrom, CallResult, CancelReason } from '../stage/types.js';

@@ -1,10 +1,11 @@
-import { Consumer } from '../stage/stage.js';
+import { StageCallbacks } from '../stage/stage.js';
+import { CONSUMER_ROLE } from '../stage/consumer-role.js';
 import type { Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelMode, CancelReason, SubscribeTo } from '../stage/types.js';
 import { isNormalReason } from '../runtime/reason.js';
 import { startStage } from '../stage/gen-stage.js';
-import { producersOf } from '../core/internal.js';
+import { defineRole, producersOf } from '../core/internal.js';
 import { ChunkHandoff, DONE } from './chunks.js';
 import type { CheckedStream } from './iteration-options.js';
 
@@ -12,7 +13,8 @@ import type { CheckedStream } from './iteration-options.js';
  * The consumer behind a stream: `handleEvents` hands the chunk to the iterator and
  * does not return until the loop has taken all of it, so demand follows the loop.
  */
-class StreamConsumer<T> extends Consumer<T> {
+// A consumer with the role of `Consumer` without its class (see consumer-role.ts).
+class StreamConsumer<T> extends StageCallbacks<T, never> {
   constructor(private readonly sink: StreamIterator<T>) {
     super();
   }
@@ -31,6 +33,7 @@ class StreamConsumer<T> extends Consumer<T> {
     if (this.sink.finished) this.stop('normal');
   }
 }
+defineRole(StreamConsumer, CONSUMER_ROLE);
 
 class StreamIterator<T> implements AsyncIterator<T>, AsyncIterable<T> {
   private readonly handoff = new ChunkHandoff<T>();

@@ -1,16 +1,14 @@
 import { Deque } from '../runtime/deque.js';
 import { systemClock } from '../runtime/clock.js';
-import { DemandDispatcher } from './demand-dispatcher.js';
-import { EventBuffer } from './buffer.js';
 import * as M from './messages.js';
 import type { StageConfig, StageProcess } from './stage-process.js';
-import { Consumer, Producer, ProducerConsumer } from './stage.js';
+import type { StageRole } from './role.js';
+import { StageCallbacks } from './stage.js';
 import { Subscription } from './subscription.js';
-import type { StageKind } from './types.js';
 
 /**
  * Long-lived objects of every class on the stage hot path, kept for the life of the
- * module so that V8 keeps their hidden classes (maps) across full garbage collections
+ * program so that V8 keeps their hidden classes (maps) across full garbage collections
  * (issue 14, docs/performance.md, finding 1).
  *
  * V8 reaches a fully built object's map only through weak transitions from its
@@ -22,93 +20,94 @@ import type { StageKind } from './types.js';
  * (and their generalized field representations) alive, so code optimized for one
  * pipeline stays valid for the next.
  *
- * The anchors are a dormant producer → producer-consumer → consumer chain (processes,
- * role objects, handles, subscriptions, the demand dispatcher and its entries, a
- * buffer), messages of each kind and a deque that has held them. They are built with
- * plain constructors and field stores: nothing is posted, no process is ever in a run
- * queue (each is marked queued, so even a stray post could not schedule it), no channel
- * is published to, no timer or handle is created, and nothing registers them anywhere,
- * so `settle()`, the dashboards and the leak checks never see them (spec:
+ * Two parts, so that a program anchors the kinds of stage it defines and no other (the
+ * roles come with their base classes, role.ts):
+ * - the kernel's own (`StageProcess`'s static initializer): two role-less dormant
+ *   processes, a subscription between them, messages of each kind and a deque that has
+ *   held them;
+ * - one dormant stage per base class, built where the class is defined (producer.ts,
+ *   consumer.ts, producer-consumer.ts): its role objects, linked by a subscription to a
+ *   role-less process on each side it has (a producer's dispatcher with an entry and
+ *   demand, a consumer's producers), and a producer's buffer.
+ *
+ * They are built with plain constructors and field stores: nothing is posted, no process
+ * is ever in a run queue (each is marked queued, so even a stray post could not schedule
+ * it), no channel is published to, no timer or handle is created, and nothing registers
+ * them anywhere, so `settle()`, the dashboards and the leak checks never see them (spec:
  * spec/stage/anchors.spec.ts).
  */
 
-class DormantProducer extends Producer<unknown> {
-  handleDemand(): undefined {
-    return undefined;
-  }
+type StageProcessClass = new (impl: StageCallbacks<unknown, unknown>, config: StageConfig) => StageProcess;
+
+/** Every anchor built so far, held by this module for the life of the program. */
+const held: unknown[] = [];
+
+/** @internal The anchors built so far (specs). */
+export function anchors(): readonly unknown[] {
+  return held;
 }
 
-class DormantRelay extends ProducerConsumer<unknown, unknown> {
-  handleEvents(): undefined {
-    return undefined;
-  }
-}
+class Shell extends StageCallbacks<unknown, unknown> {}
 
-class DormantConsumer extends Consumer<unknown> {
-  handleEvents(): undefined {
-    return undefined;
-  }
-}
+/** The role of the processes at the far end of an anchor's subscriptions: none. */
+const SHELL: StageRole = { kind: 'consumer', consumer: undefined, producer: undefined, queue: undefined };
 
-type StageProcessClass = new (impl: DormantProducer | DormantRelay | DormantConsumer, config: StageConfig) => StageProcess;
-
-function dormant(Process: StageProcessClass, impl: DormantProducer | DormantRelay | DormantConsumer, kind: StageKind): StageProcess {
-  const config: StageConfig = {
-    kind,
-    name: `(anchor ${kind})`,
+function dormant(Process: StageProcessClass, impl: StageCallbacks<unknown, unknown>, role: StageRole): StageProcess {
+  const process = new Process(impl, {
+    role,
+    name: role === SHELL ? '(anchor shell)' : `(anchor ${role.kind})`,
     clock: systemClock,
-    dispatcher: kind === 'consumer' ? undefined : new DemandDispatcher(),
-    bufferSize: kind === 'producer_consumer' ? Infinity : 10_000,
+    dispatcher: undefined,
+    bufferSize: role.kind === 'producer_consumer' ? Infinity : 10_000,
     bufferKeep: 'last',
     demand: 'forward',
-  };
-  const process = new Process(impl, config);
+  });
   process.queued = true; // never enters a run queue (Scheduler.enqueue skips a queued process)
   process.callback = 'handleEvents';
   return process;
 }
 
-/** Links `sub` on both sides as a running subscription does, without a message. */
-function link(sub: Subscription): void {
-  const producer = sub.producerProcess.producer!;
-  const consumer = sub.consumerProcess.consumer!;
-  sub.consumerLinked = true;
-  consumer.producers = [sub];
-  sub.producerLinked = true;
-  producer.consumers = [sub];
-  producer.dispatcher.subscribe(sub.options, sub);
-  producer.dispatcher.ask(sub.maxDemand, sub);
+/** A subscription linked on the sides its ends have, as a running one is, without a message. */
+function link(sub: Subscription): Subscription {
+  const producer = sub.producerProcess.producer;
+  const consumer = sub.consumerProcess.consumer;
+  if (consumer !== undefined) {
+    sub.consumerLinked = true;
+    consumer.producers = [sub];
+  }
+  if (producer !== undefined) {
+    sub.producerLinked = true;
+    producer.consumers = [sub];
+    producer.dispatcher.subscribe(sub.options, sub);
+    producer.dispatcher.ask(sub.maxDemand, sub);
+  }
   sub.manual = false;
   sub.pending = sub.maxDemand;
+  return sub;
 }
 
 /**
- * Builds the anchors. Called once, by `StageProcess`'s static initializer (the class is
- * passed in: this module cannot import it as a value without a cycle), which keeps what
- * this returns in a static field: a class member, so no bundler drops it.
+ * Builds the kernel's anchors. Called once, by `StageProcess`'s static initializer (the
+ * class is passed in: this module cannot import it as a value without a cycle), which
+ * keeps what this returns in a static field: a class member, so no bundler drops it.
  */
 export function buildAnchors(Process: StageProcessClass): readonly unknown[] {
-  const source = dormant(Process, new DormantProducer(), 'producer');
-  const relay = dormant(Process, new DormantRelay(), 'producer_consumer');
-  const sink = dormant(Process, new DormantConsumer(), 'consumer');
-  const upstream = new Subscription(source, relay, 1000, 500, 'permanent', {});
-  const downstream = new Subscription(relay, sink, 1000, 500, 'permanent', {});
-  link(upstream);
-  link(downstream);
-  relay.queue!.counter = 1000;
+  const from = dormant(Process, new Shell(), SHELL);
+  const to = dormant(Process, new Shell(), SHELL);
+  const sub = new Subscription(from, to, 1000, 500, 'permanent', {});
 
   // One message of each kind, so each field of the message class has held a
   // subscription, a small integer, a number, an array, a function, a boolean and undefined.
   const noop = (): void => {};
   const batch: unknown[] = [0, 1];
   const messages: M.Message[] = [
-    M.subscribeTo(upstream, noop, noop),
-    M.producerSubscribe(upstream),
-    M.ask(upstream, 1000),
-    M.ask(upstream, 0.5),
-    M.events(downstream, batch),
-    M.producerCancel(upstream, 'normal', false),
-    M.consumerCancel(downstream, 'normal', true),
+    M.subscribeTo(sub, noop, noop),
+    M.producerSubscribe(sub),
+    M.ask(sub, 1000),
+    M.ask(sub, 0.5),
+    M.events(sub, batch),
+    M.producerCancel(sub, 'normal', false),
+    M.consumerCancel(sub, 'normal', true),
     M.info(batch),
     M.bufferedInfo(batch, noop),
     M.query(noop, noop),
@@ -122,11 +121,22 @@ export function buildAnchors(Process: StageProcessClass): readonly unknown[] {
   while (deque.shift() !== undefined);
   deque.peek();
 
-  // A buffer that has held events and an info.
-  const buffer = new EventBuffer<unknown>(10_000, 'last');
-  buffer.store(batch, source.producer!.dispatcher);
-  buffer.pushInfo(batch);
-  buffer.takeEvents(1);
+  const built = [from, to, sub, messages, deque];
+  held.push(...built);
+  return built;
+}
 
-  return [source, relay, sink, upstream, downstream, messages, deque, buffer];
+/**
+ * Builds the anchor of one kind of stage: a dormant process of `role` running `impl`,
+ * subscribed to a role-less process if it consumes and subscribed to by one if it
+ * produces. Called once by each base class's module; returns the anchor (held here too).
+ */
+export function anchorRole(Process: StageProcessClass, impl: StageCallbacks<unknown, unknown>, role: StageRole): readonly [StageProcess, ...unknown[]] {
+  const process = dormant(Process, impl, role);
+  const built: [StageProcess, ...unknown[]] = [process];
+  if (process.consumer !== undefined) built.push(link(new Subscription(dormant(Process, new Shell(), SHELL), process, 1000, 500, 'permanent', {})));
+  if (process.producer !== undefined) built.push(link(new Subscription(process, dormant(Process, new Shell(), SHELL), 1000, 500, 'permanent', {})));
+  if (process.queue !== undefined) process.queue.counter = 1000;
+  held.push(...built);
+  return built;
 }

@@ -1,12 +1,12 @@
 import { typeError } from '../runtime/errors.js';
 import { StageProcess } from './stage-process.js';
 import { processOfCallbacks, unbindCallbacks } from './bindings.js';
-import { Consumer, Producer, ProducerConsumer, StageCallbacks } from './stage.js';
+import type { StageCallbacks } from './stage.js';
 import type { Stage } from './handle.js';
 import { checkStartOptions, claimDispatcher, resolveSubscription } from './options.js';
 import type { StageKind, StartOptions, SubscribeTo } from './types.js';
-import { DemandDispatcher } from './demand-dispatcher.js';
 import { show } from '../runtime/validate.js';
+import { roleOf } from './role.js';
 import { startAndSubscribe } from './lifecycle.js';
 
 /** The type of events a stage implementation emits. */
@@ -15,14 +15,6 @@ export type OutputOf<S> = S extends StageCallbacks<unknown, infer O> ? O : S ext
 const OPTIONAL_CALLBACKS = [
   'init', 'handleSubscribe', 'handleCancel', 'handleCall', 'handleCast', 'handleInfo', 'terminate', 'formatDiscarded',
 ] as const;
-
-/** The kind of stage an instance of the callback base classes is; a TypeError for anything else. */
-export function kindOf(stage: unknown): StageKind {
-  if (stage instanceof Producer) return 'producer';
-  if (stage instanceof ProducerConsumer) return 'producer_consumer';
-  if (stage instanceof Consumer) return 'consumer';
-  throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected stage to be an instance of Producer, ProducerConsumer or Consumer, got: ${show(stage)}`);
-}
 
 function checkCallbacks(stage: StageCallbacks<unknown, unknown>, kind: StageKind): void {
   const record = stage as unknown as Record<string, unknown>;
@@ -46,7 +38,8 @@ export function startStage<S extends StageCallbacks<never, unknown> | StageCallb
   stage: S,
   options: StartOptions<OutputOf<S>> = {},
 ): Promise<Stage<OutputOf<S>>> {
-  const kind = kindOf(stage);
+  const role = roleOf(stage);
+  const kind = role.kind;
   const callbacks = stage as unknown as StageCallbacks<unknown, unknown>;
   checkCallbacks(callbacks, kind);
   const running = processOfCallbacks(callbacks);
@@ -66,11 +59,11 @@ export function startStage<S extends StageCallbacks<never, unknown> | StageCallb
     throw typeError('ERR_GENSTAGE_INVALID_TOPOLOGY', `${stage.constructor.name} is a producer and cannot subscribeTo other stages`);
   }
   const process = new StageProcess(callbacks, {
-    kind,
+    role,
     name: o.name ?? `${stage.constructor.name}#${nextName++}`,
     clock: o.clock,
     runtime: o.runtime,
-    dispatcher: kind === 'consumer' ? undefined : (o.dispatcher ?? new DemandDispatcher()),
+    dispatcher: o.dispatcher,
     bufferSize: o.bufferSize ?? (kind === 'producer_consumer' ? Infinity : 10_000),
     bufferKeep: o.bufferKeep,
     demand: o.demand,

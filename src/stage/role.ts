@@ -2,8 +2,13 @@ import { typeError } from '../runtime/errors.js';
 import { isPromiseLike, show } from '../runtime/validate.js';
 import type * as M from './messages.js';
 import type { Stage } from './handle.js';
-import type { StageCallbacks } from './stage.js';
+import { StageCallbacks } from './stage.js';
 import type { Subscription } from './subscription.js';
+import type { StageKind } from './types.js';
+import type { ConsumerSide } from './consumer-side.js';
+import type { ProducerSide } from './producer-side.js';
+import type { PcQueue } from './pc-queue.js';
+import type { StageConfig, StageProcess } from './stage-process.js';
 
 /**
  * What the role objects of a stage (producer side, consumer side, producer-consumer
@@ -76,4 +81,35 @@ export function declaredSubscriptionOptions(impl: object): readonly string[] {
     throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected ${impl.constructor.name}.subscriptionOptions to be an array of option names, got: ${show(declared)}`);
   }
   return declared;
+}
+
+/**
+ * What a kind of stage brings to its process: the factories of its role objects. Each
+ * base class (producer.ts, consumer.ts, producer-consumer.ts) carries its own, so a
+ * program holds the code of the kinds it defines and no other: `import { GenStage }`
+ * alone carries no role, `Consumer` no producer side (issue 12, pay for what you import).
+ */
+export interface StageRole {
+  readonly kind: StageKind;
+  readonly consumer: ((process: StageProcess) => ConsumerSide) | undefined;
+  /** The producer side, with a new `DemandDispatcher` when `config.dispatcher` is undefined. */
+  readonly producer: ((process: StageProcess, config: StageConfig) => ProducerSide) | undefined;
+  readonly queue: ((process: StageProcess, consumer: ConsumerSide) => PcQueue) | undefined;
+}
+
+// A symbol of this module: no user member can be it, and nothing outside the kernel reads it.
+const ROLE = Symbol('genstage.role');
+
+/** Gives the instances of `base` (and of its subclasses) `role`. Called once per base class, where it is defined. */
+export function defineRole(base: abstract new (...args: never[]) => object, role: StageRole): void {
+  Object.defineProperty(base.prototype, ROLE, { value: role });
+}
+
+/** The role of an instance of the callback base classes; a TypeError for anything else. */
+export function roleOf(stage: unknown): StageRole {
+  const role = stage instanceof StageCallbacks ? ((stage as unknown as Record<symbol, StageRole | undefined>)[ROLE]) : undefined;
+  if (role === undefined) {
+    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected stage to be an instance of Producer, ProducerConsumer or Consumer, got: ${show(stage)}`);
+  }
+  return role;
 }

@@ -1,4 +1,6 @@
-import { Consumer } from './stage.js';
+import { StageCallbacks } from './stage.js';
+import { CONSUMER_ROLE } from './consumer-role.js';
+import { defineRole } from './role.js';
 import { startStage } from './gen-stage.js';
 import { processOfStage, type Stage } from './handle.js';
 import { processOfCallbacks } from './bindings.js';
@@ -38,7 +40,7 @@ export interface SinkHandle {
  * - `cancelling` (set by `openSink`'s `cancel`): the batch in hand is let go, the
  *   sink cancels its producers with the given reason and exits `'normal'`.
  */
-export class SinkConsumer<T> extends Consumer<T> {
+export class SinkConsumer<T> extends StageCallbacks<T, never> {
   /** Lets `cancel` through while `onEvents` is still pending. */
   release: (() => void) | undefined;
   /** Set by `cancel`: the next batch (or the end of this one) cancels instead of asking again. */
@@ -77,6 +79,7 @@ export class SinkConsumer<T> extends Consumer<T> {
     else if (--this.remaining === 0) this.stop('normal');
   }
 }
+defineRole(SinkConsumer, CONSUMER_ROLE);
 
 let sinkNames = 1;
 

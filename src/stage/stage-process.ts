@@ -8,13 +8,13 @@ import type { Subscription } from './subscription.js';
 import { bindCallbacks } from './bindings.js';
 import * as M from './messages.js';
 import { StageCalls } from './calls.js';
-import { ConsumerSide } from './consumer-side.js';
-import { ProducerSide } from './producer-side.js';
-import { PcQueue } from './pc-queue.js';
+import type { ConsumerSide } from './consumer-side.js';
+import type { ProducerSide } from './producer-side.js';
+import type { PcQueue } from './pc-queue.js';
 import { setDemandMode } from './demand-mode.js';
 import { buildAnchors } from './anchors.js';
 import { StageExit } from './stage-exit.js';
-import { declaredSubscriptionOptions, isExitMarker, type AnyCallbacks, type StageCore } from './role.js';
+import { declaredSubscriptionOptions, isExitMarker, type AnyCallbacks, type StageCore, type StageRole } from './role.js';
 import type { StageCallbacks } from './stage.js';
 import type { BufferKeep, CallFrom, DemandMode, StageKind } from './types.js';
 
@@ -28,9 +28,11 @@ export { processOfCallbacks } from './bindings.js';
 let nextId = 1;
 
 export interface StageConfig {
-  kind: StageKind;
+  /** The kind of stage and its role objects' factories: from the base class of `impl` (role.ts). */
+  role: StageRole;
   name: string;
   clock: Clock;
+  /** A producer's dispatcher; `undefined`: a new `DemandDispatcher`. */
   dispatcher: Dispatcher<unknown> | undefined;
   bufferSize: number;
   bufferKeep: BufferKeep;
@@ -71,14 +73,15 @@ export class StageProcess extends StageExit implements StageCore {
   constructor(impl: StageCallbacks<unknown, unknown>, config: StageConfig) {
     super(config.runtime);
     this.impl = impl;
-    this.kind = config.kind;
+    const role = config.role;
+    this.kind = role.kind;
     this.name = config.name;
     this.clock = config.clock;
     this.handle = new Stage(this);
-    const consumer = config.kind === 'producer' ? undefined : new ConsumerSide(this);
-    const producer =
-      config.kind === 'consumer' ? undefined : new ProducerSide(this, config.dispatcher!, config.bufferSize, config.bufferKeep, config.demand);
-    this.queue = consumer !== undefined && producer !== undefined ? new PcQueue(this, consumer) : undefined;
+    // The role objects come from the base class (role.ts), so this module carries none of them.
+    const consumer = role.consumer === undefined ? undefined : role.consumer(this);
+    const producer = role.producer === undefined ? undefined : role.producer(this, config);
+    this.queue = consumer !== undefined && producer !== undefined ? role.queue!(this, consumer) : undefined;
     if (this.queue !== undefined) {
       consumer!.attachQueue(this.queue);
       producer!.queue = this.queue;

@@ -124,19 +124,3 @@ function ownerOf(callbacks: object, method: string): StageProcess {
   if (process === undefined) throw typeError('ERR_GENSTAGE_INVALID_STATE', `this.${method}() needs a started stage: call GenStage.start first`);
   return process;
 }
-
-/** A stage that only emits: it answers demand in `handleDemand`. */
-export abstract class Producer<Out> extends StageCallbacks<never, Out> {
-  /** Consumers want `demand` more events. Return up to that many (fewer is fine: track the rest yourself). */
-  abstract handleDemand(demand: number): Emit<Out>;
-}
-
-/** A stage that receives events from producers and emits events to consumers. */
-export abstract class ProducerConsumer<In, Out> extends StageCallbacks<In, Out> {
-  abstract handleEvents(events: In[], from: Subscription<In>): Emit<Out>;
-}
-
-/** A stage that only receives. */
-export abstract class Consumer<In> extends StageCallbacks<In, never> {
-  abstract handleEvents(events: In[], from: Subscription<In>): void | Promise<void>;
-}

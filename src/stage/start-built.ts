@@ -4,8 +4,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { StageCallbacks } from './stage.js';
 import type { Stage } from './handle.js';
-import { DemandDispatcher } from './demand-dispatcher.js';
-import { kindOf } from './gen-stage.js';
+import { roleOf } from './role.js';
 import { publishStart } from './lifecycle.js';
 import * as M from './messages.js';
 import { StageProcess } from './stage-process.js';
@@ -32,14 +31,14 @@ export interface BuiltStageOptions {
  * Buffer size, buffer keep and demand mode are the defaults of the stage's kind.
  */
 export function startBuilt(stage: StageCallbacks<unknown, unknown>, options: BuiltStageOptions): Stage<unknown> {
-  const kind = kindOf(stage);
+  const role = roleOf(stage);
   const process = new StageProcess(stage, {
-    kind,
+    role,
     name: options.name,
     clock: options.clock,
     runtime: options.runtime,
-    dispatcher: kind === 'consumer' ? undefined : (options.dispatcher ?? new DemandDispatcher()),
-    bufferSize: kind === 'producer_consumer' ? Infinity : 10_000,
+    dispatcher: options.dispatcher,
+    bufferSize: role.kind === 'producer_consumer' ? Infinity : 10_000,
     bufferKeep: 'last',
     demand: 'forward',
   });

@@ -1,5 +1,5 @@
 import { rangeError, typeError } from '../runtime/errors.js';
-import { Consumer } from '../stage/stage.js';
+import { Consumer } from '../stage/consumer.js';
 import { GenStage } from '../io/gen-stage.js';
 import { ActorHandle, type Stage } from '../stage/handle.js';
 import type { Subscription } from '../stage/subscription.js';

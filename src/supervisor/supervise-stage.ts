@@ -1,4 +1,4 @@
-import { ProducerConsumer } from '../stage/stage.js';
+import { ProducerConsumer } from '../stage/producer-consumer.js';
 import type { Subscription } from '../stage/subscription.js';
 import type { CancelMode, CancelReason } from '../stage/types.js';
 import { clockOf, downstreamDemand, handleOf, makeTemporary, onDownstreamDemand, runtimeOf, stageName } from '../core/internal.js';

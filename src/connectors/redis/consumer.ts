@@ -1,5 +1,5 @@
 import { typeError } from '../../runtime/errors.js';
-import { Consumer } from '../../stage/stage.js';
+import { Consumer } from '../../stage/consumer.js';
 import type { Subscription } from '../../stage/subscription.js';
 import { getLogger } from '../../runtime/logger.js';
 import { expectFunction, expectOneOf, show } from '../../runtime/validate.js';

@@ -1,4 +1,4 @@
-import { Producer } from '../../stage/stage.js';
+import { Producer } from '../../stage/producer.js';
 import { GenStage } from '../../io/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { StartOptions } from '../../stage/types.js';

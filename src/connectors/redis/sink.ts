@@ -1,5 +1,5 @@
 import { typeError } from '../../runtime/errors.js';
-import { Consumer } from '../../stage/stage.js';
+import { Consumer } from '../../stage/consumer.js';
 import { GenStage } from '../../io/gen-stage.js';
 import type { Stage } from '../../stage/handle.js';
 import type { SubscribeTo } from '../../stage/types.js';

@@ -1,5 +1,5 @@
 import { expectObject } from '../../runtime/validate.js';
-import type { ProducerConsumer } from '../../stage/stage.js';
+import type { ProducerConsumer } from '../../stage/producer-consumer.js';
 import { superviseStage, type SuperviseOptions, type SuperviseStage } from '../../supervisor/supervise-stage.js';
 import { newLayer } from '../plan.js';
 import type { FlowOperator } from '../flow.js';

@@ -1,0 +1,40 @@
+import { DemandDispatcher } from './demand-dispatcher.js';
+import { EventBuffer } from './buffer.js';
+import { ProducerSide } from './producer-side.js';
+import { StageProcess, type StageConfig } from './stage-process.js';
+import { StageCallbacks } from './stage.js';
+import { defineRole, type StageRole } from './role.js';
+import { anchorRole } from './anchors.js';
+
+// The producer role in a module of its own, apart from the public `Producer` class: the
+// library's own producers (`GenStage.fromIterable`'s, loaded on first use) take the role
+// from here, so a bundle that splits them off does not load `Producer` with the entry.
+
+/** @internal A new process's producer side; its dispatcher is a new `DemandDispatcher` unless the config names one. */
+export function producerSide(process: StageProcess, config: StageConfig): ProducerSide {
+  return new ProducerSide(process, config.dispatcher ?? new DemandDispatcher(), config.bufferSize, config.bufferKeep, config.demand);
+}
+
+/** @internal The role of `Producer` and of the library's own producers. */
+export const PRODUCER_ROLE: StageRole = { kind: 'producer', consumer: undefined, producer: producerSide, queue: undefined };
+
+class DormantProducer extends StageCallbacks<never, unknown> {
+  handleDemand(): undefined {
+    return undefined;
+  }
+}
+defineRole(DormantProducer, PRODUCER_ROLE);
+
+/**
+ * @internal A dormant producer, linked to a consumer, and a buffer that has held events and
+ * an info, kept for the life of the program (anchors.ts).
+ */
+export const producerAnchors: readonly unknown[] = ((): readonly unknown[] => {
+  const anchored = anchorRole(StageProcess, new DormantProducer(), PRODUCER_ROLE);
+  const buffer = new EventBuffer<unknown>(10_000, 'last');
+  const batch: unknown[] = [0, 1];
+  buffer.store(batch, anchored[0].producer!.dispatcher);
+  buffer.pushInfo(batch);
+  buffer.takeEvents(1);
+  return [...anchored, buffer];
+})();
