@@ -97,19 +97,22 @@ export interface StageRole {
   readonly queue: ((process: StageProcess, consumer: ConsumerSide) => PcQueue) | undefined;
 }
 
-// A symbol of this module: no user member can be it, and nothing outside the kernel reads it.
-const ROLE = Symbol('genstage.role');
+// Which base class has which role, by prototype: the prototypes themselves are left as
+// they are (a property added to a class's prototype after it is built changes its map).
+const roles = new Map<object, StageRole>();
 
 /** Gives the instances of `base` (and of its subclasses) `role`. Called once per base class, where it is defined. */
 export function defineRole(base: abstract new (...args: never[]) => object, role: StageRole): void {
-  Object.defineProperty(base.prototype, ROLE, { value: role });
+  roles.set(base.prototype, role);
 }
 
 /** The role of an instance of the callback base classes; a TypeError for anything else. */
 export function roleOf(stage: unknown): StageRole {
-  const role = stage instanceof StageCallbacks ? ((stage as unknown as Record<symbol, StageRole | undefined>)[ROLE]) : undefined;
-  if (role === undefined) {
-    throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected stage to be an instance of Producer, ProducerConsumer or Consumer, got: ${show(stage)}`);
+  if (stage instanceof StageCallbacks) {
+    for (let proto: object | null = Object.getPrototypeOf(stage) as object | null; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
+      const role = roles.get(proto);
+      if (role !== undefined) return role;
+    }
   }
-  return role;
+  throw typeError('ERR_GENSTAGE_INVALID_TYPE', `expected stage to be an instance of Producer, ProducerConsumer or Consumer, got: ${show(stage)}`);
 }
