@@ -97,13 +97,14 @@ export interface StageRole {
   readonly queue: ((process: StageProcess, consumer: ConsumerSide) => PcQueue) | undefined;
 }
 
-// Which base class has which role, by prototype: the prototypes themselves are left as
-// they are (a property added to a class's prototype after it is built changes its map).
+// Which base class has which role, by prototype. The prototypes are left as they are: a
+// property defined on Producer.prototype and the others once the classes were built
+// kept W1 out of its fast JIT mode in every process (docs/performance.md, "The role split").
 const roles = new Map<object, StageRole>();
 
 /** Gives the instances of `base` (and of its subclasses) `role`. Called once per base class, where it is defined. */
 export function defineRole(base: abstract new (...args: never[]) => object, role: StageRole): void {
-  roles.set(base.prototype, role);
+  roles.set(base.prototype as object, role);
 }
 
 /** The role of an instance of the callback base classes; a TypeError for anything else. */
