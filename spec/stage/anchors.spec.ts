@@ -20,17 +20,17 @@ function anchoredProcesses(): StageProcess[] {
 describe('stage: hot-path anchors', function () {
   this.timeout(60_000);
 
-  it('should hold a dormant producer, producer-consumer and consumer, each out of the run queue with an empty mailbox', () => {
+  it('should hold a dormant stage of each kind and a producer → producer-consumer → consumer chain, each out of the run queue with an empty mailbox', () => {
     const processes = anchoredProcesses();
-    expect(processes.map((p) => p.kind)).to.deep.equal(['consumer', 'producer', 'producer_consumer']);
+    expect(processes.map((p) => p.kind)).to.deep.equal(['consumer', 'consumer', 'producer', 'producer', 'producer_consumer']);
     expect(processes.map((p) => [p.queued, p.alive, p.peekMail()])).to.deep.equal([
-      [true, true, undefined], [true, true, undefined], [true, true, undefined],
+      [true, true, undefined], [true, true, undefined], [true, true, undefined], [true, true, undefined], [true, true, undefined],
     ]);
-    expect(processes.map((p) => p.bufferedCount)).to.deep.equal([0, 0, 0]);
+    expect(processes.map((p) => p.bufferedCount)).to.deep.equal([0, 0, 0, 0, 0]);
   });
 
   it('should never be run by the scheduler: mail posted to an anchor stays in its mailbox and settle() resolves', async () => {
-    const [, source] = anchoredProcesses();
+    const source = anchoredProcesses().find((p) => p.kind === 'producer');
     await settle();
     const turns = scheduler.turns;
     source!.post(M.info('stray'));
@@ -43,7 +43,7 @@ describe('stage: hot-path anchors', function () {
 
   it('should publish nothing, run no slice, hold no timer or handle, and let a fresh process exit, once the library is loaded', async () => {
     const result = await probeLoad('src/stage/anchors.ts', 'anchors', "Anchored().filter((a) => typeof a?.name === 'string' && a.name.startsWith('(anchor ') && a.name !== '(anchor shell)').length");
-    expect(result).to.deep.equal({ anchors: 3, seen: [], slices: 0, turns: 0, busy: false, blocked: 0, resources: [] });
+    expect(result).to.deep.equal({ anchors: 5, seen: [], slices: 0, turns: 0, busy: false, blocked: 0, resources: [] });
   });
 
   it('should anchor only the kinds of stage a program loads: the kernel alone none, Consumer alone a consumer', async () => {

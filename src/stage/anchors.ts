@@ -20,15 +20,19 @@ import { Subscription } from './subscription.js';
  * (and their generalized field representations) alive, so code optimized for one
  * pipeline stays valid for the next.
  *
- * Two parts, so that a program anchors the kinds of stage it defines and no other (the
+ * Three parts, so that a program anchors the kinds of stage it loads and no other (the
  * roles come with their base classes, role.ts):
  * - the kernel's own (`StageProcess`'s static initializer): two role-less dormant
  *   processes, a subscription between them, messages of each kind and a deque that has
  *   held them;
- * - one dormant stage per base class, built where the class is defined (producer.ts,
- *   consumer.ts, producer-consumer.ts): its role objects, linked by a subscription to a
- *   role-less process on each side it has (a producer's dispatcher with an entry and
- *   demand, a consumer's producers), and a producer's buffer.
+ * - one dormant stage per role, built where the role is defined (producer-role.ts,
+ *   consumer-role.ts): its role objects, linked by a subscription to a role-less process
+ *   (a producer's dispatcher with an entry and demand, a consumer's producers), and a
+ *   producer's buffer;
+ * - once all three kinds are loaded (producer-consumer.ts), a dormant producer →
+ *   producer-consumer → consumer chain linked on both sides, as the anchors were before
+ *   the roles were split: with the per-role anchors alone, W1 ran 3-4% slower (10 pairs
+ *   of processes each; docs/performance.md, "The role split").
  *
  * They are built with plain constructors and field stores: nothing is posted, no process
  * is ever in a run queue (each is marked queued, so even a stray post could not schedule
@@ -140,3 +144,18 @@ export function anchorRole(Process: StageProcessClass, impl: StageCallbacks<unkn
   held.push(...built);
   return built;
 }
+
+/**
+ * Builds the anchor of a whole pipeline once all three kinds are loaded (producer-consumer.ts,
+ * which loads the other two): a dormant producer → producer-consumer → consumer, each
+ * subscription linked on both sides, as the stages of a running pipeline are.
+ */
+export function anchorChain(Process: StageProcessClass, stages: readonly (readonly [StageCallbacks<unknown, unknown>, StageRole])[]): readonly unknown[] {
+  const processes = stages.map(([impl, role]) => dormant(Process, impl, role));
+  const built: unknown[] = [...processes];
+  for (let i = 1; i < processes.length; i++) built.push(link(new Subscription(processes[i - 1]!, processes[i]!, 1000, 500, 'permanent', {})));
+  for (const process of processes) if (process.queue !== undefined) process.queue.counter = 1000;
+  held.push(...built);
+  return built;
+}
+
