@@ -1,7 +1,7 @@
 import { ConsumerSide } from './consumer-side.js';
 import { StageProcess } from './stage-process.js';
 import { StageCallbacks } from './stage.js';
-import { defineRole, type StageRole } from './role.js';
+import type { StageRole } from './role.js';
 import { anchorRole } from './anchors.js';
 
 // The consumer role in a module of its own, apart from the public `Consumer` class (see
@@ -15,12 +15,12 @@ export function consumerSide(process: StageProcess): ConsumerSide {
 /** @internal The role of `Consumer` and of the library's own consumers. */
 export const CONSUMER_ROLE: StageRole = { kind: 'consumer', consumer: consumerSide, producer: undefined, queue: undefined };
 
-class DormantConsumer extends StageCallbacks<unknown, never> {
+/** @internal A consumer that never runs, for the anchors (here and producer-consumer.ts). */
+export class DormantConsumer extends StageCallbacks<unknown, never> {
   handleEvents(): undefined {
     return undefined;
   }
 }
-defineRole(DormantConsumer, CONSUMER_ROLE);
 
 /** @internal A dormant consumer linked to a producer, kept for the life of the program (anchors.ts). */
 export const consumerAnchors: readonly unknown[] = anchorRole(StageProcess, new DormantConsumer(), CONSUMER_ROLE);

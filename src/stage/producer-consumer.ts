@@ -3,8 +3,8 @@ import { StageProcess } from './stage-process.js';
 import { StageCallbacks } from './stage.js';
 import { defineRole, type StageRole } from './role.js';
 import { anchorChain } from './anchors.js';
-import { PRODUCER_ROLE, producerSide } from './producer-role.js';
-import { CONSUMER_ROLE, consumerSide } from './consumer-role.js';
+import { DormantProducer, PRODUCER_ROLE, producerSide } from './producer-role.js';
+import { CONSUMER_ROLE, DormantConsumer, consumerSide } from './consumer-role.js';
 import type { ConsumerSide } from './consumer-side.js';
 import type { Subscription } from './subscription.js';
 import type { Emit } from './types.js';
@@ -27,26 +27,12 @@ class DormantRelay extends ProducerConsumer<unknown, unknown> {
   }
 }
 
-class DormantSource extends StageCallbacks<never, unknown> {
-  handleDemand(): undefined {
-    return undefined;
-  }
-}
-defineRole(DormantSource, PRODUCER_ROLE);
-
-class DormantSink extends StageCallbacks<unknown, never> {
-  handleEvents(): undefined {
-    return undefined;
-  }
-}
-defineRole(DormantSink, CONSUMER_ROLE);
-
 /**
  * @internal A dormant producer → producer-consumer → consumer, linked on both sides of
  * each subscription, kept for the life of the program (anchors.ts).
  */
 export const producerConsumerAnchors: readonly unknown[] = anchorChain(StageProcess, [
-  [new DormantSource(), PRODUCER_ROLE],
+  [new DormantProducer(), PRODUCER_ROLE],
   [new DormantRelay(), role],
-  [new DormantSink(), CONSUMER_ROLE],
+  [new DormantConsumer(), CONSUMER_ROLE],
 ]);

@@ -3,7 +3,7 @@ import { EventBuffer } from './buffer.js';
 import { ProducerSide } from './producer-side.js';
 import { StageProcess, type StageConfig } from './stage-process.js';
 import { StageCallbacks } from './stage.js';
-import { defineRole, type StageRole } from './role.js';
+import type { StageRole } from './role.js';
 import { anchorRole } from './anchors.js';
 
 // The producer role in a module of its own, apart from the public `Producer` class: the
@@ -18,12 +18,12 @@ export function producerSide(process: StageProcess, config: StageConfig): Produc
 /** @internal The role of `Producer` and of the library's own producers. */
 export const PRODUCER_ROLE: StageRole = { kind: 'producer', consumer: undefined, producer: producerSide, queue: undefined };
 
-class DormantProducer extends StageCallbacks<never, unknown> {
+/** @internal A producer that never runs, for the anchors (here and producer-consumer.ts). */
+export class DormantProducer extends StageCallbacks<never, unknown> {
   handleDemand(): undefined {
     return undefined;
   }
 }
-defineRole(DormantProducer, PRODUCER_ROLE);
 
 /**
  * @internal A dormant producer, linked to a consumer, and a buffer that has held events and
