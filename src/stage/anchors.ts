@@ -133,7 +133,8 @@ export function buildAnchors(Process: StageProcessClass): readonly unknown[] {
 /**
  * Builds the anchor of one kind of stage: a dormant process of `role` running `impl`,
  * subscribed to a role-less process if it consumes and subscribed to by one if it
- * produces. Called once by each base class's module; returns the anchor (held here too).
+ * produces. Called once by each role's module (producer-role.ts, consumer-role.ts);
+ * returns the anchor (held here too).
  */
 export function anchorRole(Process: StageProcessClass, impl: StageCallbacks<unknown, unknown>, role: StageRole): readonly [StageProcess, ...unknown[]] {
   const process = dormant(Process, impl, role);
@@ -158,4 +159,3 @@ export function anchorChain(Process: StageProcessClass, stages: readonly (readon
   held.push(...built);
   return built;
 }
-

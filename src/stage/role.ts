@@ -85,7 +85,8 @@ export function declaredSubscriptionOptions(impl: object): readonly string[] {
 
 /**
  * What a kind of stage brings to its process: the factories of its role objects. Each
- * base class (producer.ts, consumer.ts, producer-consumer.ts) carries its own, so a
+ * base class carries its own (`defineRole` in producer.ts, consumer.ts,
+ * producer-consumer.ts; the roles are in producer-role.ts and consumer-role.ts), so a
  * program holds the code of the kinds it defines and no other: `import { GenStage }`
  * alone carries no role, `Consumer` no producer side (issue 12, pay for what you import).
  */
