@@ -15,13 +15,16 @@ export const CHANNELS = [
   'genstage:demand', 'genstage:events', 'genstage:buffer:discard', 'genstage:produce', 'genstage:supervisor:child',
 ];
 
-/** Runs `source` as `name` in a child process with `flags` and parses what it printed as JSON. */
-export async function runProgram(name: string, source: string, flags: string[] = []): Promise<unknown> {
+/**
+ * Runs `source` as `name` in a child process with `flags` and parses what it printed as JSON.
+ * `env`: the child's environment (default: this process's).
+ */
+export async function runProgram(name: string, source: string, flags: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'genstage-probe-'));
   try {
     const program = join(dir, name);
     writeFileSync(program, source);
-    const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', program], { cwd: root, timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', program], { cwd: root, env, timeout: 30_000 });
     return JSON.parse(stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -80,5 +83,9 @@ globalThis.gc();
 console.log(JSON.stringify({ result, before, afterGc: optimized() }));
 `,
     ['--allow-natives-syntax', '--no-concurrent-recompilation', '--expose-gc'],
+    // Without V8's coverage: `npm run coverage` sets NODE_V8_COVERAGE, which Node passes
+    // on to every child unless the child's env names it, and its counters change what
+    // gets optimized, which is what this measures. Empty is off.
+    { ...process.env, NODE_V8_COVERAGE: '' },
   );
 }
