@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { StageProcess } from '../../src/stage/stage-process.js';
 import { anchors } from '../../src/stage/anchors.js';
+import { EventBuffer } from '../../src/stage/buffer.js';
 import '../../src/index.js';
 import { scheduler } from '../../src/runtime/scheduler.js';
 import * as M from '../../src/stage/messages.js';
@@ -27,6 +28,12 @@ describe('stage: hot-path anchors', function () {
       [true, true, undefined], [true, true, undefined], [true, true, undefined], [true, true, undefined], [true, true, undefined],
     ]);
     expect(processes.map((p) => p.bufferedCount)).to.deep.equal([0, 0, 0, 0, 0]);
+  });
+
+  it('should hold, through the anchors module, one producer buffer that has held events and an info (left with one event and the info)', () => {
+    // Held by anchors.ts itself: a module-level constant nothing reads is dropped by the build.
+    const buffers = anchors().filter((a): a is EventBuffer<unknown> => a instanceof EventBuffer);
+    expect(buffers.map((b) => [b.eventCount, b.isEmpty])).to.deep.equal([[1, false]]);
   });
 
   it('should never be run by the scheduler: mail posted to an anchor stays in its mailbox and settle() resolves', async () => {

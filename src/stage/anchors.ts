@@ -51,6 +51,15 @@ export function anchors(): readonly unknown[] {
   return held;
 }
 
+/**
+ * Keeps `objects` for the life of the program. Everything the anchor builders make goes
+ * through here: a module-level constant that nothing reads is dropped by the build
+ * (rollup keeps the call that made it, not the value).
+ */
+export function hold(...objects: unknown[]): void {
+  held.push(...objects);
+}
+
 class Shell extends StageCallbacks<unknown, unknown> {}
 
 /** The role of the processes at the far end of an anchor's subscriptions: none. */
@@ -126,7 +135,7 @@ export function buildAnchors(Process: StageProcessClass): readonly unknown[] {
   deque.peek();
 
   const built = [from, to, sub, messages, deque];
-  held.push(...built);
+  hold(...built);
   return built;
 }
 
@@ -142,7 +151,7 @@ export function anchorRole(Process: StageProcessClass, impl: StageCallbacks<unkn
   if (process.consumer !== undefined) built.push(link(new Subscription(dormant(Process, new Shell(), SHELL), process, 1000, 500, 'permanent', {})));
   if (process.producer !== undefined) built.push(link(new Subscription(process, dormant(Process, new Shell(), SHELL), 1000, 500, 'permanent', {})));
   if (process.queue !== undefined) process.queue.counter = 1000;
-  held.push(...built);
+  hold(...built);
   return built;
 }
 
@@ -156,6 +165,6 @@ export function anchorChain(Process: StageProcessClass, stages: readonly (readon
   const built: unknown[] = [...processes];
   for (let i = 1; i < processes.length; i++) built.push(link(new Subscription(processes[i - 1]!, processes[i]!, 1000, 500, 'permanent', {})));
   for (const process of processes) if (process.queue !== undefined) process.queue.counter = 1000;
-  held.push(...built);
+  hold(...built);
   return built;
 }

@@ -22,5 +22,5 @@ export class DormantConsumer extends StageCallbacks<unknown, never> {
   }
 }
 
-/** @internal A dormant consumer linked to a producer, kept for the life of the program (anchors.ts). */
-export const consumerAnchors: readonly unknown[] = anchorRole(StageProcess, new DormantConsumer(), CONSUMER_ROLE);
+// The anchor (anchors.ts): a dormant consumer linked to a producer.
+anchorRole(StageProcess, new DormantConsumer(), CONSUMER_ROLE);

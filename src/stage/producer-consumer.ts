@@ -27,11 +27,9 @@ class DormantRelay extends ProducerConsumer<unknown, unknown> {
   }
 }
 
-/**
- * @internal A dormant producer → producer-consumer → consumer, linked on both sides of
- * each subscription, kept for the life of the program (anchors.ts).
- */
-export const producerConsumerAnchors: readonly unknown[] = anchorChain(StageProcess, [
+// The anchor (anchors.ts): a dormant producer → producer-consumer → consumer, linked on
+// both sides of each subscription.
+anchorChain(StageProcess, [
   [new DormantProducer(), PRODUCER_ROLE],
   [new DormantRelay(), role],
   [new DormantConsumer(), CONSUMER_ROLE],

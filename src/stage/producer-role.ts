@@ -4,7 +4,7 @@ import { ProducerSide } from './producer-side.js';
 import { StageProcess, type StageConfig } from './stage-process.js';
 import { StageCallbacks } from './stage.js';
 import type { StageRole } from './role.js';
-import { anchorRole } from './anchors.js';
+import { anchorRole, hold } from './anchors.js';
 
 // The producer role in a module of its own, apart from the public `Producer` class: the
 // library's own producers (`GenStage.fromIterable`'s, loaded on first use) take the role
@@ -25,16 +25,12 @@ export class DormantProducer extends StageCallbacks<never, unknown> {
   }
 }
 
-/**
- * @internal A dormant producer, linked to a consumer, and a buffer that has held events and
- * an info, kept for the life of the program (anchors.ts).
- */
-export const producerAnchors: readonly unknown[] = ((): readonly unknown[] => {
-  const anchored = anchorRole(StageProcess, new DormantProducer(), PRODUCER_ROLE);
-  const buffer = new EventBuffer<unknown>(10_000, 'last');
-  const batch: unknown[] = [0, 1];
-  buffer.store(batch, anchored[0].producer!.dispatcher);
-  buffer.pushInfo(batch);
-  buffer.takeEvents(1);
-  return [...anchored, buffer];
-})();
+// The anchors (anchors.ts): a dormant producer linked to a consumer, and a buffer that
+// has held events and an info.
+const [anchored] = anchorRole(StageProcess, new DormantProducer(), PRODUCER_ROLE);
+const buffer = new EventBuffer<unknown>(10_000, 'last');
+const batch: unknown[] = [0, 1];
+buffer.store(batch, anchored.producer!.dispatcher);
+buffer.pushInfo(batch);
+buffer.takeEvents(1);
+hold(buffer);
