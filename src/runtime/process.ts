@@ -122,10 +122,7 @@ export abstract class Process<M> implements Runnable {
 
   /** As `post`, ahead of the messages not yet started (an exit signal). */
   postFirst(message: M): void {
-    if (this.exiting) {
-      this.deadLetter(message);
-      return;
-    }
+    if (this.exiting) return this.deadLetter(message);
     this.mailbox.unshift(message);
     if (!this.blocked) this.scheduler.enqueue(this);
   }
